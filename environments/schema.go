@@ -1,0 +1,153 @@
+package environments
+
+// Environment is one environment file. Sections that later issues add
+// (monitoring, models, runners, policy levels, waivers) get their own fields;
+// until then an unknown section is rejected like any unknown key.
+type Environment struct {
+	// Name is the environment's name; it must match the file name and the
+	// environment tag. One of dev, staging, prod, preview.
+	Name string `yaml:"name"`
+	// Description says what the environment is for.
+	Description string `yaml:"description,omitempty"`
+	// Ephemeral marks short-lived environments (preview): every resource then
+	// carries an expires-at tag, and the stack must say when it expires.
+	Ephemeral *Ephemeral `yaml:"ephemeral,omitempty"`
+	// Tags are the required tags: environment, owner, cost-center, project,
+	// data-classification. managed-by and the stack name are added by the toolkit.
+	Tags map[string]string `yaml:"tags"`
+	// Cluster holds the cloud-neutral cluster settings.
+	Cluster Cluster `yaml:"cluster"`
+	// NodeGroups are the node groups (EKS) or node pools (AKS), keyed by name.
+	// Exactly one has kind system.
+	NodeGroups map[string]NodeGroup `yaml:"nodeGroups"`
+	// AWS holds what only AWS needs. Required for aws-* stacks.
+	AWS *AWS `yaml:"aws,omitempty"`
+}
+
+// Ephemeral configures a short-lived environment.
+type Ephemeral struct {
+	// MaxTTL is the longest a stack of this environment may live, as a Go
+	// duration ("48h"). expires-at must fall within it.
+	MaxTTL string `yaml:"maxTTL"`
+}
+
+// Cluster holds the settings every cloud's cluster shares.
+type Cluster struct {
+	// KubernetesVersion is the control-plane minor version, "1.33". See
+	// SupportedKubernetesVersions.
+	KubernetesVersion string `yaml:"kubernetesVersion"`
+	// PublicAccessCIDRs opens the public API endpoint to these CIDRs. Empty
+	// means private-only. Never 0.0.0.0/0 in prod.
+	PublicAccessCIDRs []string `yaml:"publicAccessCidrs,omitempty"`
+	// LogRetentionDays is how long control-plane logs are kept. Must be a
+	// retention CloudWatch accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180,
+	// 365, 400, 545, 731, ...).
+	LogRetentionDays int `yaml:"logRetentionDays"`
+}
+
+// NodeGroup is one group of worker nodes, the same abstraction on every cloud.
+type NodeGroup struct {
+	// Kind is system (cluster add-ons, at least one node), cpu or gpu.
+	Kind string `yaml:"kind"`
+	// CapacityType is ON_DEMAND or SPOT.
+	CapacityType string `yaml:"capacityType"`
+	// MinSize is the autoscaler's floor; 0 lets the group scale to zero.
+	MinSize int `yaml:"minSize"`
+	// MaxSize is the autoscaler's ceiling; at least 1.
+	MaxSize int `yaml:"maxSize"`
+	// DesiredSize is the size at creation, within [minSize, maxSize]. After
+	// creation the cluster autoscaler owns it.
+	DesiredSize int `yaml:"desiredSize"`
+	// DiskSizeGiB is the root (AL2023) or data (Bottlerocket) volume size.
+	DiskSizeGiB int `yaml:"diskSizeGiB"`
+	// Labels are added to every node of the group.
+	Labels map[string]string `yaml:"labels,omitempty"`
+	// Taints are added to every node; gpu groups get nvidia.com/gpu=true:NoSchedule
+	// without listing it.
+	Taints []Taint `yaml:"taints,omitempty"`
+	// AWS holds the EKS-specific settings.
+	AWS *NodeGroupAWS `yaml:"aws,omitempty"`
+}
+
+// Taint is a Kubernetes node taint.
+type Taint struct {
+	Key    string `yaml:"key"`
+	Value  string `yaml:"value,omitempty"`
+	Effect string `yaml:"effect"` // NoSchedule, PreferNoSchedule or NoExecute
+}
+
+// NodeGroupAWS holds a node group's EKS settings.
+type NodeGroupAWS struct {
+	// InstanceTypes lists the EC2 types, most preferred first. All must be in
+	// the instance catalogue, share one architecture and, for gpu groups, carry GPUs.
+	InstanceTypes []string `yaml:"instanceTypes"`
+	// AMIType is the EKS AMI type; gpu groups need an NVIDIA one
+	// (AL2023_x86_64_NVIDIA, BOTTLEROCKET_x86_64_NVIDIA, ...).
+	AMIType string `yaml:"amiType"`
+}
+
+// AWS holds the AWS-only parts of an environment.
+type AWS struct {
+	// Region is the AWS region, e.g. us-east-1.
+	Region string `yaml:"region"`
+	// Network describes the VPC to create, or the one to bring.
+	Network AWSNetwork `yaml:"network"`
+	// Cluster holds the EKS-only settings.
+	Cluster AWSCluster `yaml:"cluster"`
+	// Artifacts configures the model bucket and container registries.
+	Artifacts AWSArtifacts `yaml:"artifacts"`
+}
+
+// AWSNetwork describes the VPC.
+type AWSNetwork struct {
+	// VPCCIDR is the VPC's IPv4 block, canonical (host bits zero).
+	VPCCIDR string `yaml:"vpcCidr,omitempty"`
+	// AvailabilityZones are the AZ names, at least 2, all in the region.
+	AvailabilityZones []string `yaml:"availabilityZones"`
+	// PrivateSubnetCIDRs has one block per AZ, inside the VPC, none overlapping.
+	PrivateSubnetCIDRs []string `yaml:"privateSubnetCidrs,omitempty"`
+	// PublicSubnetCIDRs has one block per AZ, for load balancers and NAT.
+	PublicSubnetCIDRs []string `yaml:"publicSubnetCidrs,omitempty"`
+	// NATGateways is the egress strategy: single (one NAT, cheap) or perAz
+	// (one per AZ, no cross-AZ dependency).
+	NATGateways string `yaml:"natGateways,omitempty"`
+	// FlowLogRetentionDays is how long VPC flow logs are kept.
+	FlowLogRetentionDays int `yaml:"flowLogRetentionDays,omitempty"`
+	// Existing brings your own VPC instead of creating one; then vpcCidr,
+	// subnet CIDRs and natGateways must be unset.
+	Existing *ExistingVPC `yaml:"existing,omitempty"`
+}
+
+// ExistingVPC names a VPC and subnets that already exist.
+type ExistingVPC struct {
+	VPCID            string   `yaml:"vpcId"`
+	PrivateSubnetIDs []string `yaml:"privateSubnetIds"`
+	PublicSubnetIDs  []string `yaml:"publicSubnetIds,omitempty"`
+}
+
+// AWSCluster holds the EKS-only cluster settings.
+type AWSCluster struct {
+	// SupportType is STANDARD (default: upgraded at end of standard support,
+	// $0.10/h) or EXTENDED ($0.60/h once standard support ends).
+	SupportType string `yaml:"supportType,omitempty"`
+	// AdminRoleARNs get cluster-admin access entries. The identity that runs
+	// `pulumi up` gets none implicitly.
+	AdminRoleARNs []string `yaml:"adminRoleArns"`
+	// AddonVersions overrides the pinned add-on versions, keyed by add-on name.
+	AddonVersions map[string]string `yaml:"addonVersions,omitempty"`
+}
+
+// AWSArtifacts configures the artifact bucket and registries.
+type AWSArtifacts struct {
+	// Repositories are the ECR repository names to create.
+	Repositories []string `yaml:"repositories"`
+	// ModelPrefix is the bucket prefix models live under; the read-only and
+	// read-write policies are scoped to it. Ends with "/".
+	ModelPrefix string `yaml:"modelPrefix"`
+	// NoncurrentVersionDays is how long replaced object versions are kept.
+	NoncurrentVersionDays int `yaml:"noncurrentVersionDays"`
+	// AccessLogRetentionDays is how long S3 access logs are kept.
+	AccessLogRetentionDays int `yaml:"accessLogRetentionDays"`
+	// UntaggedImageDays is how long untagged images stay in ECR.
+	UntaggedImageDays int `yaml:"untaggedImageDays"`
+}
