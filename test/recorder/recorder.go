@@ -1,0 +1,204 @@
+package recorder
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Resource is one registration the program made.
+type Resource struct {
+	URN    string
+	Type   string
+	Name   string
+	Parent string
+	// Custom is false for component resources.
+	Custom bool
+	// Inputs are the resolved inputs, secrets kept as secrets.
+	Inputs resource.PropertyMap
+	// State is what the mock returned as the resource's outputs.
+	State          resource.PropertyMap
+	ID             string
+	Protect        bool
+	RetainOnDelete bool
+	// DependsOn lists the URNs the engine orders this resource after: explicit
+	// DependsOn plus the resources its inputs came from.
+	DependsOn     []string
+	Provider      string
+	IgnoreChanges []string
+	Aliases       int
+}
+
+// IsProvider reports whether the resource is a provider instance.
+func (r *Resource) IsProvider() bool { return strings.HasPrefix(r.Type, "pulumi:providers:") }
+
+// Invoke is one data-source call the program made.
+type Invoke struct {
+	Token    string
+	Args     resource.PropertyMap
+	Provider string
+}
+
+// Recorder implements pulumi.MockResourceMonitor and keeps what it saw.
+type Recorder struct {
+	project, stack string
+	preview        bool
+	world          World
+
+	mu        sync.Mutex
+	resources map[string]*Resource
+	invokes   []Invoke
+}
+
+// World is the fake account the mocks answer from.
+type World struct {
+	AccountID string
+	Region    string
+}
+
+// DefaultWorld is the account and region mocks answer with unless told otherwise.
+var DefaultWorld = World{AccountID: "123456789012", Region: "us-east-1"}
+
+// New returns a recorder for one program run.
+func New(project, stack string, world World, preview bool) *Recorder {
+	return &Recorder{project: project, stack: stack, world: world, preview: preview, resources: map[string]*Resource{}}
+}
+
+// NewResource records a registration and returns plausible outputs.
+func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	req := args.RegisterRPC
+	urn := r.urn(req.GetParent(), args.TypeToken, args.Name)
+	rec := &Resource{
+		URN:            urn,
+		Type:           args.TypeToken,
+		Name:           args.Name,
+		Parent:         req.GetParent(),
+		Custom:         args.Custom,
+		Inputs:         args.Inputs,
+		Protect:        req.GetProtect(),
+		RetainOnDelete: req.GetRetainOnDelete(),
+		DependsOn:      dedupe(req.GetDependencies()),
+		Provider:       providerURN(args.Provider),
+		IgnoreChanges:  req.GetIgnoreChanges(),
+		Aliases:        len(req.GetAliases()) + len(req.GetAliasURNs()),
+	}
+	id, state := "", resource.PropertyMap{}
+	if args.Custom {
+		id, state = outputs(r.world, rec, r.preview)
+	}
+	rec.ID, rec.State = id, state
+
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, dup := r.resources[urn]; dup {
+		return "", nil, fmt.Errorf("duplicate resource URN %s", urn)
+	}
+	r.resources[urn] = rec
+	return id, state, nil
+}
+
+// Call answers an invoke.
+func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	r.mu.Lock()
+	r.invokes = append(r.invokes, Invoke{Token: args.Token, Args: args.Args, Provider: providerURN(args.Provider)})
+	r.mu.Unlock()
+	return invoke(r.world, args.Token, args.Args)
+}
+
+func (r *Recorder) urn(parent, typ, name string) string {
+	parentType := tokens.Type("")
+	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
+		parentType = p.QualifiedType()
+	}
+	return string(resource.NewURN(tokens.QName(r.stack), tokens.PackageName(r.project), parentType, tokens.Type(typ), name))
+}
+
+// Stack returns the stack name the recording ran as.
+func (r *Recorder) Stack() string { return r.stack }
+
+// Resources returns every recorded resource, sorted by URN.
+func (r *Recorder) Resources() []*Resource {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]*Resource, 0, len(r.resources))
+	for _, res := range r.resources {
+		out = append(out, res)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].URN < out[j].URN })
+	return out
+}
+
+// Invokes returns the invokes in the order they were made.
+func (r *Recorder) Invokes() []Invoke {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]Invoke(nil), r.invokes...)
+}
+
+// ByURN returns the resource with the URN, or nil.
+func (r *Recorder) ByURN(urn string) *Resource {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.resources[urn]
+}
+
+// ByType returns the resources of a type, sorted by URN.
+func (r *Recorder) ByType(typ string) []*Resource {
+	var out []*Resource
+	for _, res := range r.Resources() {
+		if res.Type == typ {
+			out = append(out, res)
+		}
+	}
+	return out
+}
+
+// Named returns the one resource with the type and name, or an error naming
+// what was found instead.
+func (r *Recorder) Named(typ, name string) (*Resource, error) {
+	var names []string
+	for _, res := range r.ByType(typ) {
+		if res.Name == name {
+			return res, nil
+		}
+		names = append(names, res.Name)
+	}
+	return nil, fmt.Errorf("no %s named %q; recorded: %v", typ, name, names)
+}
+
+// Children returns the direct children of a resource, sorted by URN.
+func (r *Recorder) Children(parentURN string) []*Resource {
+	var out []*Resource
+	for _, res := range r.Resources() {
+		if res.Parent == parentURN {
+			out = append(out, res)
+		}
+	}
+	return out
+}
+
+// providerURN strips the id from a provider reference "urn::id".
+func providerURN(ref string) string {
+	if i := strings.LastIndex(ref, "::"); i > 0 && strings.HasPrefix(ref, "urn:") {
+		return ref[:i]
+	}
+	return ref
+}
+
+func dedupe(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
