@@ -1,0 +1,226 @@
+package nodegroup
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/pangea-ai/mlplatform/components/aws/policydoc"
+	"github.com/pangea-ai/mlplatform/components/tags"
+)
+
+// NodeGroupType is the component's type token.
+const NodeGroupType = "mlplatform:aws:NodeGroup"
+
+// Labels the toolkit puts on every node, and on GPU nodes.
+const (
+	LabelNodeGroup   = "mlplatform.pangea.ai/node-group"
+	LabelKind        = "mlplatform.pangea.ai/kind"
+	LabelGPUPresent  = "nvidia.com/gpu.present"
+	LabelAccelerator = "k8s.amazonaws.com/accelerator"
+	GPUTaintKey      = "nvidia.com/gpu"
+	GPUResource      = "nvidia.com/gpu"
+)
+
+// NodePolicies are the only managed policies nodes get: joining the cluster
+// (which includes pod identity) and pulling images. The VPC CNI has its own
+// IRSA role, so AmazonEKS_CNI_Policy is not among them.
+var NodePolicies = []string{
+	"arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+	"arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+}
+
+// Taint is a Kubernetes taint, with the effect as Kubernetes spells it.
+type Taint struct{ Key, Value, Effect string }
+
+// NodeGroupArgs configure a NodeGroup.
+type NodeGroupArgs struct {
+	// ClusterName is the EKS cluster. Required.
+	ClusterName pulumi.StringInput
+	// GroupName is the node group's name in EKS and in labels. Required.
+	GroupName string
+	// SubnetIDs are the private subnets nodes launch in. Required.
+	SubnetIDs pulumi.StringArrayInput
+	// GPU marks a GPU group: GPU taint, labels and autoscaler GPU count.
+	GPU bool
+	// GPUsPerNode is the smallest GPU count among InstanceTypes (GPU groups).
+	GPUsPerNode int
+	// GPUModel is the accelerator when every instance type shares it, for the
+	// accelerator label; empty leaves the label off.
+	GPUModel string
+	// InstanceTypes, AMIType and CapacityType (ON_DEMAND or SPOT) are passed
+	// to EKS as they are. Required.
+	InstanceTypes         []string
+	AMIType, CapacityType string
+	// MinSize, MaxSize and DesiredSize scale the group; DesiredSize only at creation.
+	MinSize, MaxSize, DesiredSize int
+	// DiskSizeGiB sizes the root (AL2023) or data (Bottlerocket) volume. Required.
+	DiskSizeGiB int
+	// Labels and Taints are added to every node.
+	Labels map[string]string
+	Taints []Taint
+	// VolumeKMSKeyARN encrypts node volumes. Required.
+	VolumeKMSKeyARN pulumi.StringInput
+	// Tags is the stack's tag set, for what provider default tags do not reach.
+	Tags tags.Set
+	// Bottlerocket says the AMI type is Bottlerocket (OS and data volumes).
+	Bottlerocket bool
+}
+
+// NodeGroup is a managed node group with its launch template and role.
+type NodeGroup struct {
+	pulumi.ResourceState
+
+	// NodeGroupName is the EKS name of the group.
+	NodeGroupName pulumi.StringOutput `pulumi:"nodeGroupName"`
+	// RoleARN is the node role.
+	RoleARN pulumi.StringOutput `pulumi:"roleArn"`
+	// AutoScalingGroupName is the group's Auto Scaling group.
+	AutoScalingGroupName pulumi.StringOutput `pulumi:"autoScalingGroupName"`
+}
+
+// NewNodeGroup creates the node role, launch template, node group and the
+// Auto Scaling group tags.
+func NewNodeGroup(ctx *pulumi.Context, name string, args *NodeGroupArgs, opts ...pulumi.ResourceOption) (*NodeGroup, error) {
+	if err := args.check(); err != nil {
+		return nil, fmt.Errorf("creating node group %q: %w", name, err)
+	}
+	comp := &NodeGroup{}
+	if err := ctx.RegisterComponentResource(NodeGroupType, name, comp, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(comp)
+	role, attachments, err := nodeRole(ctx, name, parent)
+	if err != nil {
+		return nil, err
+	}
+	lt, err := launchTemplate(ctx, name, args, parent)
+	if err != nil {
+		return nil, err
+	}
+	taints := eks.NodeGroupTaintArray{}
+	for _, t := range args.allTaints() {
+		taints = append(taints, eks.NodeGroupTaintArgs{
+			Key: pulumi.String(t.Key), Value: pulumi.String(t.Value), Effect: pulumi.String(eksEffect(t.Effect)),
+		})
+	}
+	ng, err := eks.NewNodeGroup(ctx, name, &eks.NodeGroupArgs{
+		ClusterName:   args.ClusterName,
+		NodeGroupName: pulumi.String(args.GroupName),
+		NodeRoleArn:   role.Arn,
+		SubnetIds:     args.SubnetIDs,
+		InstanceTypes: pulumi.ToStringArray(args.InstanceTypes),
+		AmiType:       pulumi.String(args.AMIType),
+		CapacityType:  pulumi.String(args.CapacityType),
+		ScalingConfig: eks.NodeGroupScalingConfigArgs{
+			MinSize: pulumi.Int(args.MinSize), MaxSize: pulumi.Int(args.MaxSize), DesiredSize: pulumi.Int(args.DesiredSize),
+		},
+		Labels: pulumi.ToStringMap(args.allLabels()),
+		Taints: taints,
+		LaunchTemplate: &eks.NodeGroupLaunchTemplateArgs{
+			Id:      lt.ID(),
+			Version: lt.LatestVersion.ApplyT(func(v int) string { return strconv.Itoa(v) }).(pulumi.StringOutput),
+		},
+		UpdateConfig:     &eks.NodeGroupUpdateConfigArgs{MaxUnavailablePercentage: pulumi.Int(33)},
+		NodeRepairConfig: &eks.NodeGroupNodeRepairConfigArgs{Enabled: pulumi.Bool(true)},
+	}, parent,
+		// The cluster autoscaler owns the size once the group exists.
+		pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}),
+		pulumi.DependsOn(attachments))
+	if err != nil {
+		return nil, fmt.Errorf("creating node group %q: %w", name, err)
+	}
+	asg := ng.Resources.Index(pulumi.Int(0)).AutoscalingGroups().Index(pulumi.Int(0)).Name().Elem()
+	if err := autoscalerTags(ctx, name, asg, args, parent); err != nil {
+		return nil, err
+	}
+	comp.NodeGroupName, comp.RoleARN, comp.AutoScalingGroupName = ng.NodeGroupName, role.Arn, asg
+	return comp, ctx.RegisterResourceOutputs(comp, pulumi.Map{
+		"nodeGroupName": ng.NodeGroupName, "roleArn": role.Arn, "autoScalingGroupName": asg,
+	})
+}
+
+func (a *NodeGroupArgs) check() error {
+	switch {
+	case a == nil:
+		return fmt.Errorf("args are required")
+	case a.ClusterName == nil || a.SubnetIDs == nil || a.VolumeKMSKeyARN == nil || a.GroupName == "":
+		return fmt.Errorf("ClusterName, GroupName, SubnetIDs and VolumeKMSKeyARN are required")
+	case len(a.InstanceTypes) == 0 || a.AMIType == "" || a.CapacityType == "":
+		return fmt.Errorf("InstanceTypes, AMIType and CapacityType are required")
+	case a.MinSize < 0 || a.MaxSize < 1 || a.MinSize > a.MaxSize || a.DesiredSize < a.MinSize || a.DesiredSize > a.MaxSize:
+		return fmt.Errorf("sizes must satisfy 0 <= MinSize (%d) <= DesiredSize (%d) <= MaxSize (%d) and MaxSize >= 1", a.MinSize, a.DesiredSize, a.MaxSize)
+	case a.GPU && a.GPUsPerNode < 1:
+		return fmt.Errorf("GPU groups need GPUsPerNode >= 1 for the autoscaler's node template")
+	case a.DiskSizeGiB < 20:
+		return fmt.Errorf("DiskSizeGiB (%d) must be at least 20", a.DiskSizeGiB)
+	}
+	return nil
+}
+
+// allLabels returns the caller's labels plus the toolkit's.
+func (a *NodeGroupArgs) allLabels() map[string]string {
+	out := map[string]string{LabelNodeGroup: a.GroupName, LabelKind: "cpu"}
+	if a.GPU {
+		out[LabelKind] = "gpu"
+		out[LabelGPUPresent] = "true"
+		if a.GPUModel != "" {
+			// Set at boot so the autoscaler does not over-scale while the
+			// device plugin starts.
+			out[LabelAccelerator] = "nvidia-" + strings.ToLower(a.GPUModel)
+		}
+	}
+	for k, v := range a.Labels {
+		out[k] = v
+	}
+	return out
+}
+
+// allTaints returns the caller's taints, plus the GPU taint on GPU groups.
+func (a *NodeGroupArgs) allTaints() []Taint {
+	out := append([]Taint(nil), a.Taints...)
+	if a.GPU {
+		out = append(out, Taint{Key: GPUTaintKey, Value: "true", Effect: "NoSchedule"})
+	}
+	return out
+}
+
+// eksEffect spells a Kubernetes taint effect the way the EKS API does.
+func eksEffect(k8s string) string {
+	switch k8s {
+	case "NoExecute":
+		return "NO_EXECUTE"
+	case "PreferNoSchedule":
+		return "PREFER_NO_SCHEDULE"
+	}
+	return "NO_SCHEDULE"
+}
+
+func nodeRole(ctx *pulumi.Context, name string, parent pulumi.ResourceOption) (*iam.Role, []pulumi.Resource, error) {
+	role, err := iam.NewRole(ctx, name+"-node", &iam.RoleArgs{
+		Description: pulumi.String("Assumed by the nodes of one EKS managed node group"),
+		AssumeRolePolicy: pulumi.String(policydoc.New(policydoc.Statement{
+			Effect:    policydoc.Allow,
+			Principal: map[string]interface{}{"Service": "ec2.amazonaws.com"},
+			Action:    []string{"sts:AssumeRole"},
+		}).JSON()),
+	}, parent)
+	if err != nil {
+		return nil, nil, err
+	}
+	var attachments []pulumi.Resource
+	for i, arn := range NodePolicies {
+		att, err := iam.NewRolePolicyAttachment(ctx, fmt.Sprintf("%s-node-%d", name, i), &iam.RolePolicyAttachmentArgs{
+			Role: role.Name, PolicyArn: pulumi.String(arn),
+		}, parent)
+		if err != nil {
+			return nil, nil, err
+		}
+		attachments = append(attachments, att)
+	}
+	return role, attachments, nil
+}

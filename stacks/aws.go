@@ -1,0 +1,188 @@
+package stacks
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/pangea-ai/mlplatform/components/aws/artifacts"
+	"github.com/pangea-ai/mlplatform/components/aws/eks"
+	"github.com/pangea-ai/mlplatform/components/aws/kms"
+	"github.com/pangea-ai/mlplatform/components/aws/network"
+	"github.com/pangea-ai/mlplatform/components/aws/nodegroup"
+	"github.com/pangea-ai/mlplatform/components/catalog"
+	"github.com/pangea-ai/mlplatform/components/tags"
+	"github.com/pangea-ai/mlplatform/environments"
+)
+
+// ClusterName is the EKS cluster name of a stack.
+func ClusterName(stack string) string { return "mlplatform-" + stack }
+
+// AWS composes the AWS platform: keys, network, cluster, node groups, the
+// add-ons that need nodes, and artifacts. Keys, IAM and artifacts depend on
+// nothing in the cluster chain, so the engine runs them beside it.
+func AWS(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set) error {
+	a := env.AWS
+	base := ctx.Stack()
+	prov, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{
+		Region:      pulumi.String(a.Region),
+		DefaultTags: aws.ProviderDefaultTagsArgs{Tags: tagSet.StringMap()},
+	})
+	if err != nil {
+		return err
+	}
+	withProv := pulumi.Provider(prov)
+	caller, err := aws.GetCallerIdentity(ctx, nil, withProv)
+	if err != nil {
+		return fmt.Errorf("looking up the AWS account: %w", err)
+	}
+	prod := env.IsProd()
+	platformKey, err := kms.NewKey(ctx, base+"-platform", &kms.KeyArgs{
+		Description: fmt.Sprintf("mlplatform %s: flow logs and node volumes", base),
+		AccountID:   caller.AccountId, Region: a.Region, CloudWatchLogs: true, AutoScaling: true,
+	}, withProv, pulumi.Protect(prod))
+	if err != nil {
+		return err
+	}
+	dataKey, err := kms.NewKey(ctx, base+"-data", &kms.KeyArgs{
+		Description: fmt.Sprintf("mlplatform %s: model artifacts and container images", base),
+		AccountID:   caller.AccountId, Region: a.Region,
+	}, withProv, pulumi.Protect(prod))
+	if err != nil {
+		return err
+	}
+	net, err := network.NewNetwork(ctx, base, networkArgs(env, base, platformKey.ARN), withProv)
+	if err != nil {
+		return err
+	}
+	cluster, err := eks.NewCluster(ctx, base, &eks.ClusterArgs{
+		ClusterName:       ClusterName(base),
+		KubernetesVersion: env.Cluster.KubernetesVersion,
+		SubnetIDs:         net.PrivateSubnetIDs,
+		PublicAccessCIDRs: env.Cluster.PublicAccessCIDRs,
+		LogRetentionDays:  env.Cluster.LogRetentionDays,
+		SupportType:       a.Cluster.SupportType,
+		AdminRoleARNs:     a.Cluster.AdminRoleARNs,
+		AddonVersions:     a.Cluster.AddonVersions,
+		AccountID:         caller.AccountId,
+		Region:            a.Region,
+		Protect:           prod,
+	}, withProv)
+	if err != nil {
+		return err
+	}
+	var groups []pulumi.Resource
+	groupNames := pulumi.StringArray{}
+	for _, name := range sortedNames(env.NodeGroups) {
+		args, err := nodeGroupArgs(name, env.NodeGroups[name], cluster, net, platformKey.ARN, tagSet)
+		if err != nil {
+			return err
+		}
+		ng, err := nodegroup.NewNodeGroup(ctx, base+"-"+name, args, withProv, pulumi.DependsOn(cluster.ComputeDependencies))
+		if err != nil {
+			return err
+		}
+		groups = append(groups, ng)
+		groupNames = append(groupNames, ng.NodeGroupName)
+	}
+	addons, err := eks.NewWorkloadAddons(ctx, base+"-workload", &eks.WorkloadAddonsArgs{
+		Cluster: cluster, VolumeKMSKeyARN: platformKey.ARN,
+	}, withProv, pulumi.DependsOn(groups))
+	if err != nil {
+		return err
+	}
+	art, err := artifacts.NewArtifacts(ctx, base, &artifacts.ArtifactsArgs{
+		KMSKeyARN:              dataKey.ARN,
+		AccountID:              caller.AccountId,
+		Repositories:           a.Artifacts.Repositories,
+		ModelPrefix:            a.Artifacts.ModelPrefix,
+		NoncurrentVersionDays:  a.Artifacts.NoncurrentVersionDays,
+		AccessLogRetentionDays: a.Artifacts.AccessLogRetentionDays,
+		UntaggedImageDays:      a.Artifacts.UntaggedImageDays,
+		Protect:                prod,
+	}, withProv)
+	if err != nil {
+		return err
+	}
+	ctx.Export("environment", pulumi.String(env.Name))
+	ctx.Export("region", pulumi.String(a.Region))
+	ctx.Export("vpcId", net.VPCID)
+	ctx.Export("privateSubnetIds", net.PrivateSubnetIDs)
+	ctx.Export("clusterName", cluster.Name)
+	ctx.Export("clusterEndpoint", cluster.Endpoint)
+	ctx.Export("oidcIssuerUrl", cluster.OIDCIssuerURL)
+	ctx.Export("oidcProviderArn", cluster.OIDCProviderARN)
+	ctx.Export("kubeconfig", cluster.Kubeconfig)
+	ctx.Export("nodeGroups", groupNames)
+	ctx.Export("ebsCsiRoleArn", addons.EBSCSIRoleARN)
+	ctx.Export("artifactBucket", art.BucketName)
+	ctx.Export("registryUrls", art.RepositoryURLs)
+	ctx.Export("modelsReadOnlyPolicyArn", art.ReadOnlyPolicyARN)
+	ctx.Export("modelsReadWritePolicyArn", art.ReadWritePolicyARN)
+	ctx.Export("registryPushPolicyArn", art.PushPolicyARN)
+	return nil
+}
+
+func networkArgs(env *environments.Environment, stack string, keyARN pulumi.StringInput) *network.NetworkArgs {
+	n := env.AWS.Network
+	args := &network.NetworkArgs{
+		AvailabilityZones:    n.AvailabilityZones,
+		Region:               env.AWS.Region,
+		ClusterName:          ClusterName(stack),
+		FlowLogKMSKeyARN:     keyARN,
+		FlowLogRetentionDays: n.FlowLogRetentionDays,
+	}
+	if n.Existing != nil {
+		args.Existing = &network.Existing{VPCID: n.Existing.VPCID, PrivateSubnetIDs: n.Existing.PrivateSubnetIDs, PublicSubnetIDs: n.Existing.PublicSubnetIDs}
+		return args
+	}
+	args.CIDR, args.PrivateSubnetCIDRs, args.PublicSubnetCIDRs = n.VPCCIDR, n.PrivateSubnetCIDRs, n.PublicSubnetCIDRs
+	args.NAT = network.NATStrategy(n.NATGateways)
+	// A private-only API means nodes reach AWS services without the internet path.
+	args.InterfaceEndpoints = len(env.Cluster.PublicAccessCIDRs) == 0
+	return args
+}
+
+func nodeGroupArgs(name string, g environments.NodeGroup, c *eks.Cluster, net *network.Network, keyARN pulumi.StringInput, tagSet tags.Set) (*nodegroup.NodeGroupArgs, error) {
+	args := &nodegroup.NodeGroupArgs{
+		ClusterName: c.Name, GroupName: name, SubnetIDs: net.PrivateSubnetIDs,
+		GPU:           g.Kind == "gpu",
+		InstanceTypes: g.AWS.InstanceTypes, AMIType: g.AWS.AMIType, CapacityType: g.CapacityType,
+		MinSize: g.MinSize, MaxSize: g.MaxSize, DesiredSize: g.DesiredSize, DiskSizeGiB: g.DiskSizeGiB,
+		Labels: g.Labels, VolumeKMSKeyARN: keyARN, Tags: tagSet,
+		Bottlerocket: environments.IsBottlerocketAMIType(g.AWS.AMIType),
+	}
+	for _, t := range g.Taints {
+		args.Taints = append(args.Taints, nodegroup.Taint{Key: t.Key, Value: t.Value, Effect: t.Effect})
+	}
+	if args.GPU {
+		var models []string
+		for i, it := range g.AWS.InstanceTypes {
+			t, ok := catalog.Default().Lookup(catalog.AWS, it)
+			if !ok {
+				return nil, fmt.Errorf("node group %s: instance type %q is not in the catalogue", name, it)
+			}
+			if i == 0 || t.GPUs < args.GPUsPerNode {
+				args.GPUsPerNode = t.GPUs
+			}
+			if !slices.Contains(models, t.GPUModel) {
+				models = append(models, t.GPUModel)
+			}
+		}
+		if len(models) == 1 {
+			args.GPUModel = models[0]
+		}
+	}
+	return args, nil
+}
+
+func sortedNames(m map[string]environments.NodeGroup) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,151 @@
+package stacks
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/pangea-ai/mlplatform/environments"
+)
+
+// Project is the Pulumi project name; config keys live in its namespace.
+const Project = "mlplatform"
+
+// Clouds the toolkit builds for.
+const (
+	CloudAWS = "aws"
+)
+
+// Settings are the stack's own config (the mlplatform: namespace).
+type Settings struct {
+	// Environment names environments/<environment>.yaml.
+	Environment string
+	// Cloud is the cloud this stack builds on.
+	Cloud string
+	// ExpiresAt is the RFC 3339 expiry of an ephemeral (preview) stack.
+	ExpiresAt string
+	// EnvironmentFile overrides the environment file's path (fixtures).
+	EnvironmentFile string
+}
+
+// settingsFrom reads Settings from a flat "<namespace>:<key>" config map and
+// reports every missing or invalid key at once.
+func settingsFrom(get func(key string) string) (Settings, error) {
+	s := Settings{
+		Environment:     get(Project + ":environment"),
+		Cloud:           get(Project + ":cloud"),
+		ExpiresAt:       get(Project + ":expiresAt"),
+		EnvironmentFile: get(Project + ":environmentFile"),
+	}
+	var problems []string
+	if s.Environment == "" {
+		problems = append(problems, fmt.Sprintf("mlplatform:environment is not set; fix: pulumi config set environment <%s>", strings.Join(environments.Names, "|")))
+	}
+	if s.Cloud != CloudAWS {
+		problems = append(problems, fmt.Sprintf("mlplatform:cloud = %q: must be aws; fix: pulumi config set cloud aws", s.Cloud))
+	}
+	if len(problems) > 0 {
+		return s, errors.New("stack config: " + strings.Join(problems, "; "))
+	}
+	return s, nil
+}
+
+// LoadEnvironment loads the environment a stack's settings name, relative to
+// the project root.
+func LoadEnvironment(root string, s Settings, now time.Time) (*environments.Environment, error) {
+	path := s.EnvironmentFile
+	if path == "" {
+		path = filepath.Join("environments", s.Environment+".yaml")
+	}
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(root, path)
+	}
+	rel, err := filepath.Rel(root, path)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		rel = path
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading environment %q: %w", s.Environment, err)
+	}
+	return environments.Parse(rel, data, environments.Options{Now: now})
+}
+
+// ProjectRoot finds the directory holding Pulumi.yaml, from dir upwards.
+func ProjectRoot(dir string) (string, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "Pulumi.yaml")); err == nil {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("no Pulumi.yaml in %s or above it: run from inside the mlplatform checkout", dir)
+		}
+	}
+}
+
+// StackConfig is a stack file's config as the SDK receives it.
+type StackConfig struct {
+	// Values maps "<namespace>:<key>" to the value; secure values hold a
+	// placeholder, since only the pulumi CLI can decrypt them.
+	Values map[string]string
+	// SecretKeys lists the keys whose values are secure.
+	SecretKeys []string
+}
+
+// ReadStackConfig reads stacks/Pulumi.<stack>.yaml. Keys without a namespace
+// belong to the project, as in the pulumi CLI.
+func ReadStackConfig(root, stack string) (StackConfig, error) {
+	path := filepath.Join(root, "stacks", "Pulumi."+stack+".yaml")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return StackConfig{}, fmt.Errorf("no stack %q: %s does not exist; stacks here: %s", stack, filepath.Join("stacks", "Pulumi."+stack+".yaml"), strings.Join(ListStacks(root), ", "))
+		}
+		return StackConfig{}, fmt.Errorf("reading stack %q: %w", stack, err)
+	}
+	var doc struct {
+		Config map[string]interface{} `yaml:"config"`
+	}
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return StackConfig{}, fmt.Errorf("parsing %s: %w", path, err)
+	}
+	out := StackConfig{Values: map[string]string{}}
+	for k, v := range doc.Config {
+		if !strings.Contains(k, ":") {
+			k = Project + ":" + k
+		}
+		switch val := v.(type) {
+		case map[string]interface{}:
+			if _, secure := val["secure"]; !secure {
+				return StackConfig{}, fmt.Errorf("%s: config %s: structured values are not used by this project", path, k)
+			}
+			out.Values[k] = "offline-placeholder-for-" + k
+			out.SecretKeys = append(out.SecretKeys, k)
+		default:
+			out.Values[k] = fmt.Sprint(val)
+		}
+	}
+	sort.Strings(out.SecretKeys)
+	return out, nil
+}
+
+// ListStacks returns the stacks with a config file under stacks/.
+func ListStacks(root string) []string {
+	matches, _ := filepath.Glob(filepath.Join(root, "stacks", "Pulumi.*.yaml"))
+	var out []string
+	for _, m := range matches {
+		out = append(out, strings.TrimSuffix(strings.TrimPrefix(filepath.Base(m), "Pulumi."), ".yaml"))
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,51 @@
+package stacks
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+
+	"github.com/pangea-ai/mlplatform/components/tags"
+)
+
+// Main runs the program under the pulumi CLI; the root main.go calls it.
+func Main() { pulumi.Run(Program) }
+
+// Program is the Pulumi program for every stack.
+func Program(ctx *pulumi.Context) error {
+	s, err := settingsFrom(func(key string) string { return config.Get(ctx, key) })
+	if err != nil {
+		return err
+	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	root, err := ProjectRoot(cwd)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	env, err := LoadEnvironment(root, s, now)
+	if err != nil {
+		return err
+	}
+	tagSet, err := tags.Build(env, ctx.Stack(), s.ExpiresAt, now)
+	if err != nil {
+		return err
+	}
+	switch s.Cloud {
+	case CloudAWS:
+		if env.AWS == nil {
+			return fmt.Errorf("environment %s has no aws section, so stack %s (cloud aws) has nothing to build; fix: add aws: to environments/%s.yaml", env.Name, ctx.Stack(), env.Name)
+		}
+		if r := config.Get(ctx, "aws:region"); r != "" && r != env.AWS.Region {
+			return fmt.Errorf("stack config aws:region = %q but environments/%s.yaml says aws.region = %q; fix: make them agree (the environment file decides the region)", r, env.Name, env.AWS.Region)
+		}
+		return AWS(ctx, env, tagSet)
+	}
+	return fmt.Errorf("cloud %q is not supported", s.Cloud)
+}
