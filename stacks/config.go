@@ -34,8 +34,12 @@ type Settings struct {
 	EnvironmentFile string
 }
 
-// settingsFrom reads Settings from a flat "<namespace>:<key>" config map and
+// SettingsFrom reads Settings from a flat "<namespace>:<key>" config map and
 // reports every missing or invalid key at once.
+func SettingsFrom(values map[string]string) (Settings, error) {
+	return settingsFrom(func(key string) string { return values[key] })
+}
+
 func settingsFrom(get func(key string) string) (Settings, error) {
 	s := Settings{
 		Environment:     get(Project + ":environment"),
@@ -64,6 +68,9 @@ func LoadEnvironment(root string, s Settings, now time.Time) (*environments.Envi
 		path = filepath.Join("environments", s.Environment+".yaml")
 	}
 	if !filepath.IsAbs(path) {
+		if root == "" {
+			return nil, fmt.Errorf("reading environment %q: relative path %s needs the project root", s.Environment, path)
+		}
 		path = filepath.Join(root, path)
 	}
 	rel, err := filepath.Rel(root, path)

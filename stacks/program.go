@@ -3,6 +3,7 @@ package stacks
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -20,13 +21,15 @@ func Program(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	cwd, err := os.Getwd()
-	if err != nil {
-		return err
-	}
-	root, err := ProjectRoot(cwd)
-	if err != nil {
-		return err
+	root := ""
+	if !filepath.IsAbs(s.EnvironmentFile) {
+		cwd, err := os.Getwd()
+		if err != nil {
+			return err
+		}
+		if root, err = ProjectRoot(cwd); err != nil {
+			return err
+		}
 	}
 	now := time.Now()
 	env, err := LoadEnvironment(root, s, now)

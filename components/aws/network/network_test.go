@@ -61,7 +61,7 @@ func TestNetworkChildrenBySingleAndPerAZ(t *testing.T) {
 			"aws:ec2/routeTable:RouteTable": 4, "aws:ec2/route:Route": 4, "aws:ec2/routeTableAssociation:RouteTableAssociation": 6,
 			"aws:ec2/eip:Eip": 3, "aws:ec2/natGateway:NatGateway": 3, "aws:ec2/vpcEndpoint:VpcEndpoint": 5,
 			"aws:ec2/securityGroup:SecurityGroup": 1,
-			"aws:cloudwatch/logGroup:LogGroup": 1, "aws:iam/role:Role": 1, "aws:iam/rolePolicy:RolePolicy": 1, "aws:ec2/flowLog:FlowLog": 1,
+			"aws:cloudwatch/logGroup:LogGroup":    1, "aws:iam/role:Role": 1, "aws:iam/rolePolicy:RolePolicy": 1, "aws:ec2/flowLog:FlowLog": 1,
 		}},
 	}
 	for name, tc := range cases {

@@ -46,7 +46,7 @@ func (b *builder) createSubnets() error {
 	for i, az := range b.args.AvailabilityZones {
 		for _, tier := range []struct {
 			kind, cidr, role string
-			list         *[]*ec2.Subnet
+			list             *[]*ec2.Subnet
 		}{
 			{"private", b.args.PrivateSubnetCIDRs[i], "kubernetes.io/role/internal-elb", &b.private},
 			{"public", b.args.PublicSubnetCIDRs[i], "kubernetes.io/role/elb", &b.public},

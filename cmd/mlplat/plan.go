@@ -1,0 +1,164 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/pangea-ai/mlplatform/environments"
+	"github.com/pangea-ai/mlplatform/stacks"
+	"github.com/pangea-ai/mlplatform/test/recorder"
+)
+
+// Plan is the JSON document `mlplat plan --format json` prints.
+type Plan struct {
+	Stack       string        `json:"stack"`
+	Environment string        `json:"environment"`
+	Resources   []PlannedItem `json:"resources"`
+	// Violations are policy findings: {"policy", "level", "urn", "message"}.
+	Violations []Violation `json:"violations"`
+	// Cost is the estimate by component.
+	Cost map[string]interface{} `json:"cost"`
+}
+
+// PlannedItem is one resource of a plan.
+type PlannedItem struct {
+	URN       string                 `json:"urn"`
+	Type      string                 `json:"type"`
+	Name      string                 `json:"name"`
+	Parent    string                 `json:"parent"`
+	Inputs    map[string]interface{} `json:"inputs"`
+	Protect   bool                   `json:"protect"`
+	DependsOn []string               `json:"dependsOn"`
+	Provider  string                 `json:"provider"`
+}
+
+// Violation is one policy finding.
+type Violation struct {
+	Policy  string `json:"policy"`
+	Level   string `json:"level"`
+	URN     string `json:"urn"`
+	Message string `json:"message"`
+}
+
+type planFlags struct {
+	stack, format, envFile, root string
+}
+
+func runPlan(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var f planFlags
+	fs.StringVar(&f.stack, "stack", "", "stack to plan, e.g. aws-dev (required)")
+	fs.StringVar(&f.format, "format", "text", "output format: text or json")
+	fs.StringVar(&f.envFile, "environment-file", "", "use this environment file instead of the stack's")
+	fs.StringVar(&f.root, "root", "", "project root (default: the checkout around the current directory)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if f.stack == "" || (f.format != "text" && f.format != "json") || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "mlplat plan: --stack is required and --format is text or json")
+		fs.Usage()
+		return exitUsage
+	}
+	plan, err := buildPlan(f, time.Now())
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		if environments.IsValidationError(err) {
+			return exitInvalid
+		}
+		return exitFailed
+	}
+	if f.format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(plan.doc); err != nil {
+			fmt.Fprintln(stderr, err)
+			return exitFailed
+		}
+		return exitOK
+	}
+	writeText(stdout, plan)
+	return exitOK
+}
+
+// planned is a plan with what the text view needs beside the document.
+type planned struct {
+	doc    Plan
+	cloud  string
+	region string
+	rec    *recorder.Recorder
+}
+
+// buildPlan validates the stack's environment, then runs the program under
+// the recorder. An invalid environment returns the validator's error
+// untouched, so the caller can tell it apart.
+func buildPlan(f planFlags, now time.Time) (*planned, error) {
+	root := f.root
+	if root == "" {
+		cwd, err := os.Getwd()
+		if err != nil {
+			return nil, err
+		}
+		if root, err = stacks.ProjectRoot(cwd); err != nil {
+			return nil, err
+		}
+	}
+	cfg, err := stacks.ReadStackConfig(root, f.stack)
+	if err != nil {
+		return nil, err
+	}
+	if f.envFile != "" {
+		abs, err := filepath.Abs(f.envFile)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Values[stacks.Project+":environmentFile"] = abs
+	} else if p := cfg.Values[stacks.Project+":environmentFile"]; p != "" && !filepath.IsAbs(p) {
+		cfg.Values[stacks.Project+":environmentFile"] = filepath.Join(root, p)
+	}
+	settings, err := stacks.SettingsFrom(cfg.Values)
+	if err != nil {
+		return nil, err
+	}
+	if settings.EnvironmentFile == "" {
+		// The program runs with the checkout as its root wherever mlplat runs.
+		settings.EnvironmentFile = filepath.Join(root, "environments", settings.Environment+".yaml")
+		cfg.Values[stacks.Project+":environmentFile"] = settings.EnvironmentFile
+	}
+	env, err := stacks.LoadEnvironment(root, settings, now)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := recorder.Run(stacks.Program, recorder.Options{
+		Project: stacks.Project, Stack: f.stack, Config: cfg.Values, SecretKeys: cfg.SecretKeys,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("stack %s: the program failed: %w", f.stack, err)
+	}
+	if len(rec.Resources()) == 0 {
+		return nil, errors.New("stack " + f.stack + ": the program registered no resources")
+	}
+	p := &planned{cloud: settings.Cloud, rec: rec, doc: Plan{
+		Stack: f.stack, Environment: env.Name, Violations: []Violation{}, Cost: map[string]interface{}{},
+	}}
+	if env.AWS != nil {
+		p.region = env.AWS.Region
+	}
+	for _, r := range rec.Resources() {
+		deps := r.DependsOn
+		if deps == nil {
+			deps = []string{}
+		}
+		p.doc.Resources = append(p.doc.Resources, PlannedItem{
+			URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Inputs: recorder.Plain(r.Inputs),
+			Protect: r.Protect, DependsOn: deps, Provider: r.Provider,
+		})
+	}
+	return p, nil
+}

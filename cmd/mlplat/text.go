@@ -1,0 +1,84 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/pangea-ai/mlplatform/test/recorder"
+)
+
+// writeText prints the component tree, then the count of each type.
+func writeText(w io.Writer, p *planned) {
+	resources := p.rec.Resources()
+	fmt.Fprintf(w, "Plan for stack %s (environment %s, %s %s): %d resources\n\n",
+		p.doc.Stack, p.doc.Environment, p.cloud, p.region, len(resources))
+	children := map[string][]*recorder.Resource{}
+	known := map[string]bool{}
+	for _, r := range resources {
+		known[r.URN] = true
+	}
+	var roots []*recorder.Resource
+	for _, r := range resources {
+		if known[r.Parent] {
+			children[r.Parent] = append(children[r.Parent], r)
+		} else {
+			roots = append(roots, r)
+		}
+	}
+	order := func(rs []*recorder.Resource) {
+		sort.Slice(rs, func(i, j int) bool {
+			if rs[i].Type != rs[j].Type {
+				return rs[i].Type < rs[j].Type
+			}
+			return rs[i].Name < rs[j].Name
+		})
+	}
+	var walk func(rs []*recorder.Resource, prefix string)
+	walk = func(rs []*recorder.Resource, prefix string) {
+		order(rs)
+		for i, r := range rs {
+			branch, next := "├─ ", "│  "
+			if i == len(rs)-1 {
+				branch, next = "└─ ", "   "
+			}
+			fmt.Fprintf(w, "%s%s%s  %s%s\n", prefix, branch, r.Type, r.Name, marks(r))
+			walk(children[r.URN], prefix+next)
+		}
+	}
+	walk(roots, "")
+
+	counts := map[string]int{}
+	for _, r := range resources {
+		counts[r.Type]++
+	}
+	types := make([]string, 0, len(counts))
+	for t := range counts {
+		types = append(types, t)
+	}
+	sort.Slice(types, func(i, j int) bool {
+		if counts[types[i]] != counts[types[j]] {
+			return counts[types[i]] > counts[types[j]]
+		}
+		return types[i] < types[j]
+	})
+	fmt.Fprintf(w, "\nResources by type:\n")
+	for _, t := range types {
+		fmt.Fprintf(w, "  %4d  %s\n", counts[t], t)
+	}
+}
+
+func marks(r *recorder.Resource) string {
+	var m []string
+	if r.Protect {
+		m = append(m, "protected")
+	}
+	if len(r.IgnoreChanges) > 0 {
+		m = append(m, "ignores changes to "+strings.Join(r.IgnoreChanges, ", "))
+	}
+	if len(m) == 0 {
+		return ""
+	}
+	return "  [" + strings.Join(m, "; ") + "]"
+}
