@@ -15,7 +15,7 @@ import (
 // run of the same program yields the same values. In preview mode only the
 // inputs come back, as the engine does before a resource exists.
 func outputs(w World, res *Resource, preview bool) (string, resource.PropertyMap) {
-	state := res.Inputs.Copy()
+	state := knownOnly(res.Inputs)
 	if res.IsProvider() {
 		return "provider-" + hexOf(res.URN, 8), state
 	}
@@ -149,6 +149,20 @@ func outputs(w World, res *Resource, preview bool) (string, resource.PropertyMap
 	}
 	set("id", id)
 	return id, state
+}
+
+// knownOnly copies inputs without the values still unknown: the engine
+// reports those as unknown outputs, and echoing an unknown secret back is a
+// malformed RPC.
+func knownOnly(in resource.PropertyMap) resource.PropertyMap {
+	out := resource.PropertyMap{}
+	for k, v := range in {
+		if v.ContainsUnknowns() {
+			continue
+		}
+		out[k] = v
+	}
+	return out
 }
 
 func hexOf(s string, n int) string {

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -73,13 +74,22 @@ func New(project, stack string, world World, preview bool) *Recorder {
 func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
 	req := args.RegisterRPC
 	urn := r.urn(req.GetParent(), args.TypeToken, args.Name)
+	// The mock monitor decodes inputs without unknowns; decode the request
+	// again keeping them, so a value unknown during preview reads as unknown
+	// rather than as absent.
+	inputs, err := plugin.UnmarshalProperties(req.GetObject(), plugin.MarshalOptions{
+		KeepUnknowns: true, KeepSecrets: true, KeepResources: true,
+	})
+	if err != nil {
+		return "", nil, fmt.Errorf("decoding inputs of %s: %w", urn, err)
+	}
 	rec := &Resource{
 		URN:            urn,
 		Type:           args.TypeToken,
 		Name:           args.Name,
 		Parent:         req.GetParent(),
 		Custom:         args.Custom,
-		Inputs:         args.Inputs,
+		Inputs:         inputs,
 		Protect:        req.GetProtect(),
 		RetainOnDelete: req.GetRetainOnDelete(),
 		DependsOn:      dedupe(req.GetDependencies()),
