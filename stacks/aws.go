@@ -80,7 +80,8 @@ func AWS(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set) er
 		if err != nil {
 			return err
 		}
-		ng, err := nodegroup.NewNodeGroup(ctx, base+"-"+name, args, withProv, pulumi.DependsOn(cluster.ComputeDependencies))
+		args.WaitFor = cluster.ComputeDependencies
+		ng, err := nodegroup.NewNodeGroup(ctx, base+"-"+name, args, withProv)
 		if err != nil {
 			return err
 		}
@@ -88,8 +89,8 @@ func AWS(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set) er
 		groupNames = append(groupNames, ng.NodeGroupName)
 	}
 	addons, err := eks.NewWorkloadAddons(ctx, base+"-workload", &eks.WorkloadAddonsArgs{
-		Cluster: cluster, VolumeKMSKeyARN: platformKey.ARN,
-	}, withProv, pulumi.DependsOn(groups))
+		Cluster: cluster, VolumeKMSKeyARN: platformKey.ARN, WaitFor: groups,
+	}, withProv)
 	if err != nil {
 		return err
 	}

@@ -109,6 +109,10 @@ func buildPlan(f planFlags, now time.Time) (*planned, error) {
 			return nil, err
 		}
 	}
+	root, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
 	cfg, err := stacks.ReadStackConfig(root, f.stack)
 	if err != nil {
 		return nil, err

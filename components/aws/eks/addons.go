@@ -73,10 +73,12 @@ type WorkloadAddonsArgs struct {
 	// VolumeKMSKeyARN is the key EBS volumes made by the CSI driver are
 	// encrypted with. Required.
 	VolumeKMSKeyARN pulumi.StringInput
+	// WaitFor are the node groups the add-ons' pods will run on.
+	WaitFor []pulumi.Resource
 }
 
 // WorkloadAddons are the Deployment add-ons: coredns and the EBS CSI driver.
-// Create them with pulumi.DependsOn on the node groups.
+// They wait for the node groups named in WorkloadAddonsArgs.WaitFor.
 type WorkloadAddons struct {
 	pulumi.ResourceState
 
@@ -95,7 +97,8 @@ func NewWorkloadAddons(ctx *pulumi.Context, name string, args *WorkloadAddonsArg
 		return nil, err
 	}
 	parent := pulumi.Parent(comp)
-	if _, err := addon(ctx, name+"-coredns", AddonCoreDNS, c, nil, parent); err != nil {
+	afterNodes := pulumi.DependsOn(args.WaitFor)
+	if _, err := addon(ctx, name+"-coredns", AddonCoreDNS, c, nil, parent, afterNodes); err != nil {
 		return nil, err
 	}
 	role, err := irsa.NewRole(ctx, name+"-ebs-csi", &irsa.RoleArgs{
@@ -119,7 +122,7 @@ func NewWorkloadAddons(ctx *pulumi.Context, name string, args *WorkloadAddonsArg
 	}
 	if _, err := addon(ctx, name+"-ebs-csi", AddonEBSCSI, c, func(a *eks.AddonArgs) {
 		a.ServiceAccountRoleArn = role.ARN
-	}, parent); err != nil {
+	}, parent, afterNodes); err != nil {
 		return nil, err
 	}
 	comp.EBSCSIRoleARN = role.ARN

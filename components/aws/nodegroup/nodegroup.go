@@ -69,6 +69,10 @@ type NodeGroupArgs struct {
 	Tags tags.Set
 	// Bottlerocket says the AMI type is Bottlerocket (OS and data volumes).
 	Bottlerocket bool
+	// WaitFor are resources the node group itself must wait for: the
+	// cluster's compute add-ons (Cluster.ComputeDependencies). A DependsOn on
+	// the component would not reach its children.
+	WaitFor []pulumi.Resource
 }
 
 // NodeGroup is a managed node group with its launch template and role.
@@ -130,7 +134,7 @@ func NewNodeGroup(ctx *pulumi.Context, name string, args *NodeGroupArgs, opts ..
 	}, parent,
 		// The cluster autoscaler owns the size once the group exists.
 		pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}),
-		pulumi.DependsOn(attachments))
+		pulumi.DependsOn(append(attachments, args.WaitFor...)))
 	if err != nil {
 		return nil, fmt.Errorf("creating node group %q: %w", name, err)
 	}

@@ -1,0 +1,257 @@
+package stacks
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/pangea-ai/mlplatform/components/tags"
+	"github.com/pangea-ai/mlplatform/test/recorder"
+)
+
+var update = flag.Bool("update", false, "rewrite test/golden from the current program")
+
+const root = ".."
+
+// record runs a committed stack's program exactly as `mlplat plan` does.
+func record(t *testing.T, stack string, override map[string]string) *recorder.Recorder {
+	t.Helper()
+	cfg, err := ReadStackConfig(root, stack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range override {
+		cfg.Values[k] = v
+	}
+	rec, err := recorder.Run(Program, recorder.Options{Project: Project, Stack: stack, Config: cfg.Values, SecretKeys: cfg.SecretKeys})
+	if err != nil {
+		t.Fatalf("stack %s: %v", stack, err)
+	}
+	return rec
+}
+
+func committedStacks(t *testing.T) []string {
+	stacks := ListStacks(root)
+	if len(stacks) < 3 {
+		t.Fatalf("committed stacks = %v, want at least aws-dev, aws-staging, aws-prod", stacks)
+	}
+	return stacks
+}
+
+// TestGoldenResourceLists pins every committed stack's resources by URN and
+// type. A change that renames or re-parents a resource changes its URN, which
+// replaces real infrastructure: it must show in review as a golden diff.
+// Rewrite with: go test ./stacks -run Golden -update
+func TestGoldenResourceLists(t *testing.T) {
+	for _, stack := range committedStacks(t) {
+		t.Run(stack, func(t *testing.T) {
+			var b strings.Builder
+			for _, r := range record(t, stack, nil).Resources() {
+				fmt.Fprintf(&b, "%s\t%s\n", r.Type, r.URN)
+			}
+			path := filepath.Join(root, "test", "golden", stack+".txt")
+			if *update {
+				if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (create it with -update)", err)
+			}
+			if got := b.String(); got != string(want) {
+				t.Errorf("%s differs from the program's resources; review the diff, then run go test ./stacks -run Golden -update\n%s",
+					path, lineDiff(string(want), got))
+			}
+		})
+	}
+}
+
+func lineDiff(want, got string) string {
+	w, g := map[string]bool{}, map[string]bool{}
+	for _, l := range strings.Split(want, "\n") {
+		w[l] = true
+	}
+	for _, l := range strings.Split(got, "\n") {
+		g[l] = true
+	}
+	var b strings.Builder
+	for _, l := range strings.Split(want, "\n") {
+		if !g[l] {
+			b.WriteString("- " + l + "\n")
+		}
+	}
+	for _, l := range strings.Split(got, "\n") {
+		if !w[l] {
+			b.WriteString("+ " + l + "\n")
+		}
+	}
+	return b.String()
+}
+
+// TestEveryTaggableResourceCarriesTheTagSet checks effective tags (provider
+// default tags merged with the resource's own, as AWS does) on every AWS
+// resource the stacks create, and that no AWS type is left unclassified.
+func TestEveryTaggableResourceCarriesTheTagSet(t *testing.T) {
+	for _, stack := range committedStacks(t) {
+		t.Run(stack, func(t *testing.T) {
+			rec := record(t, stack, nil)
+			prov, err := rec.Named("pulumi:providers:aws", "aws")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := prov.StringMap("defaultTags.tags")
+			for _, k := range []string{"environment", "owner", "cost-center", "project", "data-classification", tags.ManagedBy, tags.Stack} {
+				if want[k] == "" {
+					t.Fatalf("provider default tags lack %s: %v", k, want)
+				}
+			}
+			if want[tags.Stack] != stack || want[tags.ManagedBy] != "pulumi" {
+				t.Errorf("default tags stack=%q managed-by=%q", want[tags.Stack], want[tags.ManagedBy])
+			}
+			checked := 0
+			for _, r := range rec.Resources() {
+				if !r.Custom || !strings.HasPrefix(r.Type, "aws:") {
+					continue
+				}
+				if r.Provider != prov.URN {
+					t.Errorf("%s does not use the stack's AWS provider (%q): its default tags would not apply", r.URN, r.Provider)
+				}
+				switch tags.AWSTaggability(r.Type) {
+				case tags.Unclassified:
+					t.Errorf("%s is neither taggable nor untaggable in components/tags/taggable.go: classify it", r.Type)
+				case tags.Taggable:
+					checked++
+					got := rec.EffectiveTags(r)
+					for k, v := range want {
+						if got[k] != v {
+							t.Errorf("%s: tag %s = %q, want %q", r.URN, k, got[k], v)
+						}
+					}
+				}
+			}
+			if checked < 40 {
+				t.Errorf("checked only %d taggable resources", checked)
+			}
+		})
+	}
+}
+
+func TestProdPlatformIsComplete(t *testing.T) {
+	rec := record(t, "aws-prod", nil)
+	if n := len(rec.Resources()); n < 60 {
+		t.Errorf("aws-prod has %d resources, want at least 60", n)
+	}
+	for typ, want := range map[string]int{
+		"aws:eks/cluster:Cluster": 1, "aws:eks/nodeGroup:NodeGroup": 4, "aws:eks/addon:Addon": 5, "aws:kms/key:Key": 3,
+		"aws:s3/bucketV2:BucketV2": 2, "aws:ecr/repository:Repository": 3, "aws:ec2/natGateway:NatGateway": 3,
+		"aws:ec2/vpcEndpoint:VpcEndpoint": 5, "pulumi:providers:kubernetes": 1,
+	} {
+		if got := len(rec.ByType(typ)); got != want {
+			t.Errorf("%s: %d, want %d", typ, got, want)
+		}
+	}
+	cluster, _ := rec.Named("aws:eks/cluster:Cluster", "aws-prod")
+	if cluster.In("vpcConfig.endpointPublicAccess") != false || !cluster.Protect {
+		t.Errorf("prod cluster public=%v protected=%v", cluster.In("vpcConfig.endpointPublicAccess"), cluster.Protect)
+	}
+	for _, typ := range []string{"aws:kms/key:Key", "aws:s3/bucketV2:BucketV2", "aws:ecr/repository:Repository"} {
+		for _, r := range rec.ByType(typ) {
+			if !r.Protect {
+				t.Errorf("prod %s is not protected", r.URN)
+			}
+		}
+	}
+	dev := record(t, "aws-dev", nil)
+	for _, typ := range []string{"aws:eks/cluster:Cluster", "aws:s3/bucketV2:BucketV2"} {
+		for _, r := range dev.ByType(typ) {
+			if r.Protect {
+				t.Errorf("dev %s is protected: dev must tear down cleanly", r.URN)
+			}
+		}
+	}
+	if n := len(dev.ByType("aws:ec2/natGateway:NatGateway")); n != 1 {
+		t.Errorf("dev has %d NAT gateways, want 1", n)
+	}
+}
+
+// TestOrdering checks the dependencies that make a first deploy work and
+// keep the critical path short.
+func TestOrdering(t *testing.T) {
+	rec := record(t, "aws-dev", nil)
+	cni, _ := rec.Named("aws:eks/addon:Addon", "aws-dev-vpc-cni")
+	coredns, _ := rec.Named("aws:eks/addon:Addon", "aws-dev-workload-coredns")
+	for _, ng := range rec.ByType("aws:eks/nodeGroup:NodeGroup") {
+		if !has(ng.DependsOn, cni.URN) {
+			t.Errorf("%s does not wait for vpc-cni: nodes would never become Ready", ng.Name)
+		}
+	}
+	for _, ng := range rec.ByType("aws:eks/nodeGroup:NodeGroup") {
+		if !has(coredns.DependsOn, ng.URN) {
+			t.Errorf("coredns does not wait for node group %s: EKS would report it degraded", ng.Name)
+		}
+	}
+	// Artifacts and keys take nothing from the cluster chain.
+	for _, r := range rec.Resources() {
+		if !strings.Contains(r.URN, "mlplatform:aws:Artifacts") {
+			continue
+		}
+		for _, d := range r.DependsOn {
+			if strings.Contains(d, "mlplatform:aws:Cluster") || strings.Contains(d, "mlplatform:aws:Network") || strings.Contains(d, "mlplatform:aws:NodeGroup") {
+				t.Errorf("%s waits for %s: artifacts belong beside the cluster chain, not on it", r.URN, d)
+			}
+		}
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	cases := map[string]struct {
+		config map[string]string
+		want   string
+	}{
+		"region disagrees": {map[string]string{"mlplatform:environment": "dev", "mlplatform:cloud": "aws", "aws:region": "eu-west-1"},
+			`stack config aws:region = "eu-west-1" but environments/dev.yaml says aws.region = "us-east-1"; fix: make them agree (the environment file decides the region)`},
+		"nothing set": {map[string]string{},
+			`stack config: mlplatform:environment is not set; fix: pulumi config set environment <dev|staging|prod|preview>; mlplatform:cloud = "": must be aws; fix: pulumi config set cloud aws`},
+		"preview without expiry": {map[string]string{"mlplatform:environment": "preview", "mlplatform:cloud": "aws"},
+			"config mlplatform:expiresAt = \"\": environment preview is ephemeral and needs an RFC 3339 expiry; fix: set it, e.g. "},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			rec, err := recorder.Run(Program, recorder.Options{Project: Project, Stack: "aws-x", Config: tc.config})
+			if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+				t.Fatalf("error %v, want prefix %q", err, tc.want)
+			}
+			if len(rec.Resources()) != 0 {
+				t.Errorf("a config error still created %d resources", len(rec.Resources()))
+			}
+		})
+	}
+}
+
+func TestReadStackConfig(t *testing.T) {
+	cfg, err := ReadStackConfig(root, "aws-dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"mlplatform:environment": "dev", "mlplatform:cloud": "aws", "aws:region": "us-east-1"}
+	if !reflect.DeepEqual(cfg.Values, want) {
+		t.Errorf("config = %v, want %v", cfg.Values, want)
+	}
+	if _, err := ReadStackConfig(root, "aws-nope"); err == nil || !strings.Contains(err.Error(), "stacks here: aws-dev, aws-prod, aws-staging") {
+		t.Errorf("unknown stack error = %v", err)
+	}
+}
+
+func has(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
