@@ -1,0 +1,189 @@
+//go:build integration
+
+package integration
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	awssdk "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	terraaws "github.com/gruntwork-io/terratest/modules/aws"
+	"github.com/gruntwork-io/terratest/modules/k8s"
+	"github.com/gruntwork-io/terratest/modules/random"
+	teststructure "github.com/gruntwork-io/terratest/modules/test-structure"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+)
+
+const projectRoot = "../.."
+
+// requireAWS skips the test, naming what is missing, unless everything a real
+// deployment needs is present.
+func requireAWS(t *testing.T) (region, cidr string) {
+	t.Helper()
+	var missing []string
+	if _, err := exec.LookPath("pulumi"); err != nil {
+		missing = append(missing, "the pulumi CLI (https://www.pulumi.com/docs/install/)")
+	}
+	if _, err := exec.LookPath("aws"); err != nil {
+		missing = append(missing, "the aws CLI (kubeconfigs authenticate with aws eks get-token)")
+	}
+	if os.Getenv("AWS_ACCESS_KEY_ID") == "" && os.Getenv("AWS_PROFILE") == "" && os.Getenv("AWS_WEB_IDENTITY_TOKEN_FILE") == "" {
+		missing = append(missing, "AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID or OIDC web identity)")
+	}
+	cidr = os.Getenv("MLPLAT_IT_PUBLIC_CIDR")
+	if cidr == "" {
+		missing = append(missing, "MLPLAT_IT_PUBLIC_CIDR (this runner's egress CIDR, so the test can reach the cluster API)")
+	}
+	if len(missing) > 0 {
+		t.Skipf("skipping: a real AWS deployment needs %s", strings.Join(missing, ", "))
+	}
+	region = os.Getenv("AWS_REGION")
+	if region == "" {
+		region = "us-east-1"
+	}
+	return region, cidr
+}
+
+// TestAccAWSPlatform deploys an ephemeral aws-<random> stack of the dev
+// environment, checks what it built, proves a second preview is empty, and
+// destroys it.
+func TestAccAWSPlatform(t *testing.T) {
+	region, cidr := requireAWS(t)
+	ctx := context.Background()
+	stackName := "aws-" + strings.ToLower(random.UniqueId())
+	workDir := t.TempDir()
+	envFile := devEnvironmentFor(t, workDir, region, cidr)
+
+	root, err := filepath.Abs(projectRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stack, err := auto.UpsertStackLocalSource(ctx, "organization/mlplatform/"+stackName, root, auto.EnvVars(map[string]string{
+		"PULUMI_BACKEND_URL":       "file://" + filepath.Join(workDir, "state"),
+		"PULUMI_CONFIG_PASSPHRASE": random.UniqueId(),
+	}))
+	if err != nil {
+		t.Fatalf("creating stack %s: %v", stackName, err)
+	}
+	defer func() {
+		teststructure.RunTestStage(t, "teardown", func() {
+			if _, err := stack.Destroy(ctx, optdestroy.ProgressStreams(os.Stdout), optdestroy.Remove()); err != nil {
+				t.Errorf("destroying %s (clean up by hand if this failed): %v", stackName, err)
+			}
+		})
+	}()
+	if err := stack.SetAllConfig(ctx, auto.ConfigMap{
+		"mlplatform:environment":     {Value: "dev"},
+		"mlplatform:cloud":           {Value: "aws"},
+		"mlplatform:environmentFile": {Value: envFile},
+		"aws:region":                 {Value: region},
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	var outputs auto.OutputMap
+	teststructure.RunTestStage(t, "deploy", func() {
+		res, err := stack.Up(ctx, optup.ProgressStreams(os.Stdout))
+		if err != nil {
+			t.Fatalf("pulumi up: %v", err)
+		}
+		outputs = res.Outputs
+	})
+	teststructure.RunTestStage(t, "validate", func() {
+		bucket := outputs["artifactBucket"].Value.(string)
+		checkBucket(t, region, bucket)
+		checkCluster(t, region, outputs["clusterName"].Value.(string), cidr)
+		checkNodes(t, workDir, outputs["kubeconfig"].Value.(string))
+	})
+	teststructure.RunTestStage(t, "idempotent", func() {
+		if _, err := stack.Preview(ctx, optpreview.ExpectNoChanges()); err != nil {
+			t.Errorf("a second preview shows changes; the program is not idempotent: %v", err)
+		}
+	})
+}
+
+// devEnvironmentFor writes a copy of environments/dev.yaml whose API endpoint
+// admits this runner and whose region is the test's.
+func devEnvironmentFor(t *testing.T, dir, region, cidr string) string {
+	data, err := os.ReadFile(filepath.Join(projectRoot, "environments", "dev.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Replace(string(data), `publicAccessCidrs: ["203.0.113.0/24"]`, fmt.Sprintf("publicAccessCidrs: [%q]", cidr), 1)
+	doc = strings.ReplaceAll(doc, "us-east-1", region)
+	path := filepath.Join(dir, "dev.yaml")
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func checkBucket(t *testing.T, region, bucket string) {
+	if got := terraaws.GetS3BucketVersioning(t, region, bucket); got != "Enabled" {
+		t.Errorf("bucket %s versioning = %q, want Enabled", bucket, got)
+	}
+	enc, err := terraaws.NewS3Client(t, region).GetBucketEncryption(context.Background(), &s3.GetBucketEncryptionInput{Bucket: awssdk.String(bucket)})
+	if err != nil {
+		t.Fatalf("reading encryption of %s: %v", bucket, err)
+	}
+	rule := enc.ServerSideEncryptionConfiguration.Rules[0]
+	if string(rule.ApplyServerSideEncryptionByDefault.SSEAlgorithm) != "aws:kms" || !awssdk.ToBool(rule.BucketKeyEnabled) {
+		t.Errorf("bucket %s encryption = %+v, want aws:kms with a bucket key", bucket, rule)
+	}
+}
+
+func checkCluster(t *testing.T, region, name, cidr string) {
+	cfg, err := terraaws.NewAuthenticatedSession(region)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := eks.NewFromConfig(*cfg)
+	cl, err := client.DescribeCluster(context.Background(), &eks.DescribeClusterInput{Name: awssdk.String(name)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vpc := cl.Cluster.ResourcesVpcConfig
+	if !vpc.EndpointPrivateAccess || !vpc.EndpointPublicAccess || !slices.Equal(vpc.PublicAccessCidrs, []string{cidr}) {
+		t.Errorf("endpoint access = private %v public %v %v, want private, public only for %s", vpc.EndpointPrivateAccess, vpc.EndpointPublicAccess, vpc.PublicAccessCidrs, cidr)
+	}
+	ng, err := client.DescribeNodegroup(context.Background(), &eks.DescribeNodegroupInput{ClusterName: awssdk.String(name), NodegroupName: awssdk.String("gpu")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := ng.Nodegroup
+	if g.AmiType != "AL2023_x86_64_NVIDIA" || g.CapacityType != "SPOT" || awssdk.ToInt32(g.ScalingConfig.MinSize) != 0 || g.LaunchTemplate == nil {
+		t.Errorf("gpu node group = ami %s capacity %s min %d launch template %v", g.AmiType, g.CapacityType, awssdk.ToInt32(g.ScalingConfig.MinSize), g.LaunchTemplate)
+	}
+	if len(g.Taints) != 1 || awssdk.ToString(g.Taints[0].Key) != "nvidia.com/gpu" || string(g.Taints[0].Effect) != "NO_SCHEDULE" {
+		t.Errorf("gpu node group taints = %+v", g.Taints)
+	}
+	if g.Labels["nvidia.com/gpu.present"] != "true" {
+		t.Errorf("gpu node group labels = %v", g.Labels)
+	}
+}
+
+func checkNodes(t *testing.T, dir, kubeconfig string) {
+	path := filepath.Join(dir, "kubeconfig")
+	if err := os.WriteFile(path, []byte(kubeconfig), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	opts := k8s.NewKubectlOptions("", path, "kube-system")
+	k8s.WaitUntilAllNodesReady(t, opts, 40, 15*time.Second)
+	for _, n := range k8s.GetNodes(t, opts) {
+		if n.Labels["mlplatform.pangea.ai/kind"] == "gpu" {
+			t.Errorf("node %s is a GPU node, but dev's GPU group rests at zero", n.Name)
+		}
+	}
+}
