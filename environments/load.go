@@ -56,7 +56,8 @@ func Parse(path string, data []byte, opts Options) (*Environment, error) {
 		}}}
 	}
 	var ps problems
-	checkShape(root.Content[0], reflect.TypeOf(Environment{}), "", &ps)
+	w := &shapeWalker{ps: &ps, budget: maxNodes, onPath: map[*yaml.Node]bool{}}
+	w.check(root.Content[0], reflect.TypeOf(Environment{}), "")
 	if len(ps) > 0 {
 		return nil, &Error{File: path, Problems: ps}
 	}
@@ -71,17 +72,42 @@ func Parse(path string, data []byte, opts Options) (*Environment, error) {
 	return &env, nil
 }
 
-// checkShape walks a YAML node against the Go type it decodes into and reports
-// unknown keys (with a did-you-mean) and values of the wrong kind, each with
-// its path, so that strict decoding fails with the same kind of message as
-// every other rule.
-func checkShape(node *yaml.Node, t reflect.Type, path string, ps *problems) {
+// maxNodes bounds how many YAML nodes one document may expand to through
+// aliases; a real environment file has a few hundred.
+const maxNodes = 100000
+
+// shapeWalker walks a YAML node against the Go type it decodes into and
+// reports unknown keys (with a did-you-mean) and values of the wrong kind,
+// each with its path, so that strict decoding fails with the same kind of
+// message as every other rule. Aliases are followed, but an alias inside its
+// own anchor and documents that expand past maxNodes are problems, not hangs.
+type shapeWalker struct {
+	ps     *problems
+	budget int
+	onPath map[*yaml.Node]bool
+}
+
+func (w *shapeWalker) check(node *yaml.Node, t reflect.Type, path string) {
+	ps := w.ps
+	checkShape := func(n *yaml.Node, t reflect.Type, p string, _ *problems) { w.check(n, t, p) }
+	if w.budget--; w.budget == 0 {
+		ps.add(displayPath(path), "(document)", fmt.Sprintf("expands to more than %d values through aliases", maxNodes), "write the values out instead of nesting aliases")
+	}
+	if w.budget <= 0 {
+		return
+	}
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	if node.Kind == yaml.AliasNode {
+		if w.onPath[node.Alias] {
+			ps.add(displayPath(path), "*"+node.Value, "an alias may not refer to a value that contains it", "remove the alias")
+			return
+		}
 		node = node.Alias
 	}
+	w.onPath[node] = true
+	defer delete(w.onPath, node)
 	if node.Kind == yaml.ScalarNode && node.Tag == "!!null" {
 		return // an empty value decodes to the zero value
 	}

@@ -1,6 +1,7 @@
 package environments
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -333,6 +334,28 @@ func TestParseEmptyAndBrokenDocuments(t *testing.T) {
 			_, err := Parse("environments/dev.yaml", []byte(tc.doc), opts())
 			if err == nil || err.Error() != tc.want {
 				t.Fatalf("got:\n%v\nwant:\n%s", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestAliasesCannotHangTheLoader(t *testing.T) {
+	// One anchored node group of 100 instance types, aliased 1,000 times:
+	// small to write, over a hundred thousand values to walk.
+	var bomb strings.Builder
+	bomb.WriteString("nodeGroups:\n  g0: &g {kind: cpu, aws: {instanceTypes: [" + strings.Repeat("m7i.large, ", 99) + "m7i.large]}}\n")
+	for i := 1; i < 1000; i++ {
+		fmt.Fprintf(&bomb, "  g%d: *g\n", i)
+	}
+	cases := map[string]struct{ doc, want string }{
+		"self reference": {"aws: &a\n  network: *a\n", "aws.network = *a: an alias may not refer to a value that contains it; fix: remove the alias"},
+		"alias bomb":     {bomb.String(), "expands to more than 100000 values through aliases"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := Parse("environments/dev.yaml", []byte(tc.doc), opts())
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want it to contain %q", err, tc.want)
 			}
 		})
 	}

@@ -138,7 +138,7 @@ func TestAutoScalingGroupTags(t *testing.T) {
 	}
 	want := map[string]string{
 		"environment": "dev", "owner": "ml@pangea.ai", "managed-by": "pulumi",
-		"k8s.io/cluster-autoscaler/node-template/label/team":                           "ml",
+		"k8s.io/cluster-autoscaler/node-template/label/team":                            "ml",
 		"k8s.io/cluster-autoscaler/node-template/label/mlplatform.pangea.ai/node-group": "gpu",
 		"k8s.io/cluster-autoscaler/node-template/label/mlplatform.pangea.ai/kind":       "gpu",
 		"k8s.io/cluster-autoscaler/node-template/label/nvidia.com/gpu.present":          "true",

@@ -1,0 +1,86 @@
+# mlplatform: run `make` for the list of targets.
+SHELL := /usr/bin/env bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+STACK ?= aws-dev
+FORMAT ?= text
+FUZZTIME ?= 10s
+GO ?= go
+BIN := bin
+
+PULUMI_MISSING := the pulumi CLI is not installed: install it (https://www.pulumi.com/docs/install/), run 'pulumi login', then retry. Offline, 'make plan STACK=$(STACK)' shows the same stack without it.
+
+##@ General
+
+.PHONY: help
+help: ## Show this help.
+	@awk 'BEGIN {FS = ":.*##"; printf "Usage: make <target> [STACK=aws-dev]\n"} \
+		/^[a-zA-Z_-]+:.*?##/ { printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2 } \
+		/^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) }' $(MAKEFILE_LIST)
+
+##@ Offline (no credentials, no pulumi CLI)
+
+.PHONY: plan
+plan: $(BIN)/mlplat ## Show every resource STACK would create (FORMAT=json for the JSON document).
+	@$(BIN)/mlplat plan --stack $(STACK) --format $(FORMAT)
+
+.PHONY: build
+build: $(BIN)/mlplat ## Build bin/mlplat and check that the Pulumi program compiles.
+	$(GO) build -o /dev/null .
+
+$(BIN)/mlplat: FORCE
+	@mkdir -p $(BIN)
+	$(GO) build -o $@ ./cmd/mlplat
+
+.PHONY: FORCE
+FORCE:
+
+##@ Tests
+
+.PHONY: test
+test: lint vet-integration unit fuzz ## Run every test: lint, unit, golden, plan and a short fuzz run.
+
+.PHONY: unit
+unit: ## Run the unit, component, stack and plan tests.
+	$(GO) test -count=1 ./...
+
+.PHONY: fuzz
+fuzz: ## Fuzz the environment loader for FUZZTIME (default 10s).
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./environments
+
+.PHONY: vet-integration
+vet-integration: ## Compile the integration tests (they need a cloud to run).
+	$(GO) vet -tags integration ./...
+
+.PHONY: lint
+lint: ## go vet and a gofmt check.
+	$(GO) vet ./...
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
+
+.PHONY: golden-update
+golden-update: ## Rewrite test/golden after a reviewed change of resources.
+	$(GO) test ./stacks -run Golden -update
+
+.PHONY: test-integration
+test-integration: ## Deploy, check and destroy a real stack (needs pulumi, aws CLI, credentials, MLPLAT_IT_PUBLIC_CIDR).
+	$(GO) test -tags integration -count=1 -timeout 150m -v ./test/integration/...
+
+##@ Real deployments (pulumi CLI and cloud credentials)
+
+.PHONY: preview
+preview: require-pulumi ## pulumi preview of STACK (shows the diff).
+	pulumi preview --stack $(STACK) --diff
+
+.PHONY: up
+up: require-pulumi ## pulumi up of STACK.
+	pulumi up --stack $(STACK)
+
+.PHONY: destroy
+destroy: require-pulumi ## pulumi destroy of STACK.
+	pulumi destroy --stack $(STACK)
+
+.PHONY: require-pulumi
+require-pulumi:
+	@command -v pulumi >/dev/null 2>&1 || { echo "$(PULUMI_MISSING)" >&2; exit 1; }
