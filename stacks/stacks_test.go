@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -186,12 +187,12 @@ func TestOrdering(t *testing.T) {
 	cni, _ := rec.Named("aws:eks/addon:Addon", "aws-dev-vpc-cni")
 	coredns, _ := rec.Named("aws:eks/addon:Addon", "aws-dev-workload-coredns")
 	for _, ng := range rec.ByType("aws:eks/nodeGroup:NodeGroup") {
-		if !has(ng.DependsOn, cni.URN) {
+		if !slices.Contains(ng.DependsOn, cni.URN) {
 			t.Errorf("%s does not wait for vpc-cni: nodes would never become Ready", ng.Name)
 		}
 	}
 	for _, ng := range rec.ByType("aws:eks/nodeGroup:NodeGroup") {
-		if !has(coredns.DependsOn, ng.URN) {
+		if !slices.Contains(coredns.DependsOn, ng.URN) {
 			t.Errorf("coredns does not wait for node group %s: EKS would report it degraded", ng.Name)
 		}
 	}
@@ -245,13 +246,4 @@ func TestReadStackConfig(t *testing.T) {
 	if _, err := ReadStackConfig(root, "aws-nope"); err == nil || !strings.Contains(err.Error(), "stacks here: aws-dev, aws-prod, aws-staging") {
 		t.Errorf("unknown stack error = %v", err)
 	}
-}
-
-func has(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -3,6 +3,7 @@ package artifacts
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -67,7 +68,7 @@ func TestArtifactBucketControls(t *testing.T) {
 		!reflect.DeepEqual(doc.Statement[0].Resource, []string{arn, arn + "/*"}) {
 		t.Errorf("TLS statement = %+v", doc.Statement[0])
 	}
-	if !containsURN(pol.DependsOn, pab.URN) {
+	if !slices.Contains(pol.DependsOn, pab.URN) {
 		t.Error("bucket policy does not wait for the public access block")
 	}
 	life, _ := rec.Named("aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "art")
@@ -167,13 +168,4 @@ func TestAccessPoliciesAreScopedToThePrefix(t *testing.T) {
 	if len(repos) != 2 || repos[0] != "arn:aws:ecr:us-east-1:123456789012:repository/models" {
 		t.Errorf("push policy repositories = %v", repos)
 	}
-}
-
-func containsURN(list []string, urn string) bool {
-	for _, u := range list {
-		if u == urn {
-			return true
-		}
-	}
-	return false
 }

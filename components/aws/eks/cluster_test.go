@@ -3,6 +3,7 @@ package eks
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -112,7 +113,7 @@ func TestClusterSecurityInputs(t *testing.T) {
 	if logs.InString("name") != "/aws/eks/mlplatform-test/cluster" || logs.In("retentionInDays") != 365.0 || logs.InString("kmsKeyId") != key.Out("arn") {
 		t.Errorf("control-plane log group = %v", logs.In(""))
 	}
-	if !contains(cl.DependsOn, logs.URN) {
+	if !slices.Contains(cl.DependsOn, logs.URN) {
 		t.Error("cluster does not wait for its log group; EKS would create it unencrypted first")
 	}
 }
@@ -142,7 +143,7 @@ func TestAdminAccessEntries(t *testing.T) {
 	prov, _ := rec.Named("pulumi:providers:kubernetes", "c")
 	for _, name := range []string{"c-admin-0", "c-admin-1"} {
 		assoc, _ := rec.Named("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", name)
-		if !contains(prov.DependsOn, assoc.URN) {
+		if !slices.Contains(prov.DependsOn, assoc.URN) {
 			t.Errorf("Kubernetes provider does not wait for %s: its first call would be denied", name)
 		}
 	}
@@ -268,13 +269,4 @@ func TestClusterArgsErrors(t *testing.T) {
 			}
 		})
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

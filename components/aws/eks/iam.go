@@ -17,12 +17,8 @@ const ClusterAdminPolicyARN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSC
 // just enough of the secrets key to envelope-encrypt.
 func clusterRole(ctx *pulumi.Context, name string, keyARN pulumi.StringOutput, parent pulumi.ResourceOption) (*iam.Role, error) {
 	role, err := iam.NewRole(ctx, name+"-cluster", &iam.RoleArgs{
-		Description: pulumi.String("Assumed by the EKS control plane"),
-		AssumeRolePolicy: pulumi.String(policydoc.New(policydoc.Statement{
-			Effect:    policydoc.Allow,
-			Principal: map[string]interface{}{"Service": "eks.amazonaws.com"},
-			Action:    []string{"sts:AssumeRole"},
-		}).JSON()),
+		Description:      pulumi.String("Assumed by the EKS control plane"),
+		AssumeRolePolicy: pulumi.String(policydoc.ServiceTrust("eks.amazonaws.com").JSON()),
 	}, parent)
 	if err != nil {
 		return nil, err

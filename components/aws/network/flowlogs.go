@@ -22,12 +22,8 @@ func (b *builder) createFlowLogs() error {
 		return err
 	}
 	role, err := iam.NewRole(b.ctx, name, &iam.RoleArgs{
-		Description: pulumi.String("Lets VPC flow logs write to their log group"),
-		AssumeRolePolicy: pulumi.String(policydoc.New(policydoc.Statement{
-			Effect:    policydoc.Allow,
-			Principal: map[string]interface{}{"Service": "vpc-flow-logs.amazonaws.com"},
-			Action:    []string{"sts:AssumeRole"},
-		}).JSON()),
+		Description:      pulumi.String("Lets VPC flow logs write to their log group"),
+		AssumeRolePolicy: pulumi.String(policydoc.ServiceTrust("vpc-flow-logs.amazonaws.com").JSON()),
 	}, b.parent)
 	if err != nil {
 		return err

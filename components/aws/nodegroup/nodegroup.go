@@ -206,12 +206,8 @@ func eksEffect(k8s string) string {
 
 func nodeRole(ctx *pulumi.Context, name string, parent pulumi.ResourceOption) (*iam.Role, []pulumi.Resource, error) {
 	role, err := iam.NewRole(ctx, name+"-node", &iam.RoleArgs{
-		Description: pulumi.String("Assumed by the nodes of one EKS managed node group"),
-		AssumeRolePolicy: pulumi.String(policydoc.New(policydoc.Statement{
-			Effect:    policydoc.Allow,
-			Principal: map[string]interface{}{"Service": "ec2.amazonaws.com"},
-			Action:    []string{"sts:AssumeRole"},
-		}).JSON()),
+		Description:      pulumi.String("Assumed by the nodes of one EKS managed node group"),
+		AssumeRolePolicy: pulumi.String(policydoc.ServiceTrust("ec2.amazonaws.com").JSON()),
 	}, parent)
 	if err != nil {
 		return nil, nil, err

@@ -2,6 +2,7 @@ package nodegroup
 
 import (
 	"reflect"
+	"slices"
 	"sort"
 	"testing"
 
@@ -190,11 +191,7 @@ func TestNodeRoleHasOnlyNodePolicies(t *testing.T) {
 	}
 	ng, _ := rec.Named("aws:eks/nodeGroup:NodeGroup", "ng")
 	for _, a := range rec.ByType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
-		found := false
-		for _, d := range ng.DependsOn {
-			found = found || d == a.URN
-		}
-		if !found {
+		if !slices.Contains(ng.DependsOn, a.URN) {
 			t.Errorf("node group does not wait for %s: nodes could fail to join", a.Name)
 		}
 	}

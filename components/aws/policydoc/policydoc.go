@@ -51,3 +51,13 @@ const (
 	Allow = "Allow"
 	Deny  = "Deny"
 )
+
+// ServiceTrust lets one AWS service principal (e.g. "eks.amazonaws.com")
+// assume a role.
+func ServiceTrust(service string) Document {
+	return New(Statement{
+		Effect:    Allow,
+		Principal: map[string]interface{}{"Service": service},
+		Action:    []string{"sts:AssumeRole"},
+	})
+}
