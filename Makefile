@@ -31,7 +31,7 @@ build: $(BIN)/mlplat ## Build bin/mlplat and check that the Pulumi program compi
 
 $(BIN)/mlplat: FORCE
 	@mkdir -p $(BIN)
-	$(GO) build -o $@ ./cmd/mlplat
+	@$(GO) build -o $@ ./cmd/mlplat
 
 .PHONY: FORCE
 FORCE:
