@@ -241,7 +241,9 @@ func (v *validator) scaling(p string, g NodeGroup) {
 
 func (v *validator) labelsAndTaints(p string, g NodeGroup) {
 	for _, k := range sortedKeys(g.Labels) {
-		if !labelKeyRE.MatchString(k) || len(k) > 316 {
+		if reservedLabel(k) {
+			v.ps.add(p+".labels."+k, q(g.Labels[k]), "is set by the toolkit from kind and the instance types", "remove the label")
+		} else if !labelKeyRE.MatchString(k) || len(k) > 316 {
 			v.ps.add(p+".labels."+k, q(g.Labels[k]), "label keys are [prefix/]name with a name of at most 63 characters", "rename the label")
 		} else if !labelValueRE.MatchString(g.Labels[k]) {
 			v.ps.add(p+".labels."+k, q(g.Labels[k]), "label values are at most 63 letters, digits, '-', '_' or '.'", "shorten or simplify the value")
@@ -266,6 +268,12 @@ func (v *validator) labelsAndTaints(p string, g NodeGroup) {
 
 // GPUTaintKey is the taint every gpu group carries (value true, NoSchedule).
 const GPUTaintKey = "nvidia.com/gpu"
+
+// reservedLabel reports whether the toolkit sets a node label itself: its
+// own prefix, and the GPU labels schedulers and autoscalers read.
+func reservedLabel(k string) bool {
+	return strings.HasPrefix(k, "mlplatform.pangea.ai/") || k == "nvidia.com/gpu.present" || k == "k8s.amazonaws.com/accelerator"
+}
 
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))

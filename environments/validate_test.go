@@ -212,6 +212,10 @@ func TestValidateRejects(t *testing.T) {
 			},
 			want: `nodeGroups.cpu.taints[0].effect = "NoScheduling": must be NoSchedule, PreferNoSchedule or NoExecute; fix: use NoSchedule to keep other workloads off the group`,
 		},
+		"label the toolkit sets": {
+			mutate: func(e *Environment) { e.NodeGroups["cpu"].Labels["nvidia.com/gpu.present"] = "true" },
+			want:   `nodeGroups.cpu.labels.nvidia.com/gpu.present = "true": is set by the toolkit from kind and the instance types; fix: remove the label`,
+		},
 		"admin role not a role arn": {
 			mutate: func(e *Environment) { e.AWS.Cluster.AdminRoleARNs[0] = "arn:aws:iam::111122223333:user/alice" },
 			want:   `aws.cluster.adminRoleArns[0] = "arn:aws:iam::111122223333:user/alice": must be an IAM role ARN; fix: write arn:aws:iam::<12-digit account>:role/<name>`,

@@ -53,7 +53,7 @@ func AWS(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set) er
 	if err != nil {
 		return err
 	}
-	net, err := network.NewNetwork(ctx, base, networkArgs(env, base, platformKey.ARN), withProv)
+	net, err := network.NewNetwork(ctx, base, networkArgs(env, base, caller.AccountId, platformKey.ARN), withProv)
 	if err != nil {
 		return err
 	}
@@ -98,6 +98,7 @@ func AWS(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set) er
 		KMSKeyARN:              dataKey.ARN,
 		AccountID:              caller.AccountId,
 		Repositories:           a.Artifacts.Repositories,
+		RepositoryNamespace:    base,
 		ModelPrefix:            a.Artifacts.ModelPrefix,
 		NoncurrentVersionDays:  a.Artifacts.NoncurrentVersionDays,
 		AccessLogRetentionDays: a.Artifacts.AccessLogRetentionDays,
@@ -119,18 +120,21 @@ func AWS(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set) er
 	ctx.Export("nodeGroups", groupNames)
 	ctx.Export("ebsCsiRoleArn", addons.EBSCSIRoleARN)
 	ctx.Export("artifactBucket", art.BucketName)
+	ctx.Export("artifactBucketArn", art.BucketARN)
 	ctx.Export("registryUrls", art.RepositoryURLs)
 	ctx.Export("modelsReadOnlyPolicyArn", art.ReadOnlyPolicyARN)
 	ctx.Export("modelsReadWritePolicyArn", art.ReadWritePolicyARN)
+	ctx.Export("registryPullPolicyArn", art.PullPolicyARN)
 	ctx.Export("registryPushPolicyArn", art.PushPolicyARN)
 	return nil
 }
 
-func networkArgs(env *environments.Environment, stack string, keyARN pulumi.StringInput) *network.NetworkArgs {
+func networkArgs(env *environments.Environment, stack, accountID string, keyARN pulumi.StringInput) *network.NetworkArgs {
 	n := env.AWS.Network
 	args := &network.NetworkArgs{
 		AvailabilityZones:    n.AvailabilityZones,
 		Region:               env.AWS.Region,
+		AccountID:            accountID,
 		ClusterName:          ClusterName(stack),
 		FlowLogKMSKeyARN:     keyARN,
 		FlowLogRetentionDays: n.FlowLogRetentionDays,
@@ -150,6 +154,7 @@ func nodeGroupArgs(name string, g environments.NodeGroup, c *eks.Cluster, net *n
 	args := &nodegroup.NodeGroupArgs{
 		ClusterName: c.Name, GroupName: name, SubnetIDs: net.PrivateSubnetIDs,
 		GPU:           g.Kind == "gpu",
+		System:        g.Kind == "system",
 		InstanceTypes: g.AWS.InstanceTypes, AMIType: g.AWS.AMIType, CapacityType: g.CapacityType,
 		MinSize: g.MinSize, MaxSize: g.MaxSize, DesiredSize: g.DesiredSize, DiskSizeGiB: g.DiskSizeGiB,
 		Labels: g.Labels, VolumeKMSKeyARN: keyARN, Tags: tagSet,

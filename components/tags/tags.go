@@ -37,7 +37,7 @@ func Build(env *environments.Environment, stack, expiresAt string, now time.Time
 	}
 	at, err := time.Parse(time.RFC3339, expiresAt)
 	if err != nil {
-		return nil, fmt.Errorf("config mlplatform:expiresAt = %q: environment %s is ephemeral and needs an RFC 3339 expiry; fix: set it, e.g. %s (mlplat preview up does this)",
+		return nil, fmt.Errorf("config mlplatform:expiresAt = %q: environment %s is ephemeral and needs an RFC 3339 expiry; fix: set it, e.g. %s (preview stacks set it when they are created)",
 			expiresAt, env.Name, now.Add(48*time.Hour).UTC().Format(time.RFC3339))
 	}
 	ttl, _ := time.ParseDuration(env.Ephemeral.MaxTTL) // validated with the environment

@@ -46,7 +46,7 @@ func TestBuildErrors(t *testing.T) {
 		expiresAt string
 		want      string
 	}{
-		"missing on ephemeral": {true, "", `config mlplatform:expiresAt = "": environment preview is ephemeral and needs an RFC 3339 expiry; fix: set it, e.g. 2026-11-25T12:00:00Z (mlplat preview up does this)`},
+		"missing on ephemeral": {true, "", `config mlplatform:expiresAt = "": environment preview is ephemeral and needs an RFC 3339 expiry; fix: set it, e.g. 2026-11-25T12:00:00Z (preview stacks set it when they are created)`},
 		"in the past":          {true, "2026-11-23T11:00:00Z", `config mlplatform:expiresAt = "2026-11-23T11:00:00Z": must lie after now (2026-11-23T12:00:00Z) and within maxTTL 72h; fix: set a time within the next 72h`},
 		"beyond the ttl":       {true, "2026-12-01T00:00:00Z", `config mlplatform:expiresAt = "2026-12-01T00:00:00Z": must lie after now (2026-11-23T12:00:00Z) and within maxTTL 72h; fix: set a time within the next 72h`},
 		"on a lasting env":     {false, "2026-11-24T00:00:00Z", `config mlplatform:expiresAt = "2026-11-24T00:00:00Z": environment preview is not ephemeral; fix: remove expiresAt from the stack config`},

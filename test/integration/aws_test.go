@@ -46,6 +46,9 @@ func requireAWS(t *testing.T) (region, cidr string) {
 	if cidr == "" {
 		missing = append(missing, "MLPLAT_IT_PUBLIC_CIDR (this runner's egress CIDR, so the test can reach the cluster API)")
 	}
+	if os.Getenv("MLPLAT_IT_ADMIN_ROLE_ARN") == "" {
+		missing = append(missing, "MLPLAT_IT_ADMIN_ROLE_ARN (the IAM role this runner acts as; it gets the cluster's admin access entry)")
+	}
 	if len(missing) > 0 {
 		t.Skipf("skipping: a real AWS deployment needs %s", strings.Join(missing, ", "))
 	}
@@ -115,7 +118,8 @@ func TestAccAWSPlatform(t *testing.T) {
 }
 
 // devEnvironmentFor writes a copy of environments/dev.yaml whose API endpoint
-// admits this runner and whose region is the test's.
+// admits this runner, whose admin is the runner's role (nobody else gets
+// cluster access) and whose region is the test's.
 func devEnvironmentFor(t *testing.T, dir, region, cidr string) string {
 	data, err := os.ReadFile(filepath.Join(projectRoot, "environments", "dev.yaml"))
 	if err != nil {
@@ -123,6 +127,7 @@ func devEnvironmentFor(t *testing.T, dir, region, cidr string) string {
 	}
 	doc := strings.Replace(string(data), `publicAccessCidrs: ["203.0.113.0/24"]`, fmt.Sprintf("publicAccessCidrs: [%q]", cidr), 1)
 	doc = strings.ReplaceAll(doc, "us-east-1", region)
+	doc = strings.Replace(doc, "arn:aws:iam::111122223333:role/platform-admin", os.Getenv("MLPLAT_IT_ADMIN_ROLE_ARN"), 1)
 	path := filepath.Join(dir, "dev.yaml")
 	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
 		t.Fatal(err)

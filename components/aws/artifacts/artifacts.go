@@ -2,6 +2,7 @@ package artifacts
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -18,6 +19,10 @@ type ArtifactsArgs struct {
 	AccountID string
 	// Repositories are the ECR repository names. Required.
 	Repositories []string
+	// RepositoryNamespace prefixes every repository name ("<namespace>/models")
+	// so that stacks sharing an account and region never collide; unset means
+	// no prefix.
+	RepositoryNamespace string
 	// ModelPrefix is the key prefix the access policies cover, ending in "/";
 	// unset means "models/".
 	ModelPrefix string
@@ -103,6 +108,9 @@ func (a *ArtifactsArgs) withDefaults() (ArtifactsArgs, error) {
 	out := *a
 	if out.ModelPrefix == "" {
 		out.ModelPrefix = "models/"
+	}
+	if !strings.HasSuffix(out.ModelPrefix, "/") || strings.HasPrefix(out.ModelPrefix, "/") {
+		return out, fmt.Errorf("ModelPrefix %q must be relative and end in /", out.ModelPrefix)
 	}
 	if out.NoncurrentVersionDays == 0 {
 		out.NoncurrentVersionDays = 30

@@ -19,7 +19,7 @@ func record(t *testing.T, protect bool) *recorder.Recorder {
 	rec, err := recorder.Run(func(ctx *pulumi.Context) error {
 		_, err := NewArtifacts(ctx, "art", &ArtifactsArgs{
 			KMSKeyARN: pulumi.String(keyARN), AccountID: "123456789012",
-			Repositories: []string{"models", "explainers"}, Protect: protect,
+			Repositories: []string{"models", "explainers"}, RepositoryNamespace: "aws-dev", Protect: protect,
 		})
 		return err
 	}, recorder.Options{Project: "p", Stack: "s"})
@@ -113,7 +113,7 @@ func TestRepositories(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := map[string]interface{}{
-			"name": name, "imageTagMutability": "IMMUTABLE", "imageScanningConfiguration": map[string]interface{}{"scanOnPush": true},
+			"name": "aws-dev/" + name, "imageTagMutability": "IMMUTABLE", "imageScanningConfiguration": map[string]interface{}{"scanOnPush": true},
 			"encryptionConfigurations": []interface{}{map[string]interface{}{"encryptionType": "KMS", "kmsKey": keyARN}},
 			"forceDelete":              false,
 		}
@@ -129,7 +129,7 @@ func TestRepositories(t *testing.T) {
 				Selection map[string]interface{} `json:"selection"`
 			} `json:"rules"`
 		}
-		if err := json.Unmarshal([]byte(lp.InString("policy")), &doc); err != nil || lp.InString("repository") != name {
+		if err := json.Unmarshal([]byte(lp.InString("policy")), &doc); err != nil || lp.InString("repository") != "aws-dev/"+name {
 			t.Fatalf("lifecycle policy of %s: %v %v", name, err, lp.In(""))
 		}
 		if doc.Rules[0].Selection["tagStatus"] != "untagged" || doc.Rules[0].Selection["countNumber"] != 7.0 {
@@ -165,7 +165,7 @@ func TestAccessPoliciesAreScopedToThePrefix(t *testing.T) {
 	push, _ := rec.Named("aws:iam/policy:Policy", "art-registry-push")
 	doc, _ := policydoc.Parse(push.InString("policy"))
 	repos := doc.Statement[1].Resource
-	if len(repos) != 2 || repos[0] != "arn:aws:ecr:us-east-1:123456789012:repository/models" {
+	if len(repos) != 2 || repos[0] != "arn:aws:ecr:us-east-1:123456789012:repository/aws-dev/models" {
 		t.Errorf("push policy repositories = %v", repos)
 	}
 }

@@ -35,8 +35,12 @@ func newRepositories(ctx *pulumi.Context, name string, a *ArtifactsArgs, parent 
 	urls := pulumi.StringMap{}
 	for _, repo := range a.Repositories {
 		resName := name + "-" + repo
+		fullName := repo
+		if a.RepositoryNamespace != "" {
+			fullName = a.RepositoryNamespace + "/" + repo
+		}
 		r, err := ecr.NewRepository(ctx, resName, &ecr.RepositoryArgs{
-			Name:               pulumi.String(repo),
+			Name:               pulumi.String(fullName),
 			ImageTagMutability: pulumi.String("IMMUTABLE"),
 			ImageScanningConfiguration: ecr.RepositoryImageScanningConfigurationArgs{
 				ScanOnPush: pulumi.Bool(true),

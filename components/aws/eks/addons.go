@@ -70,8 +70,8 @@ func (c *Cluster) computeAddons(ctx *pulumi.Context, name string, parent pulumi.
 type WorkloadAddonsArgs struct {
 	// Cluster is the cluster to install into. Required.
 	Cluster *Cluster
-	// VolumeKMSKeyARN is the key EBS volumes made by the CSI driver are
-	// encrypted with. Required.
+	// VolumeKMSKeyARN is the key the CSI driver may encrypt volumes with; a
+	// StorageClass naming it (kmsKeyId) makes it do so. Required.
 	VolumeKMSKeyARN pulumi.StringInput
 	// WaitFor are the node groups the add-ons' pods will run on.
 	WaitFor []pulumi.Resource

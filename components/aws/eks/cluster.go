@@ -2,6 +2,7 @@ package eks
 
 import (
 	"fmt"
+	"net/netip"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
@@ -191,8 +192,12 @@ func (a *ClusterArgs) withDefaults() (ClusterArgs, error) {
 		return out, fmt.Errorf("AdminRoleARNs is empty: nobody could administer the cluster; list the platform team's roles")
 	}
 	for _, c := range out.PublicAccessCIDRs {
-		if c == "0.0.0.0/0" {
-			return out, fmt.Errorf("PublicAccessCIDRs contains 0.0.0.0/0: the API would be open to the internet; list egress CIDRs or leave it empty")
+		p, err := netip.ParsePrefix(c)
+		if err != nil {
+			return out, fmt.Errorf("PublicAccessCIDRs: %q is not a CIDR block", c)
+		}
+		if p.Bits() == 0 {
+			return out, fmt.Errorf("PublicAccessCIDRs contains %s: the API would be open to the internet; list egress CIDRs or leave it empty", c)
 		}
 	}
 	if out.SupportType == "" {

@@ -1,6 +1,8 @@
 package network
 
 import (
+	"fmt"
+
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -23,7 +25,7 @@ func (b *builder) createFlowLogs() error {
 	}
 	role, err := iam.NewRole(b.ctx, name, &iam.RoleArgs{
 		Description:      pulumi.String("Lets VPC flow logs write to their log group"),
-		AssumeRolePolicy: pulumi.String(policydoc.ServiceTrust("vpc-flow-logs.amazonaws.com").JSON()),
+		AssumeRolePolicy: pulumi.String(flowLogsTrust(b.args.AccountID, b.args.Region).JSON()),
 	}, b.parent)
 	if err != nil {
 		return err
@@ -50,4 +52,15 @@ func (b *builder) createFlowLogs() error {
 		Tags:                   nameTag(name),
 	}, b.parent)
 	return err
+}
+
+// flowLogsTrust lets the flow-logs service assume the role only for deliveries
+// of this account's flow logs in this region (no confused deputy).
+func flowLogsTrust(accountID, region string) policydoc.Document {
+	d := policydoc.ServiceTrust("vpc-flow-logs.amazonaws.com")
+	d.Statement[0].Condition = map[string]map[string]string{
+		"StringEquals": {"aws:SourceAccount": accountID},
+		"ArnLike":      {"aws:SourceArn": fmt.Sprintf("arn:aws:ec2:%s:%s:vpc-flow-log/*", region, accountID)},
+	}
+	return d
 }

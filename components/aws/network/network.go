@@ -39,6 +39,9 @@ type NetworkArgs struct {
 	NAT NATStrategy
 	// Region builds endpoint service names. Required.
 	Region string
+	// AccountID confines the flow-logs role to deliveries for this account.
+	// Required unless Existing.
+	AccountID string
 	// ClusterName is tagged on subnets (kubernetes.io/cluster/<name>=shared).
 	ClusterName string
 	// InterfaceEndpoints creates the InterfaceEndpointServices endpoints; set
@@ -119,8 +122,8 @@ func (a *NetworkArgs) check() error {
 	case len(a.PrivateSubnetCIDRs) != len(a.AvailabilityZones) || len(a.PublicSubnetCIDRs) != len(a.AvailabilityZones):
 		return fmt.Errorf("PrivateSubnetCIDRs (%d) and PublicSubnetCIDRs (%d) need one block per zone (%d)",
 			len(a.PrivateSubnetCIDRs), len(a.PublicSubnetCIDRs), len(a.AvailabilityZones))
-	case a.CIDR == "" || a.Region == "" || a.FlowLogKMSKeyARN == nil:
-		return fmt.Errorf("CIDR, Region and FlowLogKMSKeyARN are required")
+	case a.CIDR == "" || a.Region == "" || a.AccountID == "" || a.FlowLogKMSKeyARN == nil:
+		return fmt.Errorf("CIDR, Region, AccountID and FlowLogKMSKeyARN are required")
 	case a.NAT != "" && a.NAT != NATSingle && a.NAT != NATPerAZ:
 		return fmt.Errorf("NAT %q must be %q or %q", a.NAT, NATSingle, NATPerAZ)
 	}

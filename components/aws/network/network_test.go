@@ -1,6 +1,7 @@
 package network
 
 import (
+	"github.com/pangea-ai/mlplatform/components/aws/policydoc"
 	"reflect"
 	"sort"
 	"testing"
@@ -18,6 +19,7 @@ func args(nat NATStrategy, interfaceEndpoints bool) *NetworkArgs {
 		PublicSubnetCIDRs:  []string{"10.10.96.0/22", "10.10.100.0/22", "10.10.104.0/22"},
 		NAT:                nat,
 		Region:             "us-east-1",
+		AccountID:          "123456789012",
 		ClusterName:        "mlplatform-aws-dev",
 		InterfaceEndpoints: interfaceEndpoints,
 		FlowLogKMSKeyARN:   pulumi.String("arn:aws:kms:us-east-1:123456789012:key/test"),
@@ -153,6 +155,18 @@ func TestFlowLogsAreEncryptedAndComplete(t *testing.T) {
 	group, _ := rec.Named("aws:cloudwatch/logGroup:LogGroup", "net-flow-logs")
 	if group.InString("kmsKeyId") != "arn:aws:kms:us-east-1:123456789012:key/test" || group.In("retentionInDays") != 30.0 {
 		t.Errorf("flow log group kms %v retention %v", group.In("kmsKeyId"), group.In("retentionInDays"))
+	}
+	role, _ := rec.Named("aws:iam/role:Role", "net-flow-logs")
+	trust, err := policydoc.Parse(role.InString("assumeRolePolicy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCond := map[string]map[string]string{
+		"StringEquals": {"aws:SourceAccount": "123456789012"},
+		"ArnLike":      {"aws:SourceArn": "arn:aws:ec2:us-east-1:123456789012:vpc-flow-log/*"},
+	}
+	if st := trust.Statement[0]; st.Principal["Service"] != "vpc-flow-logs.amazonaws.com" || !reflect.DeepEqual(st.Condition, wantCond) {
+		t.Errorf("flow-logs trust = %+v", st)
 	}
 	fl, _ := rec.Named("aws:ec2/flowLog:FlowLog", "net-flow-logs")
 	if fl.InString("trafficType") != "ALL" || fl.InString("logDestination") != group.Out("arn") {

@@ -47,6 +47,8 @@ type NodeGroupArgs struct {
 	SubnetIDs pulumi.StringArrayInput
 	// GPU marks a GPU group: GPU taint, labels and autoscaler GPU count.
 	GPU bool
+	// System marks the group that runs cluster add-ons (kind label "system").
+	System bool
 	// GPUsPerNode is the smallest GPU count among InstanceTypes (GPU groups).
 	GPUsPerNode int
 	// GPUModel is the accelerator when every instance type shares it, for the
@@ -163,12 +165,25 @@ func (a *NodeGroupArgs) check() error {
 	case a.DiskSizeGiB < 20:
 		return fmt.Errorf("DiskSizeGiB (%d) must be at least 20", a.DiskSizeGiB)
 	}
+	for _, t := range a.Taints {
+		if eksEffect(t.Effect) == "" {
+			return fmt.Errorf("taint %s has effect %q; use NoSchedule, PreferNoSchedule or NoExecute", t.Key, t.Effect)
+		}
+	}
 	return nil
 }
 
-// allLabels returns the caller's labels plus the toolkit's.
+// allLabels returns the caller's labels plus the toolkit's; the toolkit's win,
+// since workloads are scheduled by them.
 func (a *NodeGroupArgs) allLabels() map[string]string {
-	out := map[string]string{LabelNodeGroup: a.GroupName, LabelKind: "cpu"}
+	out := map[string]string{}
+	for k, v := range a.Labels {
+		out[k] = v
+	}
+	out[LabelNodeGroup], out[LabelKind] = a.GroupName, "cpu"
+	if a.System {
+		out[LabelKind] = "system"
+	}
 	if a.GPU {
 		out[LabelKind] = "gpu"
 		out[LabelGPUPresent] = "true"
@@ -177,9 +192,6 @@ func (a *NodeGroupArgs) allLabels() map[string]string {
 			// device plugin starts.
 			out[LabelAccelerator] = "nvidia-" + strings.ToLower(a.GPUModel)
 		}
-	}
-	for k, v := range a.Labels {
-		out[k] = v
 	}
 	return out
 }
@@ -193,15 +205,10 @@ func (a *NodeGroupArgs) allTaints() []Taint {
 	return out
 }
 
-// eksEffect spells a Kubernetes taint effect the way the EKS API does.
+// eksEffect spells a Kubernetes taint effect the way the EKS API does, or
+// returns "" for an effect Kubernetes does not have.
 func eksEffect(k8s string) string {
-	switch k8s {
-	case "NoExecute":
-		return "NO_EXECUTE"
-	case "PreferNoSchedule":
-		return "PREFER_NO_SCHEDULE"
-	}
-	return "NO_SCHEDULE"
+	return map[string]string{"NoSchedule": "NO_SCHEDULE", "NoExecute": "NO_EXECUTE", "PreferNoSchedule": "PREFER_NO_SCHEDULE"}[k8s]
 }
 
 func nodeRole(ctx *pulumi.Context, name string, parent pulumi.ResourceOption) (*iam.Role, []pulumi.Resource, error) {

@@ -204,6 +204,8 @@ func TestArgsErrors(t *testing.T) {
 	}{
 		"min above max": {func(a *NodeGroupArgs) { a.MinSize = 3 }, `creating node group "ng": sizes must satisfy 0 <= MinSize (3) <= DesiredSize (0) <= MaxSize (2) and MaxSize >= 1`},
 		"gpu count":     {func(a *NodeGroupArgs) { a.GPUsPerNode = 0 }, `creating node group "ng": GPU groups need GPUsPerNode >= 1 for the autoscaler's node template`},
+		"taint effect": {func(a *NodeGroupArgs) { a.Taints = []Taint{{Key: "k", Value: "v", Effect: "NoScheduling"}} },
+			`creating node group "ng": taint k has effect "NoScheduling"; use NoSchedule, PreferNoSchedule or NoExecute`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			a := gpuArgs()
@@ -216,5 +218,17 @@ func TestArgsErrors(t *testing.T) {
 				t.Errorf("error %v, want %q", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestToolkitLabelsWinAndSystemIsLabelled(t *testing.T) {
+	a := gpuArgs()
+	a.GPU, a.System, a.GPUsPerNode, a.GPUModel = false, true, 0, ""
+	a.InstanceTypes, a.AMIType = []string{"m7i.large"}, "AL2023_x86_64_STANDARD"
+	a.Labels = map[string]string{LabelKind: "gpu", LabelNodeGroup: "other", "team": "ml"}
+	ng, _ := record(t, a).Named("aws:eks/nodeGroup:NodeGroup", "ng")
+	want := map[string]string{LabelKind: "system", LabelNodeGroup: "gpu", "team": "ml"}
+	if got := ng.StringMap("labels"); !reflect.DeepEqual(got, want) {
+		t.Errorf("labels = %v, want %v", got, want)
 	}
 }
