@@ -22,6 +22,8 @@ type Environment struct {
 	NodeGroups map[string]NodeGroup `yaml:"nodeGroups"`
 	// AWS holds what only AWS needs. Required for aws-* stacks.
 	AWS *AWS `yaml:"aws,omitempty"`
+	// Azure holds what only Azure needs. Required for azure-* stacks.
+	Azure *Azure `yaml:"azure,omitempty"`
 }
 
 // Ephemeral configures a short-lived environment.
@@ -67,6 +69,21 @@ type NodeGroup struct {
 	Taints []Taint `yaml:"taints,omitempty"`
 	// AWS holds the EKS-specific settings.
 	AWS *NodeGroupAWS `yaml:"aws,omitempty"`
+	// Azure holds the AKS-specific settings.
+	Azure *NodeGroupAzure `yaml:"azure,omitempty"`
+}
+
+// NodeGroupAzure holds a node pool's AKS settings.
+type NodeGroupAzure struct {
+	// VMSize is the VM size; it must be in the instance catalogue and support
+	// encryption at host, which every pool requires.
+	VMSize string `yaml:"vmSize"`
+	// GPUDriver is Install (AKS installs the NVIDIA driver; default for gpu
+	// pools) or None (a GPU operator brings it). gpu pools only.
+	GPUDriver string `yaml:"gpuDriver,omitempty"`
+	// SpotMaxPrice caps the hourly price of a SPOT pool; -1 (default) pays up
+	// to the on-demand price and is evicted only for capacity.
+	SpotMaxPrice float64 `yaml:"spotMaxPrice,omitempty"`
 }
 
 // Taint is a Kubernetes node taint.
@@ -150,4 +167,115 @@ type AWSArtifacts struct {
 	AccessLogRetentionDays int `yaml:"accessLogRetentionDays"`
 	// UntaggedImageDays is how long untagged images stay in ECR.
 	UntaggedImageDays int `yaml:"untaggedImageDays"`
+}
+
+// Azure holds the Azure-only parts of an environment.
+type Azure struct {
+	// Location is the Azure region, e.g. eastus.
+	Location string `yaml:"location"`
+	// AvailabilityZones are the zones pools spread over ("1", "2", "3");
+	// empty for a region without zones.
+	AvailabilityZones []string `yaml:"availabilityZones,omitempty"`
+	// Network describes the virtual network to create, or the one to bring.
+	Network AzureNetwork `yaml:"network"`
+	// Cluster holds the AKS-only settings.
+	Cluster AzureCluster `yaml:"cluster"`
+	// KeyVault configures the vault that holds the KMS and storage keys.
+	KeyVault AzureKeyVault `yaml:"keyVault"`
+	// Artifacts configures the storage account and container registry.
+	Artifacts AzureArtifacts `yaml:"artifacts"`
+}
+
+// AzureNetwork describes the virtual network.
+type AzureNetwork struct {
+	// VNetCIDR is the virtual network's address space.
+	VNetCIDR string `yaml:"vnetCidr,omitempty"`
+	// SystemSubnetCIDR, UserSubnetCIDR and PrivateEndpointSubnetCIDR are the
+	// subnets for the system pool, the user pools and private endpoints.
+	SystemSubnetCIDR          string `yaml:"systemSubnetCidr,omitempty"`
+	UserSubnetCIDR            string `yaml:"userSubnetCidr,omitempty"`
+	PrivateEndpointSubnetCIDR string `yaml:"privateEndpointSubnetCidr,omitempty"`
+	// APIServerSubnetCIDR is the subnet (at least /28) the API server is
+	// projected into (API server VNet integration), delegated to AKS.
+	APIServerSubnetCIDR string `yaml:"apiServerSubnetCidr,omitempty"`
+	// Existing brings a virtual network instead of creating one.
+	Existing *ExistingVNet `yaml:"existing,omitempty"`
+}
+
+// ExistingVNet names subnets that already exist, by resource id.
+type ExistingVNet struct {
+	SystemSubnetID          string `yaml:"systemSubnetId"`
+	UserSubnetID            string `yaml:"userSubnetId"`
+	PrivateEndpointSubnetID string `yaml:"privateEndpointSubnetId"`
+	APIServerSubnetID       string `yaml:"apiServerSubnetId"`
+}
+
+// AzureCluster holds the AKS-only cluster settings. The API server is private
+// when cluster.publicAccessCidrs is empty; otherwise those CIDRs are its
+// authorized IP ranges.
+type AzureCluster struct {
+	// SKUTier is Free or Standard (uptime SLA, $0.10/h).
+	SKUTier string `yaml:"skuTier"`
+	// NetworkPolicy is cilium (with the Cilium dataplane) or azure.
+	NetworkPolicy string `yaml:"networkPolicy"`
+	// PodCIDR is the overlay's pod address space; it must not overlap the
+	// virtual network.
+	PodCIDR string `yaml:"podCidr"`
+	// ServiceCIDR is the Kubernetes service address space; it must overlap
+	// neither the virtual network nor the pod CIDR.
+	ServiceCIDR string `yaml:"serviceCidr"`
+	// DNSServiceIP is the cluster DNS address, inside ServiceCIDR.
+	DNSServiceIP string `yaml:"dnsServiceIp"`
+	// AdminGroupObjectIDs are the Entra ID groups that get cluster admin.
+	AdminGroupObjectIDs []string `yaml:"adminGroupObjectIds"`
+	// UpgradeChannel is the auto-upgrade channel: none, patch, stable, rapid
+	// or node-image.
+	UpgradeChannel string `yaml:"upgradeChannel"`
+	// NodeOSUpgradeChannel is None, Unmanaged, SecurityPatch or NodeImage.
+	NodeOSUpgradeChannel string `yaml:"nodeOSUpgradeChannel"`
+	// MaintenanceWindow is when both channels may act.
+	MaintenanceWindow MaintenanceWindow `yaml:"maintenanceWindow"`
+}
+
+// MaintenanceWindow is a weekly window.
+type MaintenanceWindow struct {
+	// DayOfWeek is Monday to Sunday.
+	DayOfWeek string `yaml:"dayOfWeek"`
+	// StartTime is HH:MM in UTC.
+	StartTime string `yaml:"startTime"`
+	// DurationHours is 4 to 24.
+	DurationHours int `yaml:"durationHours"`
+}
+
+// AzureKeyVault configures the Key Vault.
+type AzureKeyVault struct {
+	// Name is the vault's globally unique name (3-24 letters, digits and
+	// hyphens); unset derives one from the stack name.
+	Name string `yaml:"name,omitempty"`
+	// AllowedCIDRs may reach the vault's data plane; everything else is denied
+	// (trusted Azure services excepted).
+	AllowedCIDRs []string `yaml:"allowedCidrs,omitempty"`
+	// SoftDeleteRetentionDays is 7 to 90.
+	SoftDeleteRetentionDays int `yaml:"softDeleteRetentionDays"`
+	// KeyRotationDays rotates the KMS and storage keys this often.
+	KeyRotationDays int `yaml:"keyRotationDays"`
+}
+
+// AzureArtifacts configures the storage account and registry.
+type AzureArtifacts struct {
+	// StorageAccountName is globally unique, 3-24 lowercase letters and
+	// digits; unset derives one from the stack name.
+	StorageAccountName string `yaml:"storageAccountName,omitempty"`
+	// RegistryName is globally unique, 5-50 letters and digits; unset derives
+	// one from the stack name.
+	RegistryName string `yaml:"registryName,omitempty"`
+	// RegistrySKU is Basic, Standard or Premium (required in prod).
+	RegistrySKU string `yaml:"registrySku"`
+	// UntaggedRetentionDays deletes untagged manifests after this many days
+	// (Premium only).
+	UntaggedRetentionDays int `yaml:"untaggedRetentionDays,omitempty"`
+	// SoftDeleteDays keeps deleted blobs and containers this long.
+	SoftDeleteDays int `yaml:"softDeleteDays"`
+	// ModelsContainer is the private blob container models live in.
+	ModelsContainer string `yaml:"modelsContainer"`
 }

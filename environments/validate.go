@@ -27,7 +27,7 @@ var (
 	projectRE     = regexp.MustCompile(`^[a-z][a-z0-9-]{1,62}$`)
 	tagKeyRE      = regexp.MustCompile(`^[a-z][a-z0-9-]*(/[a-z0-9-]+)*$`)
 	k8sVersionRE  = regexp.MustCompile(`^1\.[0-9]+$`)
-	groupNameRE   = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}$`)
+	groupNameRE   = regexp.MustCompile(`^[a-z][a-z0-9]{0,11}$`)
 	labelKeyRE    = regexp.MustCompile(`^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$`)
 	labelValueRE  = regexp.MustCompile(`^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$`)
 	regionRE      = regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-[0-9]$`)
@@ -55,6 +55,9 @@ func Validate(path string, env *Environment, opts Options) error {
 	v.nodeGroups()
 	if env.AWS != nil {
 		v.aws()
+	}
+	if env.Azure != nil {
+		v.azure()
 	}
 	if len(v.ps) == 0 {
 		return nil
@@ -193,7 +196,7 @@ func (v *validator) nodeGroups() {
 		g := groups[name]
 		p := "nodeGroups." + name
 		if !groupNameRE.MatchString(name) {
-			v.ps.add(p, q(name), "group names are lowercase letters, digits and dashes, at most 31 characters", "rename the group")
+			v.ps.add(p, q(name), "group names are 1-12 lowercase letters and digits, starting with a letter (AKS pool names; the same name serves EKS)", "rename the group, e.g. gpularge")
 		}
 		switch g.Kind {
 		case "system":
@@ -214,6 +217,9 @@ func (v *validator) nodeGroups() {
 		v.labelsAndTaints(p, g)
 		if v.env.AWS != nil {
 			v.nodeGroupAWS(p, g)
+		}
+		if v.env.Azure != nil {
+			v.nodeGroupAzure(p, g)
 		}
 	}
 	if len(system) != 1 {

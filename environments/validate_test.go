@@ -270,22 +270,22 @@ func TestDecodeRejects(t *testing.T) {
 		"unknown key with did-you-mean": {
 			old:  "      instanceTypes: [g5.xlarge, g6.xlarge, g4dn.xlarge]",
 			new:  "      instanceType: [g5.xlarge]",
-			want: `nodeGroups.gpu.aws.instanceType (line 48) = a list: unknown key; fix: did you mean "instanceTypes"?`,
+			want: `nodeGroups.gpu.aws.instanceType (line 52) = a list: unknown key; fix: did you mean "instanceTypes"?`,
 		},
 		"unknown section": {
 			old:  "\naws:\n",
 			new:  "\ngcp:\n  region: x\naws:\n",
-			want: `gcp (line 50) = a mapping: unknown key; fix: remove it; known keys here: aws, cluster, description, ephemeral, name, nodeGroups, tags`,
+			want: `gcp (line 57) = a mapping: unknown key; fix: remove it; known keys here: aws, azure, cluster, description, ephemeral, name, nodeGroups, tags`,
 		},
 		"string where a number belongs": {
 			old:  "    maxSize: 2\n",
 			new:  "    maxSize: two\n",
-			want: `nodeGroups.gpu.maxSize (line 44) = "two": must be a whole number; fix: write digits only, without quotes`,
+			want: `nodeGroups.gpu.maxSize (line 48) = "two": must be a whole number; fix: write digits only, without quotes`,
 		},
 		"scalar where a list belongs": {
 			old:  "    availabilityZones: [us-east-1a, us-east-1b, us-east-1c]",
 			new:  "    availabilityZones: us-east-1a",
-			want: `aws.network.availabilityZones (line 54) = "us-east-1a": must be a list; fix: write it as [a, b] or as - items`,
+			want: `aws.network.availabilityZones (line 61) = "us-east-1a": must be a list; fix: write it as [a, b] or as - items`,
 		},
 	}
 	for name, tc := range cases {

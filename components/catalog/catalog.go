@@ -39,6 +39,10 @@ type InstanceType struct {
 	OnDemandUSD float64 `yaml:"onDemand"`
 	// SpotUSD is one sampled spot price per hour; 0 when no sample was taken.
 	SpotUSD float64 `yaml:"spot"`
+	// EncryptionAtHost says the Azure size supports encryption at host
+	// (EncryptionAtHostSupported). Unrecorded reads as unsupported, so a pool
+	// never silently loses host encryption.
+	EncryptionAtHost bool `yaml:"encryptionAtHost"`
 }
 
 // IsGPU reports whether the type carries at least one GPU.
