@@ -27,16 +27,23 @@ func TestValidateRejectsAzure(t *testing.T) {
 			want:   `nodeGroups.cpu.azure.gpuDriver = "Install": is Install or None, on gpu pools only; fix: remove it, or use Install`,
 		},
 		"system pool below one": {
-			mutate: func(e *Environment) { g := e.NodeGroups["system"]; g.MinSize, g.DesiredSize = 0, 0; e.NodeGroups["system"] = g },
-			want:   `nodeGroups.system.minSize = 0: the system group runs cluster add-ons and needs at least 1 node; fix: set minSize: 2 (1 in dev)`,
+			mutate: func(e *Environment) {
+				g := e.NodeGroups["system"]
+				g.MinSize, g.DesiredSize = 0, 0
+				e.NodeGroups["system"] = g
+			},
+			want: `nodeGroups.system.minSize = 0: the system group runs cluster add-ons and needs at least 1 node; fix: set minSize: 2 (1 in dev)`,
 		},
 		"spot system pool": {
 			mutate: func(e *Environment) { g := e.NodeGroups["system"]; g.CapacityType = "SPOT"; e.NodeGroups["system"] = g },
 			want:   `nodeGroups.system.capacityType = "SPOT": AKS system pools cannot be spot; fix: set capacityType: ON_DEMAND`,
 		},
 		"service cidr overlapping the vnet": {
-			mutate: func(e *Environment) { e.Azure.Cluster.ServiceCIDR = "10.60.128.0/17"; e.Azure.Cluster.DNSServiceIP = "10.60.128.10" },
-			want:   `azure.cluster.serviceCidr = "10.60.128.0/17": overlaps the virtual network 10.60.0.0/16; fix: use a block outside it, such as 172.16.0.0/16`,
+			mutate: func(e *Environment) {
+				e.Azure.Cluster.ServiceCIDR = "10.60.128.0/17"
+				e.Azure.Cluster.DNSServiceIP = "10.60.128.10"
+			},
+			want: `azure.cluster.serviceCidr = "10.60.128.0/17": overlaps the virtual network 10.60.0.0/16; fix: use a block outside it, such as 172.16.0.0/16`,
 		},
 		"pod cidr overlapping the vnet": {
 			mutate: func(e *Environment) { e.Azure.Cluster.PodCIDR = "10.0.0.0/8" },
@@ -68,9 +75,12 @@ func TestValidateRejectsAzure(t *testing.T) {
 			want:   `azure.cluster.skuTier = "Free": prod needs the Standard tier's uptime SLA; fix: set skuTier: Standard`,
 		},
 		"standard registry in prod": {
-			file:   "prod.yaml",
-			mutate: func(e *Environment) { e.Azure.Artifacts.RegistrySKU = "Standard"; e.Azure.Artifacts.UntaggedRetentionDays = 0 },
-			want:   `azure.artifacts.registrySku = "Standard": prod needs Premium (retention policy, private link, geo-replication); fix: set registrySku: Premium`,
+			file: "prod.yaml",
+			mutate: func(e *Environment) {
+				e.Azure.Artifacts.RegistrySKU = "Standard"
+				e.Azure.Artifacts.UntaggedRetentionDays = 0
+			},
+			want: `azure.artifacts.registrySku = "Standard": prod needs Premium (retention policy, private link, geo-replication); fix: set registrySku: Premium`,
 		},
 		"retention without premium": {
 			mutate: func(e *Environment) { e.Azure.Artifacts.UntaggedRetentionDays = 7 },
