@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pangea-ai/mlplatform/components/catalog"
+	"github.com/pangea-ai/mlplatform/components/nodes"
 )
 
 // RequiredTags are the tag keys every environment must set.
@@ -247,7 +248,7 @@ func (v *validator) scaling(p string, g NodeGroup) {
 
 func (v *validator) labelsAndTaints(p string, g NodeGroup) {
 	for _, k := range sortedKeys(g.Labels) {
-		if reservedLabel(k) {
+		if nodes.Reserved(k) {
 			v.ps.add(p+".labels."+k, q(g.Labels[k]), "is set by the toolkit from kind and the instance types", "remove the label")
 		} else if !labelKeyRE.MatchString(k) || len(k) > 316 {
 			v.ps.add(p+".labels."+k, q(g.Labels[k]), "label keys are [prefix/]name with a name of at most 63 characters", "rename the label")
@@ -273,13 +274,7 @@ func (v *validator) labelsAndTaints(p string, g NodeGroup) {
 }
 
 // GPUTaintKey is the taint every gpu group carries (value true, NoSchedule).
-const GPUTaintKey = "nvidia.com/gpu"
-
-// reservedLabel reports whether the toolkit sets a node label itself: its
-// own prefix, and the GPU labels schedulers and autoscalers read.
-func reservedLabel(k string) bool {
-	return strings.HasPrefix(k, "mlplatform.pangea.ai/") || k == "nvidia.com/gpu.present" || k == "k8s.amazonaws.com/accelerator"
-}
+const GPUTaintKey = nodes.GPUTaintKey
 
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))

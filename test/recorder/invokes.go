@@ -25,6 +25,19 @@ func invoke(w World, token string, args resource.PropertyMap) (resource.Property
 		return resource.NewPropertyMapFromMap(map[string]interface{}{
 			"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws", "reverseDnsPrefix": "com.amazonaws",
 		}), nil
+	case "azure-native:authorization:getClientConfig":
+		return resource.NewPropertyMapFromMap(map[string]interface{}{
+			"clientId": "aaaaaaaa-0000-0000-0000-000000000001", "objectId": "aaaaaaaa-0000-0000-0000-000000000002",
+			"subscriptionId": w.SubscriptionID, "tenantId": w.TenantID,
+		}), nil
+	case "azure-native:containerservice/v20240902preview:listManagedClusterUserCredentials":
+		name := ""
+		if v, ok := args["resourceName"]; ok && v.IsString() {
+			name = v.StringValue()
+		}
+		return resource.NewPropertyMapFromMap(map[string]interface{}{
+			"kubeconfigs": []interface{}{map[string]interface{}{"name": "clusterUser", "value": azureKubeconfig(w, name)}},
+		}), nil
 	}
 	return nil, fmt.Errorf("recorder: no mock answer for invoke %s; add one in test/recorder/invokes.go", token)
 }

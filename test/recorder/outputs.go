@@ -44,6 +44,11 @@ func outputs(w World, res *Resource, preview bool) (string, resource.PropertyMap
 		return fmt.Sprintf("arn:aws:%s:%s:%s:%s", service, w.Region, w.AccountID, rest)
 	}
 	id := h
+	if strings.HasPrefix(res.Type, "azure-native:") {
+		id = azureOutputs(w, res, state, set, str)
+		set("id", id)
+		return id, state
+	}
 	switch res.Type {
 	case "aws:ec2/vpc:Vpc":
 		id = "vpc-" + h

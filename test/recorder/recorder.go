@@ -56,14 +56,22 @@ type Recorder struct {
 	invokes   []Invoke
 }
 
-// World is the fake account the mocks answer from.
+// World is the fake AWS account and Azure subscription the mocks answer from.
 type World struct {
 	AccountID string
 	Region    string
+
+	SubscriptionID string
+	TenantID       string
+	// Location is the Azure region.
+	Location string
 }
 
-// DefaultWorld is the account and region mocks answer with unless told otherwise.
-var DefaultWorld = World{AccountID: "123456789012", Region: "us-east-1"}
+// DefaultWorld is what mocks answer with unless told otherwise.
+var DefaultWorld = World{
+	AccountID: "123456789012", Region: "us-east-1",
+	SubscriptionID: "00000000-1111-2222-3333-444444444444", TenantID: "55555555-6666-7777-8888-999999999999", Location: "eastus",
+}
 
 // New returns a recorder for one program run.
 func New(project, stack string, world World, preview bool) *Recorder {

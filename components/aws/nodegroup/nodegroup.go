@@ -10,20 +10,21 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/pangea-ai/mlplatform/components/aws/policydoc"
+	"github.com/pangea-ai/mlplatform/components/nodes"
 	"github.com/pangea-ai/mlplatform/components/tags"
 )
 
 // NodeGroupType is the component's type token.
 const NodeGroupType = "mlplatform:aws:NodeGroup"
 
-// Labels the toolkit puts on every node, and on GPU nodes.
+// Labels the toolkit puts on every node, and on GPU nodes (see package nodes).
 const (
-	LabelNodeGroup   = "mlplatform.pangea.ai/node-group"
-	LabelKind        = "mlplatform.pangea.ai/kind"
-	LabelGPUPresent  = "nvidia.com/gpu.present"
-	LabelAccelerator = "k8s.amazonaws.com/accelerator"
-	GPUTaintKey      = "nvidia.com/gpu"
-	GPUResource      = "nvidia.com/gpu"
+	LabelNodeGroup   = nodes.LabelNodeGroup
+	LabelKind        = nodes.LabelKind
+	LabelGPUPresent  = nodes.LabelGPUPresent
+	LabelAccelerator = nodes.LabelAccelerator
+	GPUTaintKey      = nodes.GPUTaintKey
+	GPUResource      = nodes.GPUResource
 )
 
 // NodePolicies are the only managed policies nodes get: joining the cluster
@@ -35,7 +36,7 @@ var NodePolicies = []string{
 }
 
 // Taint is a Kubernetes taint, with the effect as Kubernetes spells it.
-type Taint struct{ Key, Value, Effect string }
+type Taint = nodes.Taint
 
 // NodeGroupArgs configure a NodeGroup.
 type NodeGroupArgs struct {
@@ -180,13 +181,17 @@ func (a *NodeGroupArgs) allLabels() map[string]string {
 	for k, v := range a.Labels {
 		out[k] = v
 	}
-	out[LabelNodeGroup], out[LabelKind] = a.GroupName, "cpu"
-	if a.System {
-		out[LabelKind] = "system"
+	kind := nodes.KindCPU
+	switch {
+	case a.GPU:
+		kind = nodes.KindGPU
+	case a.System:
+		kind = nodes.KindSystem
+	}
+	for k, v := range nodes.Labels(a.GroupName, kind) {
+		out[k] = v
 	}
 	if a.GPU {
-		out[LabelKind] = "gpu"
-		out[LabelGPUPresent] = "true"
 		if a.GPUModel != "" {
 			// Set at boot so the autoscaler does not over-scale while the
 			// device plugin starts.
@@ -200,7 +205,7 @@ func (a *NodeGroupArgs) allLabels() map[string]string {
 func (a *NodeGroupArgs) allTaints() []Taint {
 	out := append([]Taint(nil), a.Taints...)
 	if a.GPU {
-		out = append(out, Taint{Key: GPUTaintKey, Value: "true", Effect: "NoSchedule"})
+		out = append(out, nodes.GPUTaint)
 	}
 	return out
 }

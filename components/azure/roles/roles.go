@@ -1,0 +1,61 @@
+package roles
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-azure-native-sdk/authorization/v2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Role is a built-in role definition GUID.
+type Role string
+
+// Built-in roles.
+const (
+	KeyVaultAdministrator               Role = "00482a5a-887f-4fb3-b363-3b7fe8e74483"
+	KeyVaultContributor                 Role = "f25e0fa2-a7c8-4377-a976-54943a77a395"
+	KeyVaultCryptoUser                  Role = "12338af0-0e69-4776-bea7-57ae8d297424"
+	KeyVaultCryptoServiceEncryptionUser Role = "e147488a-f6f5-4113-8e2d-b22465e65bf6"
+	StorageBlobDataReader               Role = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"
+	StorageBlobDataContributor          Role = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
+	AcrPull                             Role = "7f951dda-4ed3-4680-a7ca-43fe172d538d"
+	AcrPush                             Role = "8311e382-0749-4cb8-b61a-304f252e45ec"
+	NetworkContributor                  Role = "4d97b98b-1d4f-4787-a291-c67834d212e7"
+	ManagedIdentityOperator             Role = "f1a07417-d97a-45cb-824c-7a7467783830"
+)
+
+// DefinitionID is the role's definition id within a subscription.
+func (r Role) DefinitionID(subscriptionID string) string {
+	return fmt.Sprintf("/subscriptions/%s/providers/Microsoft.Authorization/roleDefinitions/%s", subscriptionID, r)
+}
+
+// Assignment is one role for one principal on one scope.
+type Assignment struct {
+	// PrincipalID is the object id of a managed identity or service principal
+	// (PrincipalType ServicePrincipal), or of a user or group when
+	// PrincipalType says so.
+	PrincipalID pulumi.StringInput
+	// PrincipalType defaults to ServicePrincipal.
+	PrincipalType string
+	Role          Role
+	Scope         pulumi.StringInput
+}
+
+// Assign creates the role assignment. Its name is Azure's GUID, made by the
+// provider, so assignments are never renamed by a code change.
+func Assign(ctx *pulumi.Context, name, subscriptionID string, a Assignment, opts ...pulumi.ResourceOption) (*authorization.RoleAssignment, error) {
+	pt := a.PrincipalType
+	if pt == "" {
+		pt = "ServicePrincipal"
+	}
+	ra, err := authorization.NewRoleAssignment(ctx, name, &authorization.RoleAssignmentArgs{
+		PrincipalId:      a.PrincipalID,
+		PrincipalType:    pulumi.String(pt),
+		RoleDefinitionId: pulumi.String(a.Role.DefinitionID(subscriptionID)),
+		Scope:            a.Scope,
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("assigning role %s as %q: %w", a.Role, name, err)
+	}
+	return ra, nil
+}

@@ -1,0 +1,54 @@
+package nodes
+
+import "strings"
+
+// Labels and taints the toolkit sets.
+const (
+	// LabelNodeGroup names the node group (or pool) a node belongs to.
+	LabelNodeGroup = "mlplatform.pangea.ai/node-group"
+	// LabelKind is system, cpu or gpu.
+	LabelKind = "mlplatform.pangea.ai/kind"
+	// LabelGPUPresent is "true" on GPU nodes from boot, so device plugins and
+	// GPU workloads can select them before any GPU is advertised.
+	LabelGPUPresent = "nvidia.com/gpu.present"
+	// LabelAccelerator names the GPU model on EKS ("nvidia-a10g"); the
+	// cluster autoscaler reads it.
+	LabelAccelerator = "k8s.amazonaws.com/accelerator"
+	// GPUTaintKey is the taint every GPU group carries, value "true",
+	// effect NoSchedule: only pods that tolerate it land on GPU nodes.
+	GPUTaintKey = "nvidia.com/gpu"
+	// GPUResource is the extended resource GPUs are requested by.
+	GPUResource = "nvidia.com/gpu"
+)
+
+// Kinds of node group.
+const (
+	KindSystem = "system"
+	KindCPU    = "cpu"
+	KindGPU    = "gpu"
+)
+
+// Labels returns the toolkit's labels for a group: the group name and kind,
+// and for GPU groups the GPU-present label.
+func Labels(group, kind string) map[string]string {
+	out := map[string]string{LabelNodeGroup: group, LabelKind: kind}
+	if kind == KindGPU {
+		out[LabelGPUPresent] = "true"
+	}
+	return out
+}
+
+// Reserved reports whether the toolkit sets a label key itself, so an
+// environment may not.
+func Reserved(key string) bool {
+	return strings.HasPrefix(key, "mlplatform.pangea.ai/") || key == LabelGPUPresent || key == LabelAccelerator
+}
+
+// Taint is a Kubernetes taint with the effect as Kubernetes spells it.
+type Taint struct{ Key, Value, Effect string }
+
+// String renders the taint as key=value:Effect.
+func (t Taint) String() string { return t.Key + "=" + t.Value + ":" + t.Effect }
+
+// GPUTaint is the taint on every GPU group.
+var GPUTaint = Taint{Key: GPUTaintKey, Value: "true", Effect: "NoSchedule"}

@@ -1,0 +1,23 @@
+package nodes
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestLabels(t *testing.T) {
+	if got, want := Labels("gpu", KindGPU), map[string]string{LabelNodeGroup: "gpu", LabelKind: "gpu", LabelGPUPresent: "true"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("gpu labels = %v, want %v", got, want)
+	}
+	if got, want := Labels("system", KindSystem), map[string]string{LabelNodeGroup: "system", LabelKind: "system"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("system labels = %v, want %v", got, want)
+	}
+	for key, want := range map[string]bool{"mlplatform.pangea.ai/x": true, LabelGPUPresent: true, LabelAccelerator: true, "team": false, "nvidia.com/gpu.product": false} {
+		if Reserved(key) != want {
+			t.Errorf("Reserved(%q) = %v", key, !want)
+		}
+	}
+	if GPUTaint.String() != "nvidia.com/gpu=true:NoSchedule" {
+		t.Errorf("GPU taint = %s", GPUTaint)
+	}
+}
