@@ -45,6 +45,9 @@ func (v *validator) azure() {
 			v.ps.add(p, q(z), "is listed twice", "list each zone once")
 		}
 	}
+	if r := v.env.Cluster.LogRetentionDays; r < 30 || r > 730 {
+		v.ps.add("cluster.logRetentionDays", n(r), "Log Analytics keeps 30 to 730 days", "use 30, 90 or 365")
+	}
 	vnet := v.azureNetwork()
 	v.azureCluster(vnet)
 	v.azureKeyVault()

@@ -19,7 +19,8 @@ const Project = "mlplatform"
 
 // Clouds the toolkit builds for.
 const (
-	CloudAWS = "aws"
+	CloudAWS   = "aws"
+	CloudAzure = "azure"
 )
 
 // Settings are the stack's own config (the mlplatform: namespace).
@@ -51,8 +52,8 @@ func settingsFrom(get func(key string) string) (Settings, error) {
 	if s.Environment == "" {
 		problems = append(problems, fmt.Sprintf("mlplatform:environment is not set; fix: pulumi config set environment <%s>", strings.Join(environments.Names, "|")))
 	}
-	if s.Cloud != CloudAWS {
-		problems = append(problems, fmt.Sprintf("mlplatform:cloud = %q: must be aws; fix: pulumi config set cloud aws", s.Cloud))
+	if s.Cloud != CloudAWS && s.Cloud != CloudAzure {
+		problems = append(problems, fmt.Sprintf("mlplatform:cloud = %q: must be aws or azure; fix: pulumi config set cloud <aws|azure>", s.Cloud))
 	}
 	if len(problems) > 0 {
 		return s, errors.New("stack config: " + strings.Join(problems, "; "))

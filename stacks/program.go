@@ -49,6 +49,14 @@ func Program(ctx *pulumi.Context) error {
 			return fmt.Errorf("stack config aws:region = %q but environments/%s.yaml says aws.region = %q; fix: make them agree (the environment file decides the region)", r, env.Name, env.AWS.Region)
 		}
 		return AWS(ctx, env, tagSet)
+	case CloudAzure:
+		if env.Azure == nil {
+			return fmt.Errorf("environment %s has no azure section, so stack %s (cloud azure) has nothing to build; fix: add azure: to environments/%s.yaml", env.Name, ctx.Stack(), env.Name)
+		}
+		if l := config.Get(ctx, "azure-native:location"); l != "" && l != env.Azure.Location {
+			return fmt.Errorf("stack config azure-native:location = %q but environments/%s.yaml says azure.location = %q; fix: make them agree (the environment file decides the location)", l, env.Name, env.Azure.Location)
+		}
+		return Azure(ctx, env, tagSet)
 	}
 	return fmt.Errorf("cloud %q is not supported", s.Cloud)
 }

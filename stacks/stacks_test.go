@@ -217,7 +217,7 @@ func TestConfigErrors(t *testing.T) {
 		"region disagrees": {map[string]string{"mlplatform:environment": "dev", "mlplatform:cloud": "aws", "aws:region": "eu-west-1"},
 			`stack config aws:region = "eu-west-1" but environments/dev.yaml says aws.region = "us-east-1"; fix: make them agree (the environment file decides the region)`},
 		"nothing set": {map[string]string{},
-			`stack config: mlplatform:environment is not set; fix: pulumi config set environment <dev|staging|prod|preview>; mlplatform:cloud = "": must be aws; fix: pulumi config set cloud aws`},
+			`stack config: mlplatform:environment is not set; fix: pulumi config set environment <dev|staging|prod|preview>; mlplatform:cloud = "": must be aws or azure; fix: pulumi config set cloud <aws|azure>`},
 		"preview without expiry": {map[string]string{"mlplatform:environment": "preview", "mlplatform:cloud": "aws"},
 			"config mlplatform:expiresAt = \"\": environment preview is ephemeral and needs an RFC 3339 expiry; fix: set it, e.g. "},
 	}

@@ -151,7 +151,10 @@ func buildPlan(f planFlags, now time.Time) (*planned, error) {
 	p := &planned{cloud: settings.Cloud, rec: rec, doc: Plan{
 		Stack: f.stack, Environment: env.Name, Violations: []Violation{}, Cost: map[string]interface{}{},
 	}}
-	if env.AWS != nil {
+	switch {
+	case settings.Cloud == stacks.CloudAzure && env.Azure != nil:
+		p.region = env.Azure.Location
+	case env.AWS != nil:
 		p.region = env.AWS.Region
 	}
 	for _, r := range rec.Resources() {
