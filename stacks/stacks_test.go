@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pangea-ai/mlplatform/components/tags"
 	"github.com/pangea-ai/mlplatform/test/recorder"
@@ -94,37 +95,48 @@ func lineDiff(want, got string) string {
 	return b.String()
 }
 
-// TestEveryTaggableResourceCarriesTheTagSet checks effective tags (provider
-// default tags merged with the resource's own, as AWS does) on every AWS
-// resource the stacks create, and that no AWS type is left unclassified.
+// TestEveryTaggableResourceCarriesTheTagSet checks the effective tags of
+// every AWS and Azure resource the stacks create, and that no resource type
+// is left unclassified. On AWS effective tags are the provider's default
+// tags merged with the resource's own, as AWS does; azure-native has no
+// default tags, so there every taggable resource must carry the set itself.
 func TestEveryTaggableResourceCarriesTheTagSet(t *testing.T) {
 	for _, stack := range committedStacks(t) {
 		t.Run(stack, func(t *testing.T) {
-			rec := record(t, stack, nil)
-			prov, err := rec.Named("pulumi:providers:aws", "aws")
+			cfg, err := ReadStackConfig(root, stack)
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := prov.StringMap("defaultTags.tags")
-			for _, k := range []string{"environment", "owner", "cost-center", "project", "data-classification", tags.ManagedBy, tags.Stack} {
-				if want[k] == "" {
-					t.Fatalf("provider default tags lack %s: %v", k, want)
-				}
+			settings, err := SettingsFrom(cfg.Values)
+			if err != nil {
+				t.Fatal(err)
 			}
-			if want[tags.Stack] != stack || want[tags.ManagedBy] != "pulumi" {
-				t.Errorf("default tags stack=%q managed-by=%q", want[tags.Stack], want[tags.ManagedBy])
+			env, err := LoadEnvironment(root, settings, time.Now())
+			if err != nil {
+				t.Fatal(err)
 			}
+			want, err := tags.Build(env, stack, "", time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec := record(t, stack, nil)
 			checked := 0
 			for _, r := range rec.Resources() {
-				if !r.Custom || !strings.HasPrefix(r.Type, "aws:") {
+				if !r.Custom || r.IsProvider() {
 					continue
 				}
-				if r.Provider != prov.URN {
-					t.Errorf("%s does not use the stack's AWS provider (%q): its default tags would not apply", r.URN, r.Provider)
+				var class tags.Taggability
+				switch {
+				case strings.HasPrefix(r.Type, "aws:"):
+					class = tags.AWSTaggability(r.Type)
+				case strings.HasPrefix(r.Type, "azure-native:"):
+					class = tags.AzureTaggability(r.Type)
+				default:
+					continue
 				}
-				switch tags.AWSTaggability(r.Type) {
+				switch class {
 				case tags.Unclassified:
-					t.Errorf("%s is neither taggable nor untaggable in components/tags/taggable.go: classify it", r.Type)
+					t.Errorf("%s is neither taggable nor untaggable in components/tags: classify it", r.Type)
 				case tags.Taggable:
 					checked++
 					got := rec.EffectiveTags(r)
@@ -135,10 +147,28 @@ func TestEveryTaggableResourceCarriesTheTagSet(t *testing.T) {
 					}
 				}
 			}
-			if checked < 40 {
+			if checked < 20 {
 				t.Errorf("checked only %d taggable resources", checked)
 			}
 		})
+	}
+}
+
+// TestAWSResourcesUseTheTaggedProvider: on AWS the tag set travels through
+// the provider's default tags, so every resource must use that provider.
+func TestAWSResourcesUseTheTaggedProvider(t *testing.T) {
+	rec := record(t, "aws-dev", nil)
+	prov, err := rec.Named("pulumi:providers:aws", "aws")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := prov.StringMap("defaultTags.tags"); d[tags.Stack] != "aws-dev" || d[tags.ManagedBy] != "pulumi" || d["environment"] != "dev" {
+		t.Errorf("default tags = %v", d)
+	}
+	for _, r := range rec.Resources() {
+		if r.Custom && strings.HasPrefix(r.Type, "aws:") && r.Provider != prov.URN {
+			t.Errorf("%s does not use the stack's AWS provider (%q): its default tags would not apply", r.URN, r.Provider)
+		}
 	}
 }
 

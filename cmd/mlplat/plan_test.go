@@ -105,7 +105,7 @@ func TestPlanErrors(t *testing.T) {
 		want string
 	}{
 		"unknown stack": {[]string{"plan", "--stack", "aws-qa", "--root", "../.."}, exitFailed,
-			"no stack \"aws-qa\": stacks/Pulumi.aws-qa.yaml does not exist; stacks here: aws-dev, aws-prod, aws-staging\n"},
+			"no stack \"aws-qa\": stacks/Pulumi.aws-qa.yaml does not exist; stacks here: aws-dev, aws-prod, aws-staging, azure-dev, azure-prod, azure-staging\n"},
 		"no stack":        {[]string{"plan"}, exitUsage, "mlplat plan: --stack is required and --format is text or json\n"},
 		"bad format":      {[]string{"plan", "--stack", "aws-dev", "--format", "yaml"}, exitUsage, "mlplat plan: --stack is required and --format is text or json\n"},
 		"no command":      {nil, exitUsage, "mlplat: the mlplatform toolkit's command line\n"},
