@@ -36,7 +36,7 @@ type NetworkArgs struct {
 	VNetName string
 	// CIDR is the address space; the four subnet CIDRs lie inside it.
 	// Required unless Existing.
-	CIDR                                                      string
+	CIDR                                                                      string
 	SystemSubnetCIDR, UserSubnetCIDR, EndpointSubnetCIDR, APIServerSubnetCIDR string
 	// PrivateDNSZones are created and linked to the network; unset means the
 	// Key Vault and blob zones.

@@ -1,0 +1,33 @@
+package recorder
+
+import (
+	"reflect"
+	"sort"
+	"testing"
+)
+
+// AssertInputs fails t for every path whose input differs from want. Numbers
+// compare as float64, as property values hold them; nil means absent.
+func AssertInputs(t testing.TB, res *Resource, want map[string]interface{}) {
+	t.Helper()
+	paths := make([]string, 0, len(want))
+	for p := range want {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		if got := res.In(p); !reflect.DeepEqual(got, want[p]) {
+			t.Errorf("%s %s = %#v, want %#v", res.Name, p, got, want[p])
+		}
+	}
+}
+
+// ChildSummary lists a resource's direct children as "type name", sorted.
+func (r *Recorder) ChildSummary(parentURN string) []string {
+	var out []string
+	for _, c := range r.Children(parentURN) {
+		out = append(out, c.Type+" "+c.Name)
+	}
+	sort.Strings(out)
+	return out
+}
