@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pangea-ai/mlplatform/components/tags"
+	"github.com/pangea-ai/mlplatform/environments"
 	"github.com/pangea-ai/mlplatform/test/recorder"
 )
 
@@ -275,5 +276,76 @@ func TestReadStackConfig(t *testing.T) {
 	}
 	if _, err := ReadStackConfig(root, "aws-nope"); err == nil || !strings.Contains(err.Error(), "stacks here: aws-dev, aws-prod, aws-staging") {
 		t.Errorf("unknown stack error = %v", err)
+	}
+}
+
+func TestAzureProdPlatform(t *testing.T) {
+	rec := record(t, "azure-prod", nil)
+	cluster, err := rec.Named("azure-native:containerservice/v20240902preview:ManagedCluster", "azure-prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cluster.In("apiServerAccessProfile.enablePrivateCluster") != true || !cluster.Protect || cluster.In("sku.tier") != "Standard" {
+		t.Errorf("prod cluster private=%v protected=%v tier=%v", cluster.In("apiServerAccessProfile.enablePrivateCluster"), cluster.Protect, cluster.In("sku.tier"))
+	}
+	// The control plane must hold its network, Key Vault and kubelet rights first.
+	var access int
+	for _, ra := range rec.ByType("azure-native:authorization:RoleAssignment") {
+		if slices.Contains(cluster.DependsOn, ra.URN) {
+			access++
+		}
+	}
+	if access != 6 {
+		t.Errorf("cluster waits for %d role assignments, want 6 (3 subnets, KMS crypto, KMS private link, kubelet operator)", access)
+	}
+	for _, typ := range []string{"azure-native:keyvault:Vault", "azure-native:keyvault:Key", "azure-native:storage:StorageAccount", "azure-native:containerregistry:Registry"} {
+		for _, r := range rec.ByType(typ) {
+			if !r.Protect {
+				t.Errorf("prod %s is not protected", r.URN)
+			}
+		}
+	}
+	reg, _ := rec.Named("azure-native:containerregistry:Registry", "azure-prod")
+	if reg.In("sku.name") != "Premium" {
+		t.Errorf("prod registry sku = %v", reg.In("sku.name"))
+	}
+	var pools []string
+	for _, p := range rec.ByType("azure-native:containerservice/v20240902preview:AgentPool") {
+		pools = append(pools, p.InString("agentPoolName"))
+	}
+	if want := []string{"cpu", "gpu", "gpularge"}; !reflect.DeepEqual(pools, want) {
+		t.Errorf("user pools = %v, want %v", pools, want)
+	}
+	dev := record(t, "azure-dev", nil)
+	devCluster, _ := dev.Named("azure-native:containerservice/v20240902preview:ManagedCluster", "azure-dev")
+	if devCluster.In("apiServerAccessProfile.enablePrivateCluster") != false || !reflect.DeepEqual(devCluster.In("apiServerAccessProfile.authorizedIPRanges"), []interface{}{"203.0.113.0/24"}) {
+		t.Errorf("dev API access = %v", devCluster.In("apiServerAccessProfile"))
+	}
+}
+
+func TestAzureNames(t *testing.T) {
+	env, err := LoadEnvironment(root, Settings{Environment: "dev"}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := AzureNamesFor("azure-pr-1234", env.Azure)
+	want := AzureNames{
+		ResourceGroup: "rg-mlplatform-azure-pr-1234", NodeResourceGroup: "rg-mlplatform-azure-pr-1234-nodes",
+		VNet: "vnet-azure-pr-1234", Cluster: "aks-azure-pr-1234",
+		KeyVault: "kvazurepr1234" + n.KeyVault[13:], StorageAccount: "stazurepr1234" + n.StorageAccount[13:], Registry: "acrazurepr1234" + n.Registry[14:],
+	}
+	if n != want {
+		t.Errorf("names = %+v, want %+v", n, want)
+	}
+	// Derived global names must pass the validator's own name rules.
+	e := *env.Azure
+	e.KeyVault.Name, e.Artifacts.StorageAccountName, e.Artifacts.RegistryName = n.KeyVault, n.StorageAccount, n.Registry
+	copyEnv := *env
+	copyEnv.Azure = &e
+	if err := environments.Validate("environments/dev.yaml", &copyEnv, environments.Options{Now: time.Now()}); err != nil {
+		t.Errorf("derived names are invalid: %v", err)
+	}
+	if long := AzureNamesFor("azure-a-very-long-preview-stack-name-0001", env.Azure); len(long.StorageAccount) != 24 || len(long.KeyVault) != 24 {
+		t.Errorf("long names not truncated to 24: %q %q", long.StorageAccount, long.KeyVault)
 	}
 }
