@@ -5,11 +5,7 @@ import "testing"
 // TestValidateRejectsAzure breaks one Azure rule per case and asserts the
 // whole message.
 func TestValidateRejectsAzure(t *testing.T) {
-	cases := map[string]struct {
-		file   string
-		mutate func(e *Environment)
-		want   string
-	}{
+	runRejectCases(t, map[string]rejectCase{
 		"unknown vm size": {
 			mutate: func(e *Environment) { e.NodeGroups["gpu"].Azure.VMSize = "Standard_NC4as_T4_v2" },
 			want:   `nodeGroups.gpu.azure.vmSize = "Standard_NC4as_T4_v2": unknown VM size; fix: did you mean "Standard_NC4as_T4_v3"?`,
@@ -110,23 +106,5 @@ func TestValidateRejectsAzure(t *testing.T) {
 			mutate: func(e *Environment) { e.NodeGroups["gpu-a10"] = e.NodeGroups["gpu"]; delete(e.NodeGroups, "gpu") },
 			want:   `nodeGroups.gpu-a10 = "gpu-a10": group names are 1-12 lowercase letters and digits, starting with a letter (AKS pool names; the same name serves EKS); fix: rename the group, e.g. gpularge`,
 		},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			file := tc.file
-			if file == "" {
-				file = "dev.yaml"
-			}
-			env, err := LoadFile(file, opts())
-			if err != nil {
-				t.Fatal(err)
-			}
-			tc.mutate(env)
-			err = Validate("environments/"+file, env, opts())
-			want := "environments/" + file + ": 1 problem:\n - " + tc.want
-			if err == nil || err.Error() != want {
-				t.Fatalf("got:\n%v\nwant:\n%s", err, want)
-			}
-		})
-	}
+	})
 }

@@ -66,11 +66,7 @@ func mustLoad(t *testing.T, name string) *Environment {
 
 // TestValidateRejects breaks one rule per case and asserts the whole message.
 func TestValidateRejects(t *testing.T) {
-	cases := map[string]struct {
-		file   string // defaults to dev.yaml
-		mutate func(e *Environment)
-		want   string
-	}{
+	runRejectCases(t, map[string]rejectCase{
 		"invalid vpc cidr": {
 			mutate: func(e *Environment) { e.AWS.Network.VPCCIDR = "10.10.0.0/33" },
 			want:   `aws.network.vpcCidr = "10.10.0.0/33": must be an IPv4 CIDR block; fix: write it like 10.20.0.0/16`,
@@ -236,7 +232,19 @@ func TestValidateRejects(t *testing.T) {
 			mutate: func(e *Environment) { e.Name = "staging"; e.Tags["environment"] = "staging" },
 			want:   `name = "staging": must match the file name "dev"; fix: set name: dev or rename the file`,
 		},
-	}
+	})
+}
+
+// rejectCase breaks one rule of a committed file and names the one problem
+// the validator must report, in full.
+type rejectCase struct {
+	file   string // defaults to dev.yaml
+	mutate func(e *Environment)
+	want   string
+}
+
+func runRejectCases(t *testing.T, cases map[string]rejectCase) {
+	t.Helper()
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			file := tc.file

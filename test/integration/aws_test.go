@@ -18,12 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	terraaws "github.com/gruntwork-io/terratest/modules/aws"
 	"github.com/gruntwork-io/terratest/modules/k8s"
-	"github.com/gruntwork-io/terratest/modules/random"
-	teststructure "github.com/gruntwork-io/terratest/modules/test-structure"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 )
 
 const projectRoot = "../.."
@@ -64,56 +59,17 @@ func requireAWS(t *testing.T) (region, cidr string) {
 // destroys it.
 func TestAccAWSPlatform(t *testing.T) {
 	region, cidr := requireAWS(t)
-	ctx := context.Background()
-	stackName := "aws-" + strings.ToLower(random.UniqueId())
 	workDir := t.TempDir()
-	envFile := devEnvironmentFor(t, workDir, region, cidr)
-
-	root, err := filepath.Abs(projectRoot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	stack, err := auto.UpsertStackLocalSource(ctx, "organization/mlplatform/"+stackName, root, auto.EnvVars(map[string]string{
-		"PULUMI_BACKEND_URL":       "file://" + filepath.Join(workDir, "state"),
-		"PULUMI_CONFIG_PASSPHRASE": random.UniqueId(),
-	}))
-	if err != nil {
-		t.Fatalf("creating stack %s: %v", stackName, err)
-	}
-	defer func() {
-		teststructure.RunTestStage(t, "teardown", func() {
-			if _, err := stack.Destroy(ctx, optdestroy.ProgressStreams(os.Stdout), optdestroy.Remove()); err != nil {
-				t.Errorf("destroying %s (clean up by hand if this failed): %v", stackName, err)
-			}
-		})
-	}()
-	if err := stack.SetAllConfig(ctx, auto.ConfigMap{
+	config := auto.ConfigMap{
 		"mlplatform:environment":     {Value: "dev"},
 		"mlplatform:cloud":           {Value: "aws"},
-		"mlplatform:environmentFile": {Value: envFile},
+		"mlplatform:environmentFile": {Value: devEnvironmentFor(t, workDir, region, cidr)},
 		"aws:region":                 {Value: region},
-	}); err != nil {
-		t.Fatal(err)
 	}
-
-	var outputs auto.OutputMap
-	teststructure.RunTestStage(t, "deploy", func() {
-		res, err := stack.Up(ctx, optup.ProgressStreams(os.Stdout))
-		if err != nil {
-			t.Fatalf("pulumi up: %v", err)
-		}
-		outputs = res.Outputs
-	})
-	teststructure.RunTestStage(t, "validate", func() {
-		bucket := outputs["artifactBucket"].Value.(string)
-		checkBucket(t, region, bucket)
+	deployCheckDestroy(t, "aws", workDir, config, func(outputs auto.OutputMap) {
+		checkBucket(t, region, outputs["artifactBucket"].Value.(string))
 		checkCluster(t, region, outputs["clusterName"].Value.(string), cidr)
 		checkNodes(t, workDir, outputs["kubeconfig"].Value.(string))
-	})
-	teststructure.RunTestStage(t, "idempotent", func() {
-		if _, err := stack.Preview(ctx, optpreview.ExpectNoChanges()); err != nil {
-			t.Errorf("a second preview shows changes; the program is not idempotent: %v", err)
-		}
 	})
 }
 

@@ -3,23 +3,15 @@
 package integration
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gruntwork-io/terratest/modules/azure"
-	"github.com/gruntwork-io/terratest/modules/k8s"
-	"github.com/gruntwork-io/terratest/modules/random"
-	teststructure "github.com/gruntwork-io/terratest/modules/test-structure"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 )
 
 // requireAzure skips the test, naming what is missing, unless everything a
@@ -55,45 +47,14 @@ func requireAzure(t *testing.T) (subscription, cidr, adminGroup string) {
 // second preview is empty, and destroys it.
 func TestAccAzurePlatform(t *testing.T) {
 	subscription, cidr, adminGroup := requireAzure(t)
-	ctx := context.Background()
-	stackName := "azure-" + strings.ToLower(random.UniqueId())
 	workDir := t.TempDir()
-	envFile := azureDevEnvironmentFor(t, workDir, cidr, adminGroup)
-	root, err := filepath.Abs(projectRoot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	stack, err := auto.UpsertStackLocalSource(ctx, "organization/mlplatform/"+stackName, root, auto.EnvVars(map[string]string{
-		"PULUMI_BACKEND_URL":       "file://" + filepath.Join(workDir, "state"),
-		"PULUMI_CONFIG_PASSPHRASE": random.UniqueId(),
-	}))
-	if err != nil {
-		t.Fatalf("creating stack %s: %v", stackName, err)
-	}
-	defer teststructure.RunTestStage(t, "teardown", func() {
-		// Purge protection keeps the vault recoverable for its retention
-		// period after this; the derived name includes the random stack name.
-		if _, err := stack.Destroy(ctx, optdestroy.ProgressStreams(os.Stdout), optdestroy.Remove()); err != nil {
-			t.Errorf("destroying %s (clean up by hand if this failed): %v", stackName, err)
-		}
-	})
-	if err := stack.SetAllConfig(ctx, auto.ConfigMap{
+	config := auto.ConfigMap{
 		"mlplatform:environment":     {Value: "dev"},
 		"mlplatform:cloud":           {Value: "azure"},
-		"mlplatform:environmentFile": {Value: envFile},
+		"mlplatform:environmentFile": {Value: azureDevEnvironmentFor(t, workDir, cidr, adminGroup)},
 		"azure-native:location":      {Value: "eastus"},
-	}); err != nil {
-		t.Fatal(err)
 	}
-	var outputs auto.OutputMap
-	teststructure.RunTestStage(t, "deploy", func() {
-		res, err := stack.Up(ctx, optup.ProgressStreams(os.Stdout))
-		if err != nil {
-			t.Fatalf("pulumi up: %v", err)
-		}
-		outputs = res.Outputs
-	})
-	teststructure.RunTestStage(t, "validate", func() {
+	deployCheckDestroy(t, "azure", workDir, config, func(outputs auto.OutputMap) {
 		rg := outputs["resourceGroup"].Value.(string)
 		account := outputs["storageAccount"].Value.(string)
 		if !azure.StorageAccountExists(t, account, rg, subscription) || azure.GetStorageAccountKind(t, account, rg, subscription) != "StorageV2" {
@@ -109,22 +70,7 @@ func TestAccAzurePlatform(t *testing.T) {
 		if cluster.ManagedClusterProperties == nil || cluster.ManagedClusterProperties.EnableRBAC == nil || !*cluster.ManagedClusterProperties.EnableRBAC {
 			t.Errorf("cluster RBAC is not on: %+v", cluster.ManagedClusterProperties)
 		}
-		path := filepath.Join(workDir, "kubeconfig")
-		if err := os.WriteFile(path, []byte(outputs["kubeconfig"].Value.(string)), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		opts := k8s.NewKubectlOptions("", path, "kube-system")
-		k8s.WaitUntilAllNodesReady(t, opts, 40, 15*time.Second)
-		for _, n := range k8s.GetNodes(t, opts) {
-			if n.Labels["mlplatform.pangea.ai/kind"] == "gpu" {
-				t.Errorf("node %s is a GPU node, but dev's GPU pool rests at zero", n.Name)
-			}
-		}
-	})
-	teststructure.RunTestStage(t, "idempotent", func() {
-		if _, err := stack.Preview(ctx, optpreview.ExpectNoChanges()); err != nil {
-			t.Errorf("a second preview shows changes; the program is not idempotent: %v", err)
-		}
+		checkNodes(t, workDir, outputs["kubeconfig"].Value.(string))
 	})
 }
 
