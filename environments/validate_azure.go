@@ -205,7 +205,7 @@ func (v *validator) azureArtifacts() {
 	case !slices.Contains(azureRegistrySKUs, art.RegistrySKU):
 		v.ps.add("azure.artifacts.registrySku", q(art.RegistrySKU), "must be Basic, Standard or Premium", "use Standard, Premium in prod")
 	case v.env.IsProd() && art.RegistrySKU != "Premium":
-		v.ps.add("azure.artifacts.registrySku", q(art.RegistrySKU), "prod needs Premium (retention policy, private link, geo-replication)", "set registrySku: Premium")
+		v.ps.add("azure.artifacts.registrySku", q(art.RegistrySKU), "prod needs Premium (retention of untagged manifests)", "set registrySku: Premium")
 	case art.UntaggedRetentionDays != 0 && art.RegistrySKU != "Premium":
 		v.ps.add("azure.artifacts.untaggedRetentionDays", n(art.UntaggedRetentionDays), "the retention policy is Premium-only", "remove it, or use registrySku: Premium")
 	}

@@ -76,7 +76,7 @@ func TestValidateRejectsAzure(t *testing.T) {
 				e.Azure.Artifacts.RegistrySKU = "Standard"
 				e.Azure.Artifacts.UntaggedRetentionDays = 0
 			},
-			want: `azure.artifacts.registrySku = "Standard": prod needs Premium (retention policy, private link, geo-replication); fix: set registrySku: Premium`,
+			want: `azure.artifacts.registrySku = "Standard": prod needs Premium (retention of untagged manifests); fix: set registrySku: Premium`,
 		},
 		"retention without premium": {
 			mutate: func(e *Environment) { e.Azure.Artifacts.UntaggedRetentionDays = 7 },

@@ -68,7 +68,7 @@ func truncate(s string, n int) string {
 // Azure composes the Azure platform: resource group, identities, network,
 // Key Vault, cluster, user pools and artifacts. Every taggable resource gets
 // the tag set explicitly; a transform adds it wherever a resource forgot.
-func Azure(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set) error {
+func Azure(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set, s Settings) error {
 	a := env.Azure
 	base := ctx.Stack()
 	names := AzureNamesFor(base, a)
@@ -107,7 +107,7 @@ func Azure(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set) 
 		TenantID: client.TenantId, SubscriptionID: client.SubscriptionId,
 		AllowedCIDRs:            a.KeyVault.AllowedCIDRs,
 		SoftDeleteRetentionDays: a.KeyVault.SoftDeleteRetentionDays, KeyRotationDays: a.KeyVault.KeyRotationDays,
-		DeployerObjectID:   pulumi.String(client.ObjectId),
+		DeployerObjectID: pulumi.String(client.ObjectId), DeployerPrincipalType: s.DeployerPrincipalType,
 		ClusterPrincipalID: ids.ByRole[identity.Cluster].PrincipalID, StoragePrincipalID: ids.ByRole[identity.Storage].PrincipalID,
 		EndpointSubnetID: net.EndpointSubnetID, DNSZoneID: net.PrivateDNSZoneIDs[aznetwork.ZoneKeyVault],
 		Protect: prod, Tags: tagSet,
@@ -178,7 +178,7 @@ func Azure(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set) 
 		EndpointSubnetID: net.EndpointSubnetID, BlobZoneID: net.PrivateDNSZoneIDs[aznetwork.ZoneBlob],
 		ModelsContainer: a.Artifacts.ModelsContainer, SoftDeleteDays: a.Artifacts.SoftDeleteDays,
 		RegistrySKU: a.Artifacts.RegistrySKU, UntaggedRetentionDays: a.Artifacts.UntaggedRetentionDays,
-		IdentityPrefix: "id-" + base, Protect: prod, Tags: tagSet,
+		IdentityPrefix: "id-" + base, KubeletPrincipalID: kubelet.PrincipalID, Protect: prod, Tags: tagSet,
 	}, withProv)
 	if err != nil {
 		return err

@@ -33,6 +33,9 @@ type Settings struct {
 	ExpiresAt string
 	// EnvironmentFile overrides the environment file's path (fixtures).
 	EnvironmentFile string
+	// DeployerPrincipalType is what runs the deployment on Azure:
+	// ServicePrincipal (default; CI) or User (someone's own az login).
+	DeployerPrincipalType string
 }
 
 // SettingsFrom reads Settings from a flat "<namespace>:<key>" config map and
@@ -43,10 +46,14 @@ func SettingsFrom(values map[string]string) (Settings, error) {
 
 func settingsFrom(get func(key string) string) (Settings, error) {
 	s := Settings{
-		Environment:     get(Project + ":environment"),
-		Cloud:           get(Project + ":cloud"),
-		ExpiresAt:       get(Project + ":expiresAt"),
-		EnvironmentFile: get(Project + ":environmentFile"),
+		Environment:           get(Project + ":environment"),
+		Cloud:                 get(Project + ":cloud"),
+		ExpiresAt:             get(Project + ":expiresAt"),
+		EnvironmentFile:       get(Project + ":environmentFile"),
+		DeployerPrincipalType: get(Project + ":deployerPrincipalType"),
+	}
+	if s.DeployerPrincipalType == "" {
+		s.DeployerPrincipalType = "ServicePrincipal"
 	}
 	var problems []string
 	if s.Environment == "" {
@@ -54,6 +61,9 @@ func settingsFrom(get func(key string) string) (Settings, error) {
 	}
 	if s.Cloud != CloudAWS && s.Cloud != CloudAzure {
 		problems = append(problems, fmt.Sprintf("mlplatform:cloud = %q: must be aws or azure; fix: pulumi config set cloud <aws|azure>", s.Cloud))
+	}
+	if s.DeployerPrincipalType != "ServicePrincipal" && s.DeployerPrincipalType != "User" {
+		problems = append(problems, fmt.Sprintf("mlplatform:deployerPrincipalType = %q: must be ServicePrincipal or User; fix: pulumi config set deployerPrincipalType User when deploying with your own login", s.DeployerPrincipalType))
 	}
 	if len(problems) > 0 {
 		return s, errors.New("stack config: " + strings.Join(problems, "; "))

@@ -56,7 +56,7 @@ func Program(ctx *pulumi.Context) error {
 		if l := config.Get(ctx, "azure-native:location"); l != "" && l != env.Azure.Location {
 			return fmt.Errorf("stack config azure-native:location = %q but environments/%s.yaml says azure.location = %q; fix: make them agree (the environment file decides the location)", l, env.Name, env.Azure.Location)
 		}
-		return Azure(ctx, env, tagSet)
+		return Azure(ctx, env, tagSet, s)
 	}
 	return fmt.Errorf("cloud %q is not supported", s.Cloud)
 }

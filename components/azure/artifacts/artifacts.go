@@ -46,8 +46,11 @@ type ArtifactsArgs struct {
 	UntaggedRetentionDays int
 	// IdentityPrefix names the reader and writer identities.
 	IdentityPrefix string
-	Protect        bool
-	Tags           tags.Set
+	// KubeletPrincipalID is the nodes' identity; it gets AcrPull so nodes
+	// can pull the platform's images. Required.
+	KubeletPrincipalID pulumi.StringInput
+	Protect            bool
+	Tags               tags.Set
 }
 
 // Artifacts are the storage account, the registry and their access identities.
@@ -82,6 +85,11 @@ func NewArtifacts(ctx *pulumi.Context, name string, args *ArtifactsArgs, opts ..
 	if err != nil {
 		return nil, err
 	}
+	if _, err := roles.Assign(ctx, name+"-kubelet-pull", a.SubscriptionID, roles.Assignment{
+		PrincipalID: a.KubeletPrincipalID, PrincipalType: roles.ServicePrincipal, Role: roles.AcrPull, Scope: registry.ID(),
+	}, parent); err != nil {
+		return nil, err
+	}
 	identities := map[string]pulumi.StringOutput{}
 	for _, access := range []struct {
 		who       string
@@ -103,7 +111,7 @@ func NewArtifacts(ctx *pulumi.Context, name string, args *ArtifactsArgs, opts ..
 			scope  pulumi.StringInput
 		}{{"blob", access.blob, container.ID()}, {"registry", access.acr, registry.ID()}} {
 			if _, err := roles.Assign(ctx, name+"-"+access.who+"-"+g.suffix, a.SubscriptionID, roles.Assignment{
-				PrincipalID: id.PrincipalId, Role: g.role, Scope: g.scope,
+				PrincipalID: id.PrincipalId, PrincipalType: roles.ServicePrincipal, Role: g.role, Scope: g.scope,
 			}, parent); err != nil {
 				return nil, err
 			}
@@ -203,8 +211,8 @@ func containerRegistry(ctx *pulumi.Context, name string, a *ArtifactsArgs, paren
 
 func (a *ArtifactsArgs) withDefaults() (ArtifactsArgs, error) {
 	if a == nil || a.ResourceGroupName == nil || a.Location == "" || a.SubscriptionID == "" || a.StorageAccountName == "" || a.RegistryName == "" ||
-		a.StorageIdentityID == nil || a.KeyVaultURI == nil || a.KeyName == nil || a.EndpointSubnetID == nil || a.BlobZoneID == nil || a.IdentityPrefix == "" {
-		return ArtifactsArgs{}, fmt.Errorf("ResourceGroupName, Location, SubscriptionID, StorageAccountName, RegistryName, StorageIdentityID, KeyVaultURI, KeyName, EndpointSubnetID, BlobZoneID and IdentityPrefix are required")
+		a.StorageIdentityID == nil || a.KeyVaultURI == nil || a.KeyName == nil || a.EndpointSubnetID == nil || a.BlobZoneID == nil || a.IdentityPrefix == "" || a.KubeletPrincipalID == nil {
+		return ArtifactsArgs{}, fmt.Errorf("ResourceGroupName, Location, SubscriptionID, StorageAccountName, RegistryName, StorageIdentityID, KeyVaultURI, KeyName, EndpointSubnetID, BlobZoneID, IdentityPrefix and KubeletPrincipalID are required")
 	}
 	out := *a
 	if out.ModelsContainer == "" {

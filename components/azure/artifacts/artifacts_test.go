@@ -17,7 +17,7 @@ func record(t *testing.T, sku string, keyAccess bool) *recorder.Recorder {
 	rec, err := recorder.Run(func(ctx *pulumi.Context) error {
 		var access []pulumi.Resource
 		if keyAccess {
-			ra, err := roles.Assign(ctx, "key-access", "sub", roles.Assignment{PrincipalID: pulumi.String("storage"), Role: roles.KeyVaultCryptoServiceEncryptionUser, Scope: pulumi.String("vault")})
+			ra, err := roles.Assign(ctx, "key-access", "sub", roles.Assignment{PrincipalID: pulumi.String("storage"), PrincipalType: roles.ServicePrincipal, Role: roles.KeyVaultCryptoServiceEncryptionUser, Scope: pulumi.String("vault")})
 			if err != nil {
 				return err
 			}
@@ -29,7 +29,7 @@ func record(t *testing.T, sku string, keyAccess bool) *recorder.Recorder {
 			StorageIdentityID: pulumi.String("id-storage"), KeyVaultURI: pulumi.String("https://kv.vault.azure.net/"), KeyName: pulumi.String("storage-cmk"),
 			KeyAccess: access, AllowedCIDRs: []string{"203.0.113.0/24"},
 			EndpointSubnetID: pulumi.String("snet-endpoints"), BlobZoneID: pulumi.String("zone-blob"),
-			RegistrySKU: sku, UntaggedRetentionDays: 14, IdentityPrefix: "id-s", Protect: true, Tags: tags.Set{"environment": "prod"},
+			RegistrySKU: sku, UntaggedRetentionDays: 14, IdentityPrefix: "id-s", KubeletPrincipalID: pulumi.String("kubelet"), Protect: true, Tags: tags.Set{"environment": "prod"},
 		})
 		return err
 	}, recorder.Options{Project: "p", Stack: "s"})
@@ -88,6 +88,7 @@ func TestReaderAndWriterIdentities(t *testing.T) {
 		"art-models-reader-registry": {registry.ID, roles.AcrPull.DefinitionID("sub")},
 		"art-models-writer-blob":     {container.ID, roles.StorageBlobDataContributor.DefinitionID("sub")},
 		"art-models-writer-registry": {registry.ID, roles.AcrPush.DefinitionID("sub")},
+		"art-kubelet-pull":           {registry.ID, roles.AcrPull.DefinitionID("sub")},
 	}
 	got := map[string][2]string{}
 	for _, ra := range rec.ByType("azure-native:authorization:RoleAssignment") {

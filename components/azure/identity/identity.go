@@ -76,7 +76,7 @@ func NewIdentities(ctx *pulumi.Context, name string, args *IdentitiesArgs, opts 
 		outputs[role+"Id"] = id.ID()
 	}
 	op, err := roles.Assign(ctx, name+"-kubelet-operator", args.SubscriptionID, roles.Assignment{
-		PrincipalID: comp.ByRole[Cluster].PrincipalID, Role: roles.ManagedIdentityOperator, Scope: comp.ByRole[Kubelet].ID,
+		PrincipalID: comp.ByRole[Cluster].PrincipalID, PrincipalType: roles.ServicePrincipal, Role: roles.ManagedIdentityOperator, Scope: comp.ByRole[Kubelet].ID,
 	}, parent)
 	if err != nil {
 		return nil, err

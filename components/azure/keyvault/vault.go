@@ -37,6 +37,9 @@ type VaultArgs struct {
 	// DeployerObjectID is the identity running the deployment (from
 	// GetClientConfig); it may manage keys. Required.
 	DeployerObjectID pulumi.StringInput
+	// DeployerPrincipalType is what the deployer is: ServicePrincipal (CI) or
+	// User (someone's own login). Unset means ServicePrincipal.
+	DeployerPrincipalType string
 	// ClusterPrincipalID is the AKS control-plane identity. Required.
 	ClusterPrincipalID pulumi.StringInput
 	// StoragePrincipalID is the storage account's identity. Required.
@@ -111,7 +114,7 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 			PrincipalID: principal, PrincipalType: principalType, Role: role, Scope: vault.ID(),
 		}, parent)
 	}
-	deployer, err := assign("deployer", a.DeployerObjectID, roles.KeyVaultAdministrator, "")
+	deployer, err := assign("deployer", a.DeployerObjectID, roles.KeyVaultAdministrator, a.DeployerPrincipalType)
 	if err != nil {
 		return nil, err
 	}
@@ -125,30 +128,36 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 		{"cluster-private-link", a.ClusterPrincipalID, roles.KeyVaultContributor, &comp.ClusterAccess},
 		{"storage-crypto", a.StoragePrincipalID, roles.KeyVaultCryptoServiceEncryptionUser, &comp.StorageAccess},
 	} {
-		ra, err := assign(g.suffix, g.principal, g.role, "ServicePrincipal")
+		ra, err := assign(g.suffix, g.principal, g.role, roles.ServicePrincipal)
 		if err != nil {
 			return nil, err
 		}
 		*g.into = append(*g.into, ra)
 	}
 	keys := map[string]*keyvault.Key{}
-	for _, k := range []string{KeyKMS, KeyStorage} {
-		key, err := keyvault.NewKey(ctx, name+"-"+k, &keyvault.KeyArgs{
+	// AKS holds the KMS key's version it was given, so KMS versions must not
+	// expire; storage follows the newest version by itself, so its old
+	// versions may.
+	for _, k := range []struct {
+		name   string
+		expire bool
+	}{{KeyKMS, false}, {KeyStorage, true}} {
+		key, err := keyvault.NewKey(ctx, name+"-"+k.name, &keyvault.KeyArgs{
 			ResourceGroupName: a.ResourceGroupName,
 			VaultName:         vault.Name,
-			KeyName:           pulumi.String(k),
+			KeyName:           pulumi.String(k.name),
 			Properties: keyvault.KeyPropertiesArgs{
 				Kty:            pulumi.String("RSA"),
 				KeySize:        pulumi.Int(2048),
 				KeyOps:         pulumi.ToStringArray([]string{"encrypt", "decrypt", "wrapKey", "unwrapKey"}),
-				RotationPolicy: RotationPolicy(a.KeyRotationDays),
+				RotationPolicy: RotationPolicy(a.KeyRotationDays, k.expire),
 			},
 			Tags: a.Tags.StringMap(),
 		}, parent, pulumi.Protect(a.Protect), pulumi.DependsOn([]pulumi.Resource{deployer}))
 		if err != nil {
-			return nil, fmt.Errorf("creating key %s in %q: %w", k, name, err)
+			return nil, fmt.Errorf("creating key %s in %q: %w", k.name, name, err)
 		}
-		keys[k] = key
+		keys[k.name] = key
 	}
 	comp.VaultID, comp.VaultURI = vault.ID().ToStringOutput(), vault.Properties.VaultUri()
 	comp.KMSKeyID, comp.StorageKeyName = keys[KeyKMS].KeyUriWithVersion, keys[KeyStorage].Name
@@ -157,21 +166,23 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 	})
 }
 
-// RotationPolicy rotates a key every rotationDays and expires each version
-// after twice that, with a notice 30 days before expiry.
-func RotationPolicy(rotationDays int) keyvault.RotationPolicyArgs {
+// RotationPolicy rotates a key every rotationDays. With expire, each version
+// expires after twice that, with a notice 30 days before; without, versions
+// never expire (for consumers pinned to a version, such as AKS KMS).
+func RotationPolicy(rotationDays int, expire bool) keyvault.RotationPolicyArgs {
+	rotate := keyvault.LifetimeActionArgs{
+		Action:  keyvault.ActionArgs{Type: keyvault.KeyRotationPolicyActionTypeRotate},
+		Trigger: keyvault.TriggerArgs{TimeAfterCreate: pulumi.Sprintf("P%dD", rotationDays)},
+	}
+	if !expire {
+		return keyvault.RotationPolicyArgs{LifetimeActions: keyvault.LifetimeActionArray{rotate}}
+	}
 	return keyvault.RotationPolicyArgs{
 		Attributes: keyvault.KeyRotationPolicyAttributesArgs{ExpiryTime: pulumi.Sprintf("P%dD", 2*rotationDays)},
-		LifetimeActions: keyvault.LifetimeActionArray{
-			keyvault.LifetimeActionArgs{
-				Action:  keyvault.ActionArgs{Type: keyvault.KeyRotationPolicyActionTypeRotate},
-				Trigger: keyvault.TriggerArgs{TimeAfterCreate: pulumi.Sprintf("P%dD", rotationDays)},
-			},
-			keyvault.LifetimeActionArgs{
-				Action:  keyvault.ActionArgs{Type: keyvault.KeyRotationPolicyActionTypeNotify},
-				Trigger: keyvault.TriggerArgs{TimeBeforeExpiry: pulumi.String("P30D")},
-			},
-		},
+		LifetimeActions: keyvault.LifetimeActionArray{rotate, keyvault.LifetimeActionArgs{
+			Action:  keyvault.ActionArgs{Type: keyvault.KeyRotationPolicyActionTypeNotify},
+			Trigger: keyvault.TriggerArgs{TimeBeforeExpiry: pulumi.String("P30D")},
+		}},
 	}
 }
 
@@ -186,6 +197,9 @@ func (a *VaultArgs) withDefaults() (VaultArgs, error) {
 	}
 	if out.KeyRotationDays == 0 {
 		out.KeyRotationDays = 90
+	}
+	if out.DeployerPrincipalType == "" {
+		out.DeployerPrincipalType = roles.ServicePrincipal
 	}
 	return out, nil
 }

@@ -18,7 +18,7 @@ func record(t *testing.T) *recorder.Recorder {
 		_, err := NewVault(ctx, "kv", &VaultArgs{
 			ResourceGroupName: pulumi.String("rg"), Location: "eastus", VaultName: "kvtest", TenantID: "tenant", SubscriptionID: "sub",
 			AllowedCIDRs: []string{"203.0.113.0/24"}, KeyRotationDays: 60,
-			DeployerObjectID: pulumi.String("deployer"), ClusterPrincipalID: pulumi.String("cluster"), StoragePrincipalID: pulumi.String("storage"),
+			DeployerObjectID: pulumi.String("deployer"), DeployerPrincipalType: "User", ClusterPrincipalID: pulumi.String("cluster"), StoragePrincipalID: pulumi.String("storage"),
 			EndpointSubnetID: pulumi.String("snet-endpoints"), DNSZoneID: pulumi.String("zone-vault"),
 			Protect: true, Tags: tags.Set{"environment": "dev"},
 		})
@@ -56,18 +56,30 @@ func TestVaultIsRecoverableRBACAndClosed(t *testing.T) {
 func TestKeysRotateAndWaitForTheDeployersAccess(t *testing.T) {
 	rec := record(t)
 	deployer, _ := rec.Named("azure-native:authorization:RoleAssignment", "kv-deployer")
-	for _, k := range []string{KeyKMS, KeyStorage} {
-		key, _ := rec.Named("azure-native:keyvault:Key", "kv-"+k)
-		recorder.AssertInputs(t, key, map[string]interface{}{
-			"keyName": k, "properties.kty": "RSA", "properties.keySize": 2048.0,
-			"properties.rotationPolicy.attributes.expiryTime":                      "P120D",
-			"properties.rotationPolicy.lifetimeActions[0].action.type":             "Rotate",
-			"properties.rotationPolicy.lifetimeActions[0].trigger.timeAfterCreate": "P60D",
-			"properties.rotationPolicy.lifetimeActions[1].action.type":             "Notify",
-		})
+	kms, _ := rec.Named("azure-native:keyvault:Key", "kv-"+KeyKMS)
+	// AKS keeps the version it was given: KMS versions rotate but never expire.
+	recorder.AssertInputs(t, kms, map[string]interface{}{
+		"keyName": KeyKMS, "properties.kty": "RSA", "properties.keySize": 2048.0,
+		"properties.rotationPolicy.attributes": nil,
+		"properties.rotationPolicy.lifetimeActions": []interface{}{map[string]interface{}{
+			"action": map[string]interface{}{"type": "Rotate"}, "trigger": map[string]interface{}{"timeAfterCreate": "P60D"},
+		}},
+	})
+	storage, _ := rec.Named("azure-native:keyvault:Key", "kv-"+KeyStorage)
+	recorder.AssertInputs(t, storage, map[string]interface{}{
+		"keyName": KeyStorage, "properties.rotationPolicy.attributes.expiryTime": "P120D",
+		"properties.rotationPolicy.lifetimeActions[0].trigger.timeAfterCreate":  "P60D",
+		"properties.rotationPolicy.lifetimeActions[1].action.type":              "Notify",
+		"properties.rotationPolicy.lifetimeActions[1].trigger.timeBeforeExpiry": "P30D",
+	})
+	for _, key := range []*recorder.Resource{kms, storage} {
 		if !slices.Contains(key.DependsOn, deployer.URN) || !key.Protect {
-			t.Errorf("%s: waits for deployer access %v, protected %v", k, slices.Contains(key.DependsOn, deployer.URN), key.Protect)
+			t.Errorf("%s: waits for deployer access %v, protected %v", key.Name, slices.Contains(key.DependsOn, deployer.URN), key.Protect)
 		}
+	}
+	// The deployer's type is what the stack says (User here), never guessed.
+	if deployer.In("principalType") != "User" {
+		t.Errorf("deployer principal type = %v, want User", deployer.In("principalType"))
 	}
 }
 

@@ -178,10 +178,11 @@ func (n *Network) createNetwork(ctx *pulumi.Context, name string, a *NetworkArgs
 	return nil
 }
 
-// securityRules returns the subnet's own rules on top of Azure's defaults
-// (which allow traffic inside the network and from the load balancer): pool
-// and endpoint subnets refuse inbound traffic from the internet, so a
-// Service of type LoadBalancer is never public by accident.
+// securityRules returns the subnet's own rules. Azure's default rules already
+// deny inbound internet traffic at the lowest priority; the explicit rule at
+// 4000 keeps it denied even if someone later adds a broad allow rule with a
+// priority after it, and makes the intent visible in review. The API server
+// subnet keeps the defaults, as AKS expects.
 func securityRules(denyInternet bool) network.SecurityRuleTypeArray {
 	if !denyInternet {
 		return network.SecurityRuleTypeArray{}

@@ -10,6 +10,9 @@ import (
 // Role is a built-in role definition GUID.
 type Role string
 
+// ServicePrincipal is the principal type of managed identities.
+const ServicePrincipal = "ServicePrincipal"
+
 // Built-in roles.
 const (
 	KeyVaultAdministrator               Role = "00482a5a-887f-4fb3-b363-3b7fe8e74483"
@@ -31,11 +34,11 @@ func (r Role) DefinitionID(subscriptionID string) string {
 
 // Assignment is one role for one principal on one scope.
 type Assignment struct {
-	// PrincipalID is the object id of a managed identity or service principal
-	// (PrincipalType ServicePrincipal), or of a user or group when
-	// PrincipalType says so.
+	// PrincipalID is the object id of the identity, user or group.
 	PrincipalID pulumi.StringInput
-	// PrincipalType defaults to ServicePrincipal.
+	// PrincipalType declares what PrincipalID is: ServicePrincipal (managed
+	// identities; it spares a new identity Azure's replication delay), User
+	// or Group. Azure rejects a wrong declaration. Required.
 	PrincipalType string
 	Role          Role
 	Scope         pulumi.StringInput
@@ -44,13 +47,14 @@ type Assignment struct {
 // Assign creates the role assignment. Its name is Azure's GUID, made by the
 // provider, so assignments are never renamed by a code change.
 func Assign(ctx *pulumi.Context, name, subscriptionID string, a Assignment, opts ...pulumi.ResourceOption) (*authorization.RoleAssignment, error) {
-	pt := a.PrincipalType
-	if pt == "" {
-		pt = "ServicePrincipal"
+	// The SDK would silently declare an unset type as User.
+	if a.PrincipalType == "" {
+		return nil, fmt.Errorf("assigning role %s as %q: PrincipalType is required (ServicePrincipal, User or Group)", a.Role, name)
 	}
+	pt := pulumi.String(a.PrincipalType)
 	ra, err := authorization.NewRoleAssignment(ctx, name, &authorization.RoleAssignmentArgs{
 		PrincipalId:      a.PrincipalID,
-		PrincipalType:    pulumi.String(pt),
+		PrincipalType:    pt,
 		RoleDefinitionId: pulumi.String(a.Role.DefinitionID(subscriptionID)),
 		Scope:            a.Scope,
 	}, opts...)
