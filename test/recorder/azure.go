@@ -113,8 +113,8 @@ func mergeObject(state resource.PropertyMap, key string, extra map[string]interf
 	return out
 }
 
-// azureKubeconfig is what listManagedClusterUserCredentials returns: an exec
-// kubeconfig that authenticates with kubelogin (local accounts are off).
+// azureKubeconfig is what listManagedClusterUserCredentials returns in exec
+// format: a kubeconfig whose user runs kubelogin with device-code login.
 func azureKubeconfig(w World, cluster string) string {
 	cfg := fmt.Sprintf(`apiVersion: v1
 kind: Config
@@ -133,7 +133,7 @@ users:
     exec:
       apiVersion: client.authentication.k8s.io/v1beta1
       command: kubelogin
-      args: [get-token, --login, azurecli, --server-id, 6dae42f8-4368-4678-94ff-3960e28e3630]
-`, cluster, w.Location)
+      args: [get-token, --environment, AzurePublicCloud, --server-id, 6dae42f8-4368-4678-94ff-3960e28e3630, --client-id, 80faf920-1908-4b52-b5ef-a8e7bedfc67a, --tenant-id, %[3]s, --login, devicecode]
+`, cluster, w.Location, w.TenantID)
 	return base64.StdEncoding.EncodeToString([]byte(cfg))
 }

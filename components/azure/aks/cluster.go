@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi-azure-native-sdk/operationalinsights/v2"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"gopkg.in/yaml.v3"
 
 	"github.com/pangea-ai/mlplatform/components/azure/nodepool"
 	"github.com/pangea-ai/mlplatform/components/tags"
@@ -196,7 +197,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		if err != nil {
 			return "", fmt.Errorf("decoding the kubeconfig of %q: %w", name, err)
 		}
-		return string(raw), nil
+		return UnattendedKubeconfig(string(raw), KubeloginMode)
 	})).(pulumi.StringOutput)
 	comp.Provider, err = kubernetes.NewProvider(ctx, name, &kubernetes.ProviderArgs{Kubeconfig: comp.Kubeconfig}, parent)
 	if err != nil {
@@ -236,6 +237,49 @@ func (a *ClusterArgs) check() error {
 		if p, err := netip.ParsePrefix(c); err != nil || p.Bits() == 0 {
 			return fmt.Errorf("PublicAccessCIDRs: %q must be a CIDR block narrower than the whole internet", c)
 		}
+	}
+	return nil
+}
+
+// KubeloginMode is how the kubeconfig's kubelogin gets a token: from the
+// Azure CLI's login, which works for people (az login) and for CI (az login
+// with a federated token), where AKS's default, device code, would wait for
+// someone to type a code.
+const KubeloginMode = "azurecli"
+
+// UnattendedKubeconfig rewrites every kubelogin exec user of a kubeconfig to
+// log in with mode instead of the interactive device-code flow; the client id
+// belongs to device-code login and is dropped.
+func UnattendedKubeconfig(raw, mode string) (string, error) {
+	var cfg map[string]interface{}
+	if err := yaml.Unmarshal([]byte(raw), &cfg); err != nil {
+		return "", fmt.Errorf("parsing the cluster's kubeconfig: %w", err)
+	}
+	users, _ := cfg["users"].([]interface{})
+	for _, u := range users {
+		exec, _ := getMap(getMap(u, "user"), "exec").(map[string]interface{})
+		if exec == nil || exec["command"] != "kubelogin" {
+			continue
+		}
+		args, _ := exec["args"].([]interface{})
+		var out []interface{}
+		for i := 0; i < len(args); i++ {
+			switch args[i] {
+			case "--login", "-l", "--client-id":
+				i++ // drop the flag and its value
+			default:
+				out = append(out, args[i])
+			}
+		}
+		exec["args"] = append(out, "--login", mode)
+	}
+	b, err := yaml.Marshal(cfg)
+	return string(b), err
+}
+
+func getMap(v interface{}, key string) interface{} {
+	if m, ok := v.(map[string]interface{}); ok {
+		return m[key]
 	}
 	return nil
 }

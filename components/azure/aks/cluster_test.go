@@ -1,6 +1,7 @@
 package aks
 
 import (
+	"gopkg.in/yaml.v3"
 	"reflect"
 	"strings"
 	"testing"
@@ -132,8 +133,23 @@ func TestKubeconfigIsSecretAndUsesKubelogin(t *testing.T) {
 		t.Fatal("the kubeconfig reaches the provider in plaintext")
 	}
 	raw := prov.Inputs["kubeconfig"].SecretValue().Element.StringValue()
-	if !strings.Contains(raw, "command: kubelogin") || !strings.Contains(raw, "aks-test") {
-		t.Errorf("kubeconfig = %s", raw)
+	var cfg struct {
+		Users []struct {
+			User struct {
+				Exec struct {
+					Command string   `yaml:"command"`
+					Args    []string `yaml:"args"`
+				} `yaml:"exec"`
+			} `yaml:"user"`
+		} `yaml:"users"`
+	}
+	if err := yaml.Unmarshal([]byte(raw), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	wantArgs := []string{"get-token", "--environment", "AzurePublicCloud", "--server-id", "6dae42f8-4368-4678-94ff-3960e28e3630",
+		"--tenant-id", "55555555-6666-7777-8888-999999999999", "--login", "azurecli"}
+	if e := cfg.Users[0].User.Exec; e.Command != "kubelogin" || !reflect.DeepEqual(e.Args, wantArgs) || !strings.Contains(raw, "aks-test") {
+		t.Errorf("kubeconfig is not set for unattended azurecli login: %+v", e)
 	}
 	var creds bool
 	for _, inv := range rec.Invokes() {

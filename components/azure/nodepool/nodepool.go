@@ -2,6 +2,7 @@ package nodepool
 
 import (
 	"fmt"
+	"regexp"
 
 	cs "github.com/pulumi/pulumi-azure-native-sdk/containerservice/v2/v20240902preview"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -15,6 +16,15 @@ const NodePoolType = "mlplatform:azure:NodePool"
 
 // CriticalAddonsTaint keeps everything but cluster add-ons off the system pool.
 var CriticalAddonsTaint = nodes.Taint{Key: "CriticalAddonsOnly", Value: "true", Effect: "NoSchedule"}
+
+// AKS puts this label and taint on every spot pool itself. The pool declares
+// them too, so its inputs match what AKS holds and no update tries to remove them.
+const SpotPriorityKey = "kubernetes.azure.com/scalesetpriority"
+
+// SpotTaint is AKS's taint on spot pools.
+var SpotTaint = nodes.Taint{Key: SpotPriorityKey, Value: "spot", Effect: "NoSchedule"}
+
+var poolNameRE = regexp.MustCompile(`^[a-z][a-z0-9]{0,11}$`)
 
 // Spec is one pool's settings.
 type Spec struct {
@@ -49,6 +59,9 @@ func (s Spec) labels() map[string]string {
 	for k, v := range nodes.Labels(s.Name, s.Kind) {
 		out[k] = v
 	}
+	if s.Spot {
+		out[SpotPriorityKey] = "spot"
+	}
 	return out
 }
 
@@ -61,6 +74,9 @@ func (s Spec) taints() []string {
 	case nodes.KindSystem:
 		all = append(all, CriticalAddonsTaint)
 	}
+	if s.Spot {
+		all = append(all, SpotTaint)
+	}
 	out := make([]string, len(all))
 	for i, t := range all {
 		out[i] = t.String()
@@ -70,8 +86,10 @@ func (s Spec) taints() []string {
 
 func (s Spec) check() error {
 	switch {
-	case s.Name == "" || s.VMSize == "" || s.SubnetID == nil:
-		return fmt.Errorf("Name, VMSize and SubnetID are required")
+	case !poolNameRE.MatchString(s.Name) || s.VMSize == "" || s.SubnetID == nil:
+		return fmt.Errorf("Name (1-12 lowercase letters and digits, got %q), VMSize and SubnetID are required", s.Name)
+	case s.Kind != nodes.KindSystem && s.Kind != nodes.KindCPU && s.Kind != nodes.KindGPU:
+		return fmt.Errorf("Kind %q must be system, cpu or gpu", s.Kind)
 	case s.MinCount < 0 || s.MaxCount < 1 || s.MinCount > s.MaxCount || s.Count < s.MinCount || s.Count > s.MaxCount:
 		return fmt.Errorf("counts must satisfy 0 <= MinCount (%d) <= Count (%d) <= MaxCount (%d) and MaxCount >= 1", s.MinCount, s.Count, s.MaxCount)
 	case s.Kind == nodes.KindSystem && (s.MinCount < 1 || s.Spot):

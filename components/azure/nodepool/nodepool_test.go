@@ -37,8 +37,8 @@ func TestGPUSpotPool(t *testing.T) {
 		"enableAutoScaling": true, "minCount": 0.0, "maxCount": 2.0, "count": 0.0,
 		"enableEncryptionAtHost": true, "enableNodePublicIP": false, "osSKU": "AzureLinux",
 		"vnetSubnetID": "snet-user", "availabilityZones": []interface{}{"1", "2"},
-		"nodeTaints":       []interface{}{"nvidia.com/gpu=true:NoSchedule"},
-		"nodeLabels":       map[string]interface{}{"team": "ml", nodes.LabelNodeGroup: "gpu", nodes.LabelKind: "gpu", nodes.LabelGPUPresent: "true"},
+		"nodeTaints":       []interface{}{"nvidia.com/gpu=true:NoSchedule", "kubernetes.azure.com/scalesetpriority=spot:NoSchedule"},
+		"nodeLabels":       map[string]interface{}{"team": "ml", nodes.LabelNodeGroup: "gpu", nodes.LabelKind: "gpu", nodes.LabelGPUPresent: "true", SpotPriorityKey: "spot"},
 		"scaleSetPriority": "Spot", "scaleSetEvictionPolicy": "Delete", "spotMaxPrice": -1.0,
 		"gpuProfile.installGPUDriver": true, "tags.environment": "dev",
 	})
