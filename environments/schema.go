@@ -276,6 +276,9 @@ type AzureArtifacts struct {
 	UntaggedRetentionDays int `yaml:"untaggedRetentionDays,omitempty"`
 	// SoftDeleteDays keeps deleted blobs and containers this long.
 	SoftDeleteDays int `yaml:"softDeleteDays"`
+	// AllowedCIDRs may reach the storage account's data plane from outside
+	// the network; unset leaves the private endpoint as the only way in.
+	AllowedCIDRs []string `yaml:"allowedCidrs,omitempty"`
 	// ModelsContainer is the private blob container models live in.
 	ModelsContainer string `yaml:"modelsContainer"`
 }

@@ -212,6 +212,12 @@ func (v *validator) azureArtifacts() {
 	if art.UntaggedRetentionDays < 0 || art.UntaggedRetentionDays > 365 {
 		v.ps.add("azure.artifacts.untaggedRetentionDays", n(art.UntaggedRetentionDays), "must be 0 to 365", "use 7")
 	}
+	for i, c := range art.AllowedCIDRs {
+		p := fmt.Sprintf("azure.artifacts.allowedCidrs[%d]", i)
+		if pref, ok := v.cidr(p, c); ok && pref.Bits() == 0 {
+			v.ps.add(p, q(c), "must not open the storage account to the whole internet", "list the CI and office egress CIDRs, or rely on the private endpoint")
+		}
+	}
 	if art.SoftDeleteDays < 1 || art.SoftDeleteDays > 365 {
 		v.ps.add("azure.artifacts.softDeleteDays", n(art.SoftDeleteDays), "must be 1 to 365", "use 30")
 	}

@@ -98,6 +98,10 @@ func TestValidateRejectsAzure(t *testing.T) {
 			mutate: func(e *Environment) { e.Azure.KeyVault.AllowedCIDRs = []string{"0.0.0.0/0"} },
 			want:   `azure.keyVault.allowedCidrs[0] = "0.0.0.0/0": must not open the vault to the whole internet; fix: list the CI and office egress CIDRs`,
 		},
+		"storage open to the internet": {
+			mutate: func(e *Environment) { e.Azure.Artifacts.AllowedCIDRs = []string{"0.0.0.0/0"} },
+			want:   `azure.artifacts.allowedCidrs[0] = "0.0.0.0/0": must not open the storage account to the whole internet; fix: list the CI and office egress CIDRs, or rely on the private endpoint`,
+		},
 		"bad maintenance day": {
 			mutate: func(e *Environment) { e.Azure.Cluster.MaintenanceWindow.DayOfWeek = "sunday" },
 			want:   `azure.cluster.maintenanceWindow.dayOfWeek = "sunday": must be a day of the week, capitalised; fix: use Sunday`,

@@ -232,6 +232,12 @@ func (a *ClusterArgs) check() error {
 		return fmt.Errorf("SKUTier %q must be Free or Standard", a.SKUTier)
 	case a.NetworkPolicy != "cilium" && a.NetworkPolicy != "azure":
 		return fmt.Errorf("NetworkPolicy %q must be cilium or azure", a.NetworkPolicy)
+	case a.TenantID == "" || a.KubeletClientID == nil || a.KubeletObjectID == nil:
+		return fmt.Errorf("TenantID and the kubelet identity's client and object ids are required")
+	case a.LogRetentionDays < 30 || a.LogRetentionDays > 730:
+		return fmt.Errorf("LogRetentionDays (%d) must be 30 to 730, as Log Analytics keeps", a.LogRetentionDays)
+	case a.Maintenance.DayOfWeek == "" || a.Maintenance.StartTime == "" || a.Maintenance.DurationHours < 4:
+		return fmt.Errorf("Maintenance needs a day, a start time and at least 4 hours")
 	}
 	for _, c := range a.PublicAccessCIDRs {
 		if p, err := netip.ParsePrefix(c); err != nil || p.Bits() == 0 {

@@ -81,7 +81,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 		comp.UserSubnetID = pulumi.String(e.UserSubnetID).ToStringOutput()
 		comp.EndpointSubnetID = pulumi.String(e.EndpointSubnetID).ToStringOutput()
 		comp.APIServerSubnetID = pulumi.String(e.APIServerSubnetID).ToStringOutput()
-		comp.VNetID = pulumi.String(e.SystemSubnetID[:strings.Index(e.SystemSubnetID, "/subnets/")]).ToStringOutput()
+		comp.VNetID = pulumi.String(vnetOf(e.SystemSubnetID)).ToStringOutput()
 	} else if err := comp.createNetwork(ctx, name, args, parent); err != nil {
 		return nil, fmt.Errorf("creating network %q: %w", name, err)
 	}
@@ -101,16 +101,30 @@ func (a *NetworkArgs) check() error {
 	case a.ResourceGroupName == nil || a.Location == "":
 		return fmt.Errorf("ResourceGroupName and Location are required")
 	case a.Existing != nil:
-		if a.CIDR != "" {
-			return fmt.Errorf("Existing conflicts with CIDR: a brought network is not changed; remove one")
+		if a.VNetName != "" || a.CIDR != "" || a.SystemSubnetCIDR != "" || a.UserSubnetCIDR != "" || a.EndpointSubnetCIDR != "" || a.APIServerSubnetCIDR != "" {
+			return fmt.Errorf("Existing conflicts with VNetName and the CIDRs: a brought network is not changed; remove one or the other")
 		}
-		if !strings.Contains(a.Existing.SystemSubnetID, "/subnets/") {
-			return fmt.Errorf("Existing.SystemSubnetID %q is not a subnet resource id", a.Existing.SystemSubnetID)
+		e := a.Existing
+		vnet := vnetOf(e.SystemSubnetID)
+		for _, id := range []string{e.SystemSubnetID, e.UserSubnetID, e.EndpointSubnetID, e.APIServerSubnetID} {
+			if vnetOf(id) == "" || vnetOf(id) != vnet {
+				return fmt.Errorf("Existing subnet %q must be a subnet resource id in the same virtual network as the system subnet", id)
+			}
 		}
 	case a.VNetName == "" || a.CIDR == "" || a.SystemSubnetCIDR == "" || a.UserSubnetCIDR == "" || a.EndpointSubnetCIDR == "" || a.APIServerSubnetCIDR == "":
 		return fmt.Errorf("VNetName, CIDR and the four subnet CIDRs are required")
 	}
 	return nil
+}
+
+// vnetOf returns the virtual network id of a subnet id, or "" when id is not
+// one.
+func vnetOf(subnetID string) string {
+	i := strings.Index(subnetID, "/subnets/")
+	if i <= 0 || !strings.Contains(subnetID[:i], "/providers/Microsoft.Network/virtualNetworks/") || i+len("/subnets/") == len(subnetID) {
+		return ""
+	}
+	return subnetID[:i]
 }
 
 func (n *Network) createNetwork(ctx *pulumi.Context, name string, a *NetworkArgs, parent pulumi.ResourceOption) error {
@@ -250,6 +264,9 @@ type PrivateEndpointArgs struct {
 // NewPrivateEndpoint creates a private endpoint and its DNS zone group, as
 // children of parent. It returns the endpoint, so callers can wait for it.
 func NewPrivateEndpoint(ctx *pulumi.Context, name string, a PrivateEndpointArgs, opts ...pulumi.ResourceOption) (*network.PrivateEndpoint, error) {
+	if a.ResourceGroupName == nil || a.SubnetID == nil || a.TargetID == nil || a.ZoneID == nil || a.EndpointName == "" || a.GroupID == "" {
+		return nil, fmt.Errorf("creating private endpoint %q: ResourceGroupName, EndpointName, SubnetID, TargetID, GroupID and ZoneID are required", name)
+	}
 	pe, err := network.NewPrivateEndpoint(ctx, name, &network.PrivateEndpointArgs{
 		ResourceGroupName:   a.ResourceGroupName,
 		Location:            pulumi.String(a.Location),

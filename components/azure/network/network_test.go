@@ -125,3 +125,37 @@ func TestExistingNetworkCreatesOnlyZones(t *testing.T) {
 		t.Errorf("zone linked to %v", got)
 	}
 }
+
+func TestArgsErrors(t *testing.T) {
+	sub := "/subscriptions/x/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/"
+	existing := func(user string) *Existing {
+		return &Existing{SystemSubnetID: sub + "a/subnets/s", UserSubnetID: user, EndpointSubnetID: sub + "a/subnets/e", APIServerSubnetID: sub + "a/subnets/k"}
+	}
+	cases := map[string]struct {
+		args *NetworkArgs
+		want string
+	}{
+		"missing cidrs": {&NetworkArgs{ResourceGroupName: pulumi.String("rg"), Location: "eastus", VNetName: "v", CIDR: "10.0.0.0/16"},
+			`creating network "net": VNetName, CIDR and the four subnet CIDRs are required`},
+		"existing and cidrs": {&NetworkArgs{ResourceGroupName: pulumi.String("rg"), Location: "eastus", UserSubnetCIDR: "10.0.0.0/24", Existing: existing(sub + "a/subnets/u")},
+			`creating network "net": Existing conflicts with VNetName and the CIDRs: a brought network is not changed; remove one or the other`},
+		"subnets in two networks": {&NetworkArgs{ResourceGroupName: pulumi.String("rg"), Location: "eastus", Existing: existing(sub + "b/subnets/u")},
+			`creating network "net": Existing subnet "` + sub + `b/subnets/u" must be a subnet resource id in the same virtual network as the system subnet`},
+		"not a subnet id": {&NetworkArgs{ResourceGroupName: pulumi.String("rg"), Location: "eastus", Existing: existing("snet-user")},
+			`creating network "net": Existing subnet "snet-user" must be a subnet resource id in the same virtual network as the system subnet`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			rec, err := recorder.Run(func(ctx *pulumi.Context) error {
+				_, err := NewNetwork(ctx, "net", tc.args)
+				return err
+			}, recorder.Options{Project: "p", Stack: "s"})
+			if err == nil || err.Error() != tc.want {
+				t.Fatalf("error %v, want %q", err, tc.want)
+			}
+			if len(rec.Resources()) != 0 {
+				t.Errorf("bad args still created %d resources", len(rec.Resources()))
+			}
+		})
+	}
+}
