@@ -24,6 +24,12 @@ type Environment struct {
 	AWS *AWS `yaml:"aws,omitempty"`
 	// Azure holds what only Azure needs. Required for azure-* stacks.
 	Azure *Azure `yaml:"azure,omitempty"`
+	// Monitoring configures Prometheus, Grafana and the alert thresholds.
+	Monitoring *Monitoring `yaml:"monitoring,omitempty"`
+	// Models are the models served, each with an optional explainer.
+	Models []Model `yaml:"models,omitempty"`
+	// Runners are the GitHub Actions runner scale sets.
+	Runners []RunnerSet `yaml:"runners,omitempty"`
 }
 
 // Ephemeral configures a short-lived environment.
@@ -71,6 +77,14 @@ type NodeGroup struct {
 	AWS *NodeGroupAWS `yaml:"aws,omitempty"`
 	// Azure holds the AKS-specific settings.
 	Azure *NodeGroupAzure `yaml:"azure,omitempty"`
+	// GPUSharing lets several pods share each GPU of a gpu group.
+	GPUSharing *GPUSharing `yaml:"gpuSharing,omitempty"`
+}
+
+// GPUSharing configures GPU time-slicing for a gpu group.
+type GPUSharing struct {
+	// TimeSlicingReplicas is how many pods may share one GPU (2 to 16).
+	TimeSlicingReplicas int `yaml:"timeSlicingReplicas"`
 }
 
 // NodeGroupAzure holds a node pool's AKS settings.
@@ -281,4 +295,101 @@ type AzureArtifacts struct {
 	AllowedCIDRs []string `yaml:"allowedCidrs,omitempty"`
 	// ModelsContainer is the private blob container models live in.
 	ModelsContainer string `yaml:"modelsContainer"`
+}
+
+// Monitoring configures the monitoring stack.
+type Monitoring struct {
+	// RetentionDays keeps Prometheus data this long (1 to 90).
+	RetentionDays int `yaml:"retentionDays"`
+	// StorageGiB sizes Prometheus's encrypted volume (10 to 2000).
+	StorageGiB int `yaml:"storageGiB"`
+	// RemoteWrite also sends metrics to the cloud's managed Prometheus
+	// (Amazon Managed Service for Prometheus, Azure Monitor).
+	RemoteWrite bool `yaml:"remoteWrite,omitempty"`
+	// Alerts are the thresholds of the alerting rules.
+	Alerts AlertThresholds `yaml:"alerts"`
+}
+
+// AlertThresholds set when alerts fire.
+type AlertThresholds struct {
+	// ServingP95LatencyMs is each model's p95 latency objective.
+	ServingP95LatencyMs int `yaml:"servingP95LatencyMs"`
+	// ServingErrorRatePercent is each model's error-rate objective.
+	ServingErrorRatePercent float64 `yaml:"servingErrorRatePercent"`
+	// GPUTemperatureC is the GPU temperature that pages.
+	GPUTemperatureC int `yaml:"gpuTemperatureC"`
+	// RunnerBacklog is how many queued jobs per runner set page.
+	RunnerBacklog int `yaml:"runnerBacklog"`
+}
+
+// Model is one served model.
+type Model struct {
+	// Name is a DNS label, unique in the environment; the model is served as
+	// an InferenceService of that name.
+	Name string `yaml:"name"`
+	// Format is sklearn, xgboost, pytorch, tensorflow or huggingface.
+	Format string `yaml:"format"`
+	// Runtime picks a serving runtime other than the format's default (for
+	// example vllm for huggingface LLMs).
+	Runtime string `yaml:"runtime,omitempty"`
+	// StorageURI is the model's path inside the artifact store (bucket or
+	// container), e.g. "fraud/v3"; never an absolute URI.
+	StorageURI string `yaml:"storageUri"`
+	// GPUs per replica; more than 0 needs a gpu node group.
+	GPUs int `yaml:"gpus,omitempty"`
+	// NodeGroup is where replicas run; unset means the first gpu group for
+	// GPU models and the first cpu group otherwise.
+	NodeGroup string `yaml:"nodeGroup,omitempty"`
+	// Resources of each replica.
+	Resources Resources `yaml:"resources"`
+	// MinReplicas (at least 1; RawDeployment never scales to zero; at least 2
+	// in prod) and MaxReplicas bound the autoscaler.
+	MinReplicas int `yaml:"minReplicas"`
+	MaxReplicas int `yaml:"maxReplicas"`
+	// ScaleTargetCPUPercent is the CPU utilisation the autoscaler aims for.
+	ScaleTargetCPUPercent int `yaml:"scaleTargetCpuPercent"`
+	// Explainer runs beside the model.
+	Explainer *Explainer `yaml:"explainer,omitempty"`
+}
+
+// Explainer explains a model's predictions.
+type Explainer struct {
+	// Type is art (KServe's Adversarial Robustness Toolbox explainer) or
+	// custom (a container, such as a SHAP or LIME server).
+	Type string `yaml:"type"`
+	// ARTAttack is the ART attack for type art, e.g. SquareAttack.
+	ARTAttack string `yaml:"artAttack,omitempty"`
+	// Image is the custom explainer's image, with a pinned tag: a path in the
+	// platform registry ("explainers/shap-server:1.2.0") or a full reference.
+	Image string `yaml:"image,omitempty"`
+	// Resources of the explainer.
+	Resources Resources `yaml:"resources"`
+}
+
+// Resources are a container's requests; memory is also its limit.
+type Resources struct {
+	CPU    string `yaml:"cpu"`
+	Memory string `yaml:"memory"`
+}
+
+// RunnerSet is one GitHub Actions runner scale set.
+type RunnerSet struct {
+	// Name is the scale set's name and the label workflows run on.
+	Name string `yaml:"name"`
+	// GitHubConfigURL is the organisation or repository the runners serve.
+	GitHubConfigURL string `yaml:"githubConfigUrl"`
+	// MinRunners (0 scales to zero) and MaxRunners bound the set.
+	MinRunners int `yaml:"minRunners"`
+	MaxRunners int `yaml:"maxRunners"`
+	// GPUs per runner; more than 0 needs a gpu node group.
+	GPUs int `yaml:"gpus,omitempty"`
+	// NodeGroup is where runners run; unset as for models.
+	NodeGroup string `yaml:"nodeGroup,omitempty"`
+	// Resources of each runner.
+	Resources Resources `yaml:"resources"`
+	// DockerInDocker runs privileged Docker-in-Docker; only on a node group
+	// with a taint of its own (an isolated pool).
+	DockerInDocker bool `yaml:"dockerInDocker,omitempty"`
+	// PushImages lets runners push to the platform registry.
+	PushImages bool `yaml:"pushImages,omitempty"`
 }

@@ -60,6 +60,9 @@ func Validate(path string, env *Environment, opts Options) error {
 	if env.Azure != nil {
 		v.azure()
 	}
+	v.monitoring()
+	v.models()
+	v.runners()
 	if len(v.ps) == 0 {
 		return nil
 	}
@@ -216,6 +219,7 @@ func (v *validator) nodeGroups() {
 			v.ps.add(p+".diskSizeGiB", n(g.DiskSizeGiB), "must be between 20 and 16384", "use 50 for CPU groups and 100 or more for GPU groups")
 		}
 		v.labelsAndTaints(p, g)
+		v.gpuSharing(p, g)
 		if v.env.AWS != nil {
 			v.nodeGroupAWS(p, g)
 		}

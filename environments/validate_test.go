@@ -283,7 +283,7 @@ func TestDecodeRejects(t *testing.T) {
 		"unknown section": {
 			old:  "\naws:\n",
 			new:  "\ngcp:\n  region: x\naws:\n",
-			want: `gcp (line 57) = a mapping: unknown key; fix: remove it; known keys here: aws, azure, cluster, description, ephemeral, name, nodeGroups, tags`,
+			want: `gcp (line 59) = a mapping: unknown key; fix: remove it; known keys here: aws, azure, cluster, description, ephemeral, models, monitoring, name, nodeGroups, runners, tags`,
 		},
 		"string where a number belongs": {
 			old:  "    maxSize: 2\n",
@@ -293,7 +293,7 @@ func TestDecodeRejects(t *testing.T) {
 		"scalar where a list belongs": {
 			old:  "    availabilityZones: [us-east-1a, us-east-1b, us-east-1c]",
 			new:  "    availabilityZones: us-east-1a",
-			want: `aws.network.availabilityZones (line 61) = "us-east-1a": must be a list; fix: write it as [a, b] or as - items`,
+			want: `aws.network.availabilityZones (line 63) = "us-east-1a": must be a list; fix: write it as [a, b] or as - items`,
 		},
 	}
 	for name, tc := range cases {

@@ -1,0 +1,204 @@
+package environments
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/pangea-ai/mlplatform/components/nodes"
+)
+
+// ModelFormats are the model formats the serving component knows.
+var ModelFormats = []string{"sklearn", "xgboost", "pytorch", "tensorflow", "huggingface"}
+
+// ExplainerTypes are the explainer kinds; both are licence-safe (no BSL code).
+var ExplainerTypes = []string{"art", "custom"}
+
+var (
+	dnsLabelRE  = regexp.MustCompile(`^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$`)
+	cpuRE       = regexp.MustCompile(`^([0-9]+m|[0-9]+(\.[0-9]+)?)$`)
+	memoryRE    = regexp.MustCompile(`^[0-9]+(Mi|Gi)$`)
+	githubURLRE = regexp.MustCompile(`^https://github\.com/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$`)
+	imageRE     = regexp.MustCompile(`^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9][A-Za-z0-9._-]{0,127}|@sha256:[0-9a-f]{64})$`)
+	modelPathRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*$`)
+	artAttackRE = regexp.MustCompile(`^[A-Z][A-Za-z0-9]+$`)
+	runtimeRE   = regexp.MustCompile(`^[a-z][-a-z0-9]{0,62}$`)
+)
+
+func (v *validator) monitoring() {
+	m := v.env.Monitoring
+	if m == nil {
+		return
+	}
+	if m.RetentionDays < 1 || m.RetentionDays > 90 {
+		v.ps.add("monitoring.retentionDays", n(m.RetentionDays), "must be 1 to 90", "use 15, or remote write for longer history")
+	}
+	if m.StorageGiB < 10 || m.StorageGiB > 2000 {
+		v.ps.add("monitoring.storageGiB", n(m.StorageGiB), "must be 10 to 2000", "use 50")
+	}
+	a := m.Alerts
+	for _, f := range []struct {
+		key string
+		ok  bool
+		val string
+	}{
+		{"servingP95LatencyMs", a.ServingP95LatencyMs > 0, n(a.ServingP95LatencyMs)},
+		{"servingErrorRatePercent", a.ServingErrorRatePercent > 0 && a.ServingErrorRatePercent < 100, fmt.Sprint(a.ServingErrorRatePercent)},
+		{"gpuTemperatureC", a.GPUTemperatureC >= 60 && a.GPUTemperatureC <= 100, n(a.GPUTemperatureC)},
+		{"runnerBacklog", a.RunnerBacklog > 0, n(a.RunnerBacklog)},
+	} {
+		if !f.ok {
+			v.ps.add("monitoring.alerts."+f.key, f.val, "must be a positive threshold (GPU temperature 60 to 100, error rate below 100)", "see docs/environments.md for the defaults")
+		}
+	}
+}
+
+// placement checks where a model or runner set runs and returns the kind of
+// its node group ("" when it cannot tell).
+func (v *validator) placement(p, group string, gpus int) {
+	if gpus < 0 {
+		v.ps.add(p+".gpus", n(gpus), "must be 0 or more", "remove it for CPU workloads")
+	}
+	if group == "" {
+		switch {
+		case gpus > 0 && !v.hasKind(nodes.KindGPU):
+			v.ps.add(p+".gpus", n(gpus), "the environment has no gpu node group to run on", "add a group with kind: gpu, or set gpus: 0")
+		case gpus == 0 && !v.hasKind(nodes.KindCPU):
+			v.ps.add(p+".nodeGroup", missing, "the environment has no cpu node group to run on (the system group runs add-ons only)", "add a group with kind: cpu, or name one in nodeGroup")
+		}
+		return
+	}
+	g, ok := v.env.NodeGroups[group]
+	switch {
+	case !ok:
+		v.ps.add(p+".nodeGroup", q(group), "is not a node group of this environment", "use one of "+strings.Join(sortedKeys(v.env.NodeGroups), ", "))
+	case gpus > 0 && g.Kind != nodes.KindGPU:
+		v.ps.add(p+".nodeGroup", q(group), fmt.Sprintf("is a %s group, but the workload asks for %d GPUs", g.Kind, gpus), "use a gpu group")
+	case gpus == 0 && g.Kind == nodes.KindGPU:
+		v.ps.add(p+".nodeGroup", q(group), "is a gpu group, but the workload asks for no GPU", "set gpus, or use a cpu group")
+	case g.Kind == nodes.KindSystem:
+		v.ps.add(p+".nodeGroup", q(group), "the system group runs cluster add-ons only", "use a cpu or gpu group")
+	}
+}
+
+func (v *validator) hasKind(kind string) bool {
+	for _, g := range v.env.NodeGroups {
+		if g.Kind == kind {
+			return true
+		}
+	}
+	return false
+}
+
+func (v *validator) resources(p string, r Resources) {
+	if !cpuRE.MatchString(r.CPU) {
+		v.ps.add(p+".cpu", q(r.CPU), "must be a CPU quantity", `write "500m" or "2"`)
+	}
+	if !memoryRE.MatchString(r.Memory) {
+		v.ps.add(p+".memory", q(r.Memory), "must be a memory quantity in Mi or Gi", `write "512Mi" or "4Gi"`)
+	}
+}
+
+func (v *validator) models() {
+	var names []string
+	for i, m := range v.env.Models {
+		p := fmt.Sprintf("models[%d]", i)
+		switch {
+		case !dnsLabelRE.MatchString(m.Name):
+			v.ps.add(p+".name", q(m.Name), "model names are lowercase DNS labels of at most 40 characters", "rename the model, e.g. fraud-xgb")
+		case slices.Contains(names, m.Name):
+			v.ps.add(p+".name", q(m.Name), "is used by another model", "give each model its own name")
+		}
+		names = append(names, m.Name)
+		if !slices.Contains(ModelFormats, m.Format) {
+			v.ps.add(p+".format", q(m.Format), "is not a model format the platform serves", "use one of "+strings.Join(ModelFormats, ", "))
+		}
+		if m.Runtime != "" && !runtimeRE.MatchString(m.Runtime) {
+			v.ps.add(p+".runtime", q(m.Runtime), "must be a serving runtime name", "remove it to use the format's default runtime")
+		}
+		if strings.Contains(m.StorageURI, "://") || strings.HasPrefix(m.StorageURI, "/") || strings.Contains(m.StorageURI, "..") || !modelPathRE.MatchString(m.StorageURI) {
+			v.ps.add(p+".storageUri", q(m.StorageURI), "must be a path inside the platform's artifact store: models are read only from there, with the model's own read-only identity", `write the path under the model prefix, e.g. "fraud/v3"`)
+		}
+		v.placement(p, m.NodeGroup, m.GPUs)
+		v.resources(p+".resources", m.Resources)
+		minimum := 1
+		if v.env.IsProd() {
+			minimum = 2
+		}
+		if m.MinReplicas < minimum {
+			v.ps.add(p+".minReplicas", n(m.MinReplicas), fmt.Sprintf("must be at least %d (RawDeployment never scales to zero; prod keeps 2 for availability)", minimum), fmt.Sprintf("set minReplicas: %d", minimum))
+		} else if m.MinReplicas > m.MaxReplicas {
+			v.ps.add(p+".minReplicas", n(m.MinReplicas), fmt.Sprintf("must be <= maxReplicas (%d)", m.MaxReplicas), "lower minReplicas or raise maxReplicas")
+		}
+		if m.ScaleTargetCPUPercent < 10 || m.ScaleTargetCPUPercent > 95 {
+			v.ps.add(p+".scaleTargetCpuPercent", n(m.ScaleTargetCPUPercent), "must be 10 to 95", "use 70")
+		}
+		if m.Explainer != nil {
+			v.explainer(p+".explainer", m.Explainer)
+		}
+	}
+}
+
+func (v *validator) explainer(p string, e *Explainer) {
+	switch e.Type {
+	case "art":
+		if !artAttackRE.MatchString(e.ARTAttack) {
+			v.ps.add(p+".artAttack", q(e.ARTAttack), "an art explainer needs the ART attack to run", "use SquareAttack")
+		}
+		if e.Image != "" {
+			v.ps.add(p+".image", q(e.Image), "an art explainer uses KServe's ART image", "remove image, or set type: custom")
+		}
+	case "custom":
+		if !imageRE.MatchString(e.Image) || strings.HasSuffix(e.Image, ":latest") {
+			v.ps.add(p+".image", q(e.Image), "a custom explainer needs an image with a pinned tag or digest (never latest)", `write e.g. "explainers/shap-server:1.2.0"`)
+		}
+	default:
+		v.ps.add(p+".type", q(e.Type), "must be art or custom (licence-safe explainers only)", "use custom with a SHAP or LIME server image, or art")
+	}
+	v.resources(p+".resources", e.Resources)
+}
+
+func (v *validator) runners() {
+	var names []string
+	for i, r := range v.env.Runners {
+		p := fmt.Sprintf("runners[%d]", i)
+		switch {
+		case !dnsLabelRE.MatchString(r.Name):
+			v.ps.add(p+".name", q(r.Name), "runner set names are lowercase DNS labels of at most 40 characters", "rename the set, e.g. gpu-runners")
+		case slices.Contains(names, r.Name):
+			v.ps.add(p+".name", q(r.Name), "is used by another runner set", "give each set its own name")
+		}
+		names = append(names, r.Name)
+		if !githubURLRE.MatchString(r.GitHubConfigURL) {
+			v.ps.add(p+".githubConfigUrl", q(r.GitHubConfigURL), "must be a GitHub organisation or repository URL", "write https://github.com/<org> or https://github.com/<org>/<repo>")
+		}
+		switch {
+		case r.MinRunners < 0:
+			v.ps.add(p+".minRunners", n(r.MinRunners), "must be 0 or more", "use 0 to scale to zero")
+		case r.MaxRunners < 1:
+			v.ps.add(p+".maxRunners", n(r.MaxRunners), "must be at least 1", "raise maxRunners")
+		case r.MinRunners > r.MaxRunners:
+			v.ps.add(p+".minRunners", n(r.MinRunners), fmt.Sprintf("must be <= maxRunners (%d)", r.MaxRunners), "lower minRunners or raise maxRunners")
+		}
+		v.placement(p, r.NodeGroup, r.GPUs)
+		v.resources(p+".resources", r.Resources)
+		if r.DockerInDocker {
+			g, ok := v.env.NodeGroups[r.NodeGroup]
+			if !ok || len(g.Taints) == 0 {
+				v.ps.add(p+".dockerInDocker", "true", "privileged Docker-in-Docker runs only on an isolated pool: a node group with a taint of its own", "set nodeGroup to a tainted group, or use the default kubernetes container mode")
+			}
+		}
+	}
+}
+
+func (v *validator) gpuSharing(p string, g NodeGroup) {
+	if g.GPUSharing == nil {
+		return
+	}
+	if g.Kind != nodes.KindGPU {
+		v.ps.add(p+".gpuSharing", "set", "GPU sharing applies to gpu groups only", "remove it")
+	} else if r := g.GPUSharing.TimeSlicingReplicas; r < 2 || r > 16 {
+		v.ps.add(p+".gpuSharing.timeSlicingReplicas", n(r), "must be 2 to 16", "use 4, or remove gpuSharing")
+	}
+}
