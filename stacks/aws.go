@@ -108,6 +108,9 @@ func AWS(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set) er
 	if err != nil {
 		return err
 	}
+	if err := platformServices(ctx, env, cluster.Provider); err != nil {
+		return err
+	}
 	ctx.Export("environment", pulumi.String(env.Name))
 	ctx.Export("region", pulumi.String(a.Region))
 	ctx.Export("vpcId", net.VPCID)

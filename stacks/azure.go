@@ -183,6 +183,9 @@ func Azure(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set, 
 	if err != nil {
 		return err
 	}
+	if err := platformServices(ctx, env, cluster.Provider); err != nil {
+		return err
+	}
 	ctx.Export("environment", pulumi.String(env.Name))
 	ctx.Export("location", pulumi.String(a.Location))
 	ctx.Export("resourceGroup", rg.Name)

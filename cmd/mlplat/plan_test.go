@@ -67,7 +67,7 @@ func TestPlanTextShowsTreeAndCounts(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	for _, want := range []string{
-		"Plan for stack aws-dev (environment dev, aws us-east-1): 138 resources",
+		"Plan for stack aws-dev (environment dev, aws us-east-1): 165 resources",
 		"├─ mlplatform:aws:Cluster  aws-dev\n",
 		"│  ├─ aws:eks/cluster:Cluster  aws-dev\n",
 		"aws:eks/nodeGroup:NodeGroup  aws-dev-gpu  [ignores changes to scalingConfig.desiredSize]",

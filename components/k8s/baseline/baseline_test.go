@@ -1,0 +1,167 @@
+package baseline
+
+import (
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/pangea-ai/mlplatform/environments"
+	"github.com/pangea-ai/mlplatform/test/recorder"
+)
+
+func devConcerns(t *testing.T) []Concern {
+	t.Helper()
+	env, err := environments.LoadFile("../../../environments/dev.yaml", environments.Options{Now: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := ConcernsFor(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs
+}
+
+func TestConcernsForDev(t *testing.T) {
+	cs := devConcerns(t)
+	byNS := map[string]Concern{}
+	for _, c := range cs {
+		byNS[c.Namespace] = c
+	}
+	// dev serves fraud-xgb (1 CPU/2Gi + explainer 500m/1Gi, max 2) and
+	// defect-detector (2 CPU/8Gi/1 GPU + explainer 1/2Gi, max 2):
+	// 2*(1000+500) + 2*(2000+1000) = 9000m; 2*(2048+1024) + 2*(8192+2048) = 26624Mi; 8 pods; 2 GPUs;
+	// then 25% headroom (pods +2).
+	if got, want := *byNS[NamespaceServing].Quota, (Quota{CPUMillis: 11250, MemoryMi: 33280, GPUs: 2, Pods: 12}); got != want {
+		t.Errorf("serving quota = %+v, want %+v", got, want)
+	}
+	// dev runs cpu-runners (2/4Gi, max 4) and gpu-runners (4/14Gi, 1 GPU, max 2), each runner with a job pod:
+	// 2*4*2000 + 2*2*4000 = 32000m; 2*4*4096 + 2*2*14336 = 90112Mi; 12 pods; 2 GPUs.
+	if got, want := *byNS[NamespaceRunners].Quota, (Quota{CPUMillis: 40000, MemoryMi: 112640, GPUs: 2, Pods: 17}); got != want {
+		t.Errorf("runners quota = %+v, want %+v", got, want)
+	}
+	for ns, want := range map[string]string{NamespaceGPU: Privileged, NamespaceMonitoring: Privileged, NamespaceServing: Restricted, NamespaceRunners: Restricted} {
+		if byNS[ns].PodSecurity != want {
+			t.Errorf("%s pod security = %s, want %s", ns, byNS[ns].PodSecurity, want)
+		}
+	}
+}
+
+func record(t *testing.T, cs []Concern) *recorder.Recorder {
+	t.Helper()
+	rec, err := recorder.Run(func(ctx *pulumi.Context) error {
+		_, err := NewBaseline(ctx, "base", &BaselineArgs{Concerns: cs})
+		return err
+	}, recorder.Options{Project: "p", Stack: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}
+
+func TestNamespacesCarryPodSecurity(t *testing.T) {
+	rec := record(t, devConcerns(t))
+	serving, _ := rec.Named("kubernetes:core/v1:Namespace", "base-serving")
+	recorder.AssertInputs(t, serving, map[string]interface{}{
+		"metadata.name": "serving",
+		"metadata.labels": map[string]interface{}{
+			"pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/audit": "restricted", "pod-security.kubernetes.io/warn": "restricted",
+			LabelManagedBy: "pulumi", LabelPartOf: "mlplatform", "app.kubernetes.io/name": "serving",
+		},
+		"metadata.annotations": nil,
+	})
+	gpu, _ := rec.Named("kubernetes:core/v1:Namespace", "base-gpu")
+	if l := gpu.StringMap("metadata.labels"); l["pod-security.kubernetes.io/enforce"] != "privileged" {
+		t.Errorf("gpu namespace enforce = %q", l["pod-security.kubernetes.io/enforce"])
+	}
+	if a := gpu.StringMap("metadata.annotations"); a[AnnotationPSSReason] == "" {
+		t.Error("privileged gpu namespace carries no reason")
+	}
+}
+
+func TestEveryNamespaceDeniesByDefault(t *testing.T) {
+	rec := record(t, devConcerns(t))
+	policies := map[string][]string{}
+	for _, p := range rec.ByType("kubernetes:networking.k8s.io/v1:NetworkPolicy") {
+		ns := p.InString("metadata.namespace")
+		policies[ns] = append(policies[ns], p.InString("metadata.name"))
+		if !reflect.DeepEqual(p.In("spec.podSelector"), map[string]interface{}{}) {
+			t.Errorf("%s selects %v, want every pod", p.Name, p.In("spec.podSelector"))
+		}
+	}
+	want := map[string][]string{
+		"gpu":        {"allow-dns", "allow-egress-https", "allow-ingress", "default-deny"},
+		"monitoring": {"allow-dns", "allow-egress-all", "allow-ingress", "default-deny"},
+		"runners":    {"allow-dns", "allow-egress-https", "allow-ingress", "default-deny"},
+		"serving":    {"allow-dns", "allow-egress-https", "allow-ingress", "default-deny"},
+	}
+	for ns := range policies {
+		slices.Sort(policies[ns])
+	}
+	if !reflect.DeepEqual(policies, want) {
+		t.Errorf("policies = %v, want %v", policies, want)
+	}
+	deny, _ := rec.Named("kubernetes:networking.k8s.io/v1:NetworkPolicy", "base-serving-default-deny")
+	recorder.AssertInputs(t, deny, map[string]interface{}{"spec.policyTypes": []interface{}{"Ingress", "Egress"}, "spec.ingress": nil, "spec.egress": nil})
+	ingress, _ := rec.Named("kubernetes:networking.k8s.io/v1:NetworkPolicy", "base-serving-allow-ingress")
+	recorder.AssertInputs(t, ingress, map[string]interface{}{
+		"spec.ingress[0].from[1].namespaceSelector.matchLabels": map[string]interface{}{NamespaceNameLabel: "monitoring"},
+	})
+	ns, _ := rec.Named("kubernetes:core/v1:Namespace", "base-serving")
+	if !slices.Contains(deny.DependsOn, ns.URN) {
+		t.Error("the policy does not wait for its namespace")
+	}
+}
+
+func TestQuotaAndLimitRange(t *testing.T) {
+	rec := record(t, devConcerns(t))
+	q, _ := rec.Named("kubernetes:core/v1:ResourceQuota", "base-serving")
+	recorder.AssertInputs(t, q, map[string]interface{}{
+		"metadata.namespace": "serving",
+		"spec.hard": map[string]interface{}{
+			"requests.cpu": "11250m", "requests.memory": "33280Mi", "limits.memory": "33280Mi", "requests.nvidia.com/gpu": "2", "pods": "12",
+		},
+	})
+	lr, _ := rec.Named("kubernetes:core/v1:LimitRange", "base-serving")
+	recorder.AssertInputs(t, lr, map[string]interface{}{
+		"spec.limits[0].defaultRequest": map[string]interface{}{"cpu": "100m", "memory": "128Mi"},
+		"spec.limits[0].default":        map[string]interface{}{"memory": "512Mi"},
+	})
+	if _, err := rec.Named("kubernetes:core/v1:ResourceQuota", "base-gpu"); err == nil {
+		t.Error("the gpu namespace (DaemonSets only) got a quota")
+	}
+	var classes []string
+	for _, pc := range rec.ByType("kubernetes:scheduling.k8s.io/v1:PriorityClass") {
+		classes = append(classes, pc.InString("metadata.name"))
+		if pc.In("globalDefault") != false {
+			t.Errorf("%s is a global default", pc.Name)
+		}
+	}
+	if want := []string{"mlplatform-platform", "mlplatform-serving"}; !reflect.DeepEqual(classes, want) {
+		t.Errorf("priority classes = %v, want %v", classes, want)
+	}
+}
+
+func TestArgsErrors(t *testing.T) {
+	for name, tc := range map[string]struct {
+		cs   []Concern
+		want string
+	}{
+		"privileged without reason": {[]Concern{{Namespace: "gpu", PodSecurity: Privileged}}, `creating baseline "base": namespace gpu is privileged without a reason: say which DaemonSet needs the host`},
+		"unknown level":             {[]Concern{{Namespace: "x", PodSecurity: "baseline"}}, `creating baseline "base": namespace x: PodSecurity "baseline" must be restricted or privileged`},
+		"duplicate":                 {[]Concern{{Namespace: "x", PodSecurity: Restricted}, {Namespace: "x", PodSecurity: Restricted}}, `creating baseline "base": namespace "x" is empty or listed twice`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := recorder.Run(func(ctx *pulumi.Context) error {
+				_, err := NewBaseline(ctx, "base", &BaselineArgs{Concerns: tc.cs})
+				return err
+			}, recorder.Options{Project: "p", Stack: "s"})
+			if err == nil || err.Error() != tc.want {
+				t.Errorf("error %v, want %q", err, tc.want)
+			}
+		})
+	}
+}

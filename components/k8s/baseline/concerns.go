@@ -1,0 +1,127 @@
+package baseline
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/pangea-ai/mlplatform/environments"
+)
+
+// Namespaces of the platform's concerns.
+const (
+	NamespaceGPU        = "gpu"
+	NamespaceMonitoring = "monitoring"
+	NamespaceServing    = "serving"
+	NamespaceRunners    = "runners"
+)
+
+// headroom scales quotas above the sum of the declared maximums, so rolling
+// updates (a surge pod per Deployment) fit.
+const headroom = 1.25
+
+// ConcernsFor returns the baseline of an environment: the four namespaces
+// with quotas summed from its models and runner sets.
+func ConcernsFor(env *environments.Environment) ([]Concern, error) {
+	serving, err := servingQuota(env.Models)
+	if err != nil {
+		return nil, err
+	}
+	runners, err := runnersQuota(env.Runners)
+	if err != nil {
+		return nil, err
+	}
+	runnersPSS, runnersReason := Restricted, ""
+	for _, r := range env.Runners {
+		if r.DockerInDocker {
+			runnersPSS, runnersReason = Privileged, fmt.Sprintf("runner set %s runs privileged Docker-in-Docker on its isolated pool", r.Name)
+		}
+	}
+	return []Concern{
+		{Namespace: NamespaceGPU, PodSecurity: Privileged,
+			PrivilegedReason: "the NVIDIA device plugin and DCGM exporter DaemonSets mount host paths (device plugin socket, pod-resources)",
+			IngressFrom:      []string{NamespaceMonitoring}, EgressHTTPS: true},
+		{Namespace: NamespaceMonitoring, PodSecurity: Privileged,
+			PrivilegedReason: "the node exporter DaemonSet reads the host's network, PID namespace and root filesystem",
+			EgressAll:        true},
+		{Namespace: NamespaceServing, PodSecurity: Restricted, Quota: serving,
+			IngressFrom: []string{NamespaceMonitoring}, EgressHTTPS: true},
+		{Namespace: NamespaceRunners, PodSecurity: runnersPSS, PrivilegedReason: runnersReason, Quota: runners,
+			IngressFrom: []string{NamespaceMonitoring}, EgressHTTPS: true},
+	}, nil
+}
+
+func servingQuota(models []environments.Model) (*Quota, error) {
+	var q Quota
+	for _, m := range models {
+		cpu, mem, err := quantities(m.Resources)
+		if err != nil {
+			return nil, fmt.Errorf("model %s: %w", m.Name, err)
+		}
+		q.CPUMillis += m.MaxReplicas * cpu
+		q.MemoryMi += m.MaxReplicas * mem
+		q.GPUs += m.MaxReplicas * m.GPUs
+		q.Pods += m.MaxReplicas
+		if m.Explainer != nil {
+			cpu, mem, err := quantities(m.Explainer.Resources)
+			if err != nil {
+				return nil, fmt.Errorf("explainer of model %s: %w", m.Name, err)
+			}
+			q.CPUMillis += m.MaxReplicas * cpu
+			q.MemoryMi += m.MaxReplicas * mem
+			q.Pods += m.MaxReplicas
+		}
+	}
+	return q.withHeadroom(), nil
+}
+
+func runnersQuota(sets []environments.RunnerSet) (*Quota, error) {
+	var q Quota
+	for _, r := range sets {
+		cpu, mem, err := quantities(r.Resources)
+		if err != nil {
+			return nil, fmt.Errorf("runner set %s: %w", r.Name, err)
+		}
+		// In kubernetes container mode each runner starts a job pod of the
+		// same size beside itself.
+		q.CPUMillis += 2 * r.MaxRunners * cpu
+		q.MemoryMi += 2 * r.MaxRunners * mem
+		q.GPUs += r.MaxRunners * r.GPUs
+		q.Pods += 2 * r.MaxRunners
+	}
+	return q.withHeadroom(), nil
+}
+
+func (q Quota) withHeadroom() *Quota {
+	scale := func(v int) int { return int(float64(v)*headroom + 0.999) }
+	return &Quota{CPUMillis: scale(q.CPUMillis), MemoryMi: scale(q.MemoryMi), GPUs: q.GPUs, Pods: scale(q.Pods) + 2}
+}
+
+// quantities reads the CPU (cores or millicores) and memory (Mi or Gi)
+// quantities the environment validator admits.
+func quantities(r environments.Resources) (cpuMillis, memoryMi int, err error) {
+	switch {
+	case strings.HasSuffix(r.CPU, "m"):
+		cpuMillis, err = strconv.Atoi(strings.TrimSuffix(r.CPU, "m"))
+	default:
+		var cores float64
+		cores, err = strconv.ParseFloat(r.CPU, 64)
+		cpuMillis = int(cores * 1000)
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("cpu %q is not a quantity", r.CPU)
+	}
+	switch {
+	case strings.HasSuffix(r.Memory, "Gi"):
+		memoryMi, err = strconv.Atoi(strings.TrimSuffix(r.Memory, "Gi"))
+		memoryMi *= 1024
+	case strings.HasSuffix(r.Memory, "Mi"):
+		memoryMi, err = strconv.Atoi(strings.TrimSuffix(r.Memory, "Mi"))
+	default:
+		err = fmt.Errorf("no Mi or Gi suffix")
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("memory %q is not a quantity in Mi or Gi", r.Memory)
+	}
+	return cpuMillis, memoryMi, nil
+}
