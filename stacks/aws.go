@@ -162,6 +162,7 @@ func nodeGroupArgs(name string, g environments.NodeGroup, c *eks.Cluster, net *n
 		MinSize: g.MinSize, MaxSize: g.MaxSize, DesiredSize: g.DesiredSize, DiskSizeGiB: g.DiskSizeGiB,
 		Labels: g.Labels, VolumeKMSKeyARN: keyARN, Tags: tagSet,
 		Bottlerocket: environments.IsBottlerocketAMIType(g.AWS.AMIType),
+		TimeSliced:   g.GPUSharing != nil,
 	}
 	for _, t := range g.Taints {
 		args.Taints = append(args.Taints, nodegroup.Taint{Key: t.Key, Value: t.Value, Effect: t.Effect})

@@ -226,6 +226,7 @@ func poolSpec(name string, g environments.NodeGroup, a *environments.Azure, subn
 		Zones: a.AvailabilityZones, SubnetID: subnet, Labels: g.Labels,
 		Spot: g.CapacityType == "SPOT", SpotMaxPrice: g.Azure.SpotMaxPrice,
 		InstallGPUDriver: g.Kind == nodes.KindGPU && g.Azure.GPUDriver != "None",
+		TimeSliced:       g.GPUSharing != nil,
 		Tags:             tagSet,
 	}
 	for _, t := range g.Taints {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -62,12 +63,17 @@ func TestPlanJSONFollowsTheContract(t *testing.T) {
 }
 
 func TestPlanTextShowsTreeAndCounts(t *testing.T) {
+	_, doc, _ := mlplat(t, "plan", "--stack", "aws-dev", "--root", "../..", "--format", "json")
+	var p Plan
+	if err := json.Unmarshal([]byte(doc), &p); err != nil {
+		t.Fatal(err)
+	}
 	code, out, stderr := mlplat(t, "plan", "--stack", "aws-dev", "--root", "../..")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	for _, want := range []string{
-		"Plan for stack aws-dev (environment dev, aws us-east-1): 165 resources",
+		fmt.Sprintf("Plan for stack aws-dev (environment dev, aws us-east-1): %d resources", len(p.Resources)),
 		"├─ mlplatform:aws:Cluster  aws-dev\n",
 		"│  ├─ aws:eks/cluster:Cluster  aws-dev\n",
 		"aws:eks/nodeGroup:NodeGroup  aws-dev-gpu  [ignores changes to scalingConfig.desiredSize]",

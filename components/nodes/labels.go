@@ -14,6 +14,9 @@ const (
 	// LabelAccelerator names the GPU model on EKS ("nvidia-a10g"); the
 	// cluster autoscaler reads it.
 	LabelAccelerator = "k8s.amazonaws.com/accelerator"
+	// LabelDevicePluginConfig selects a GPU node's NVIDIA device-plugin
+	// config; groups that time-slice their GPUs carry their own name in it.
+	LabelDevicePluginConfig = "nvidia.com/device-plugin.config"
 	// GPUTaintKey is the taint every GPU group carries, value "true",
 	// effect NoSchedule: only pods that tolerate it land on GPU nodes.
 	GPUTaintKey = "nvidia.com/gpu"
@@ -29,11 +32,15 @@ const (
 )
 
 // Labels returns the toolkit's labels for a group: the group name and kind,
-// and for GPU groups the GPU-present label.
-func Labels(group, kind string) map[string]string {
+// and for GPU groups the GPU-present label and, when the group time-slices
+// its GPUs, its device-plugin config.
+func Labels(group, kind string, timeSliced bool) map[string]string {
 	out := map[string]string{LabelNodeGroup: group, LabelKind: kind}
 	if kind == KindGPU {
 		out[LabelGPUPresent] = "true"
+		if timeSliced {
+			out[LabelDevicePluginConfig] = group
+		}
 	}
 	return out
 }
@@ -41,7 +48,7 @@ func Labels(group, kind string) map[string]string {
 // Reserved reports whether the toolkit sets a label key itself, so an
 // environment may not.
 func Reserved(key string) bool {
-	return strings.HasPrefix(key, "mlplatform.pangea.ai/") || key == LabelGPUPresent || key == LabelAccelerator
+	return strings.HasPrefix(key, "mlplatform.pangea.ai/") || key == LabelGPUPresent || key == LabelAccelerator || key == LabelDevicePluginConfig
 }
 
 // Taint is a Kubernetes taint with the effect as Kubernetes spells it.

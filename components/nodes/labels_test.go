@@ -6,10 +6,13 @@ import (
 )
 
 func TestLabels(t *testing.T) {
-	if got, want := Labels("gpu", KindGPU), map[string]string{LabelNodeGroup: "gpu", LabelKind: "gpu", LabelGPUPresent: "true"}; !reflect.DeepEqual(got, want) {
+	if got, want := Labels("gpu", KindGPU, false), map[string]string{LabelNodeGroup: "gpu", LabelKind: "gpu", LabelGPUPresent: "true"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("gpu labels = %v, want %v", got, want)
 	}
-	if got, want := Labels("system", KindSystem), map[string]string{LabelNodeGroup: "system", LabelKind: "system"}; !reflect.DeepEqual(got, want) {
+	if got, want := Labels("shared", KindGPU, true), map[string]string{LabelNodeGroup: "shared", LabelKind: "gpu", LabelGPUPresent: "true", LabelDevicePluginConfig: "shared"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("time-sliced gpu labels = %v, want %v", got, want)
+	}
+	if got, want := Labels("system", KindSystem, true), map[string]string{LabelNodeGroup: "system", LabelKind: "system"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("system labels = %v, want %v", got, want)
 	}
 	for key, want := range map[string]bool{"mlplatform.pangea.ai/x": true, LabelGPUPresent: true, LabelAccelerator: true, "team": false, "nvidia.com/gpu.product": false} {

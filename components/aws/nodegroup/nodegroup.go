@@ -50,6 +50,8 @@ type NodeGroupArgs struct {
 	GPU bool
 	// System marks the group that runs cluster add-ons (kind label "system").
 	System bool
+	// TimeSliced labels a GPU group for its own device-plugin config.
+	TimeSliced bool
 	// GPUsPerNode is the smallest GPU count among InstanceTypes (GPU groups).
 	GPUsPerNode int
 	// GPUModel is the accelerator when every instance type shares it, for the
@@ -188,7 +190,7 @@ func (a *NodeGroupArgs) allLabels() map[string]string {
 	case a.System:
 		kind = nodes.KindSystem
 	}
-	for k, v := range nodes.Labels(a.GroupName, kind) {
+	for k, v := range nodes.Labels(a.GroupName, kind, a.TimeSliced) {
 		out[k] = v
 	}
 	if a.GPU {

@@ -47,7 +47,9 @@ type Spec struct {
 	// InstallGPUDriver lets AKS install the NVIDIA driver (GPU pools); false
 	// leaves it to a GPU operator.
 	InstallGPUDriver bool
-	Tags             tags.Set
+	// TimeSliced labels a GPU pool for its own device-plugin config.
+	TimeSliced bool
+	Tags       tags.Set
 }
 
 // labels returns the caller's labels with the toolkit's on top.
@@ -56,7 +58,7 @@ func (s Spec) labels() map[string]string {
 	for k, v := range s.Labels {
 		out[k] = v
 	}
-	for k, v := range nodes.Labels(s.Name, s.Kind) {
+	for k, v := range nodes.Labels(s.Name, s.Kind, s.TimeSliced) {
 		out[k] = v
 	}
 	if s.Spot {
