@@ -25,6 +25,10 @@ help: ## Show this help.
 plan: $(BIN)/mlplat ## Show every resource STACK would create (FORMAT=json for the JSON document).
 	@$(BIN)/mlplat plan --stack $(STACK) --format $(FORMAT)
 
+.PHONY: render
+render: $(BIN)/mlplat ## Write STACK's Kubernetes objects and Helm releases as YAML into OUT (default out/<stack>).
+	@$(BIN)/mlplat render --stack $(STACK) --out $(or $(OUT),out/$(STACK))
+
 .PHONY: build
 build: $(BIN)/mlplat ## Build bin/mlplat and check that the Pulumi program compiles.
 	$(GO) build -o /dev/null .
@@ -60,8 +64,9 @@ lint: ## go vet and a gofmt check.
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 
 .PHONY: golden-update
-golden-update: ## Rewrite test/golden after a reviewed change of resources.
+golden-update: ## Rewrite test/golden (resource lists, rendered manifests) after a reviewed change.
 	$(GO) test ./stacks -run Golden -update
+	$(GO) test ./cmd/mlplat -run Rendered -update
 
 .PHONY: test-integration
 test-integration: ## Deploy, check and destroy a real stack (needs pulumi, aws CLI, credentials, MLPLAT_IT_PUBLIC_CIDR).

@@ -21,6 +21,9 @@ const usage = `mlplat: the mlplatform toolkit's command line
 Commands:
   plan --stack <name> [--format text|json] [--environment-file <path>]
         Show every resource a stack would create, offline, without credentials.
+  render --stack <name> --out <dir> [--environment-file <path>]
+        Write every Kubernetes object the stack creates as YAML, one file per
+        object in apply order, and its Helm releases to helm-releases.yaml.
 
 Run 'mlplat <command> -h' for a command's flags.
 `
@@ -33,6 +36,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "plan":
 		return runPlan(args[1:], stdout, stderr)
+	case "render":
+		return runRender(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

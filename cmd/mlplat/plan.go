@@ -69,7 +69,7 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 	plan, err := buildPlan(f, time.Now())
 	if err != nil {
 		fmt.Fprintln(stderr, err)
-		if environments.IsValidationError(err) {
+		if isInvalid(err) {
 			return exitInvalid
 		}
 		return exitFailed
@@ -169,3 +169,6 @@ func buildPlan(f planFlags, now time.Time) (*planned, error) {
 	}
 	return p, nil
 }
+
+// isInvalid reports an invalid environment file, which exits 2.
+func isInvalid(err error) bool { return environments.IsValidationError(err) }

@@ -1,0 +1,197 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/pangea-ai/mlplatform/test/recorder"
+)
+
+// Rendered is what a stack creates in Kubernetes: every object, and every
+// Helm release with what it installs.
+type Rendered struct {
+	// Objects are Kubernetes manifests in apply order (namespaces and
+	// cluster-scoped objects first), each with its file name.
+	Objects []RenderedObject
+	// Releases are the Helm releases.
+	Releases []HelmRelease
+}
+
+// RenderedObject is one manifest.
+type RenderedObject struct {
+	File     string
+	Manifest map[string]interface{}
+}
+
+// HelmRelease is one Helm release as helm-releases.yaml lists it.
+type HelmRelease struct {
+	Name       string                 `yaml:"name"`
+	Namespace  string                 `yaml:"namespace"`
+	Chart      string                 `yaml:"chart"`
+	Repository string                 `yaml:"repository,omitempty"`
+	Version    string                 `yaml:"version"`
+	Values     map[string]interface{} `yaml:"values"`
+}
+
+// kindOrder applies objects that others live in or refer to first.
+var kindOrder = map[string]int{
+	"Namespace": 0, "PriorityClass": 1, "StorageClass": 1, "CustomResourceDefinition": 1,
+	"ServiceAccount": 2, "ResourceQuota": 3, "LimitRange": 3, "NetworkPolicy": 4, "Secret": 4, "ConfigMap": 4,
+}
+
+// render turns a recording into manifests and releases.
+func render(rec *recorder.Recorder) (*Rendered, error) {
+	out := &Rendered{}
+	for _, r := range rec.Resources() {
+		if !r.Custom || !strings.HasPrefix(r.Type, "kubernetes:") {
+			continue
+		}
+		in := recorder.Plain(r.Inputs)
+		if r.Type == "kubernetes:helm.sh/v3:Release" {
+			values, _ := in["values"].(map[string]interface{})
+			repo, _ := lookupString(in, "repositoryOpts", "repo")
+			out.Releases = append(out.Releases, HelmRelease{
+				Name: str(in["name"]), Namespace: str(in["namespace"]), Chart: str(in["chart"]),
+				Repository: repo, Version: str(in["version"]), Values: values,
+			})
+			continue
+		}
+		apiVersion, kind, err := apiVersionKind(r.Type)
+		if err != nil {
+			return nil, err
+		}
+		manifest := map[string]interface{}{"apiVersion": apiVersion, "kind": kind}
+		for k, v := range in {
+			if k != "apiVersion" && k != "kind" {
+				manifest[k] = v
+			}
+		}
+		out.Objects = append(out.Objects, RenderedObject{Manifest: manifest})
+	}
+	sort.SliceStable(out.Objects, func(i, j int) bool { return objectKey(out.Objects[i]) < objectKey(out.Objects[j]) })
+	for i := range out.Objects {
+		m := out.Objects[i].Manifest
+		ns, _ := lookupString(m, "metadata", "namespace")
+		name, _ := lookupString(m, "metadata", "name")
+		parts := []string{fmt.Sprintf("%03d", i+1), strings.ToLower(str(m["kind"]))}
+		if ns != "" {
+			parts = append(parts, ns)
+		}
+		out.Objects[i].File = strings.Join(append(parts, name), "-") + ".yaml"
+	}
+	sort.Slice(out.Releases, func(i, j int) bool {
+		return out.Releases[i].Namespace+"/"+out.Releases[i].Name < out.Releases[j].Namespace+"/"+out.Releases[j].Name
+	})
+	return out, nil
+}
+
+func objectKey(o RenderedObject) string {
+	m := o.Manifest
+	ns, _ := lookupString(m, "metadata", "namespace")
+	name, _ := lookupString(m, "metadata", "name")
+	order, ok := kindOrder[str(m["kind"])]
+	if !ok {
+		order = 5
+	}
+	return fmt.Sprintf("%d/%s/%s/%s", order, ns, str(m["kind"]), name)
+}
+
+// apiVersionKind reads a pulumi-kubernetes type token:
+// "kubernetes:core/v1:Namespace" is v1 Namespace,
+// "kubernetes:networking.k8s.io/v1:NetworkPolicy" is networking.k8s.io/v1.
+func apiVersionKind(token string) (string, string, error) {
+	parts := strings.Split(token, ":")
+	if len(parts) != 3 {
+		return "", "", fmt.Errorf("not a Kubernetes type token: %s", token)
+	}
+	return strings.TrimPrefix(parts[1], "core/"), parts[2], nil
+}
+
+func str(v interface{}) string {
+	s, _ := v.(string)
+	return s
+}
+
+func lookupString(m map[string]interface{}, path ...string) (string, bool) {
+	var cur interface{} = m
+	for _, p := range path {
+		obj, ok := cur.(map[string]interface{})
+		if !ok {
+			return "", false
+		}
+		cur = obj[p]
+	}
+	s, ok := cur.(string)
+	return s, ok
+}
+
+// write puts one file per object, and helm-releases.yaml, into dir.
+func (r *Rendered) write(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, o := range r.Objects {
+		if err := writeYAML(filepath.Join(dir, o.File), o.Manifest); err != nil {
+			return fmt.Errorf("rendering %s: %w", o.File, err)
+		}
+	}
+	return writeYAML(filepath.Join(dir, "helm-releases.yaml"), map[string]interface{}{"releases": r.Releases})
+}
+
+func writeYAML(path string, v interface{}) error {
+	var b strings.Builder
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	if err := enc.Close(); err != nil {
+		return err
+	}
+	return os.WriteFile(path, []byte(b.String()), 0o644)
+}
+
+func runRender(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("render", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var f planFlags
+	var out string
+	fs.StringVar(&f.stack, "stack", "", "stack to render, e.g. aws-dev (required)")
+	fs.StringVar(&out, "out", "", "directory to write the manifests to (required)")
+	fs.StringVar(&f.envFile, "environment-file", "", "use this environment file instead of the stack's")
+	fs.StringVar(&f.root, "root", "", "project root (default: the checkout around the current directory)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if f.stack == "" || out == "" || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "mlplat render: --stack and --out are required")
+		fs.Usage()
+		return exitUsage
+	}
+	p, err := buildPlan(f, time.Now())
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		if isInvalid(err) {
+			return exitInvalid
+		}
+		return exitFailed
+	}
+	r, err := render(p.rec)
+	if err == nil {
+		err = r.write(out)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitFailed
+	}
+	fmt.Fprintf(stdout, "rendered %d objects and %d Helm releases of stack %s into %s\n", len(r.Objects), len(r.Releases), f.stack, out)
+	return exitOK
+}
