@@ -85,7 +85,7 @@ func AWS(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set) er
 		if err != nil {
 			return err
 		}
-		groups = append(groups, ng)
+		groups = append(groups, ng.ManagedNodeGroup)
 		groupNames = append(groupNames, ng.NodeGroupName)
 	}
 	addons, err := eks.NewWorkloadAddons(ctx, base+"-workload", &eks.WorkloadAddonsArgs{

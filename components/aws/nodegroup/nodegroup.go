@@ -90,6 +90,11 @@ type NodeGroup struct {
 	RoleARN pulumi.StringOutput `pulumi:"roleArn"`
 	// AutoScalingGroupName is the group's Auto Scaling group.
 	AutoScalingGroupName pulumi.StringOutput `pulumi:"autoScalingGroupName"`
+
+	// ManagedNodeGroup is the EKS node group itself. Resources that need the
+	// group's nodes depend on it: a DependsOn on the component only reaches
+	// the children registered by then, which races with their registration.
+	ManagedNodeGroup *eks.NodeGroup
 }
 
 // NewNodeGroup creates the node role, launch template, node group and the
@@ -148,6 +153,7 @@ func NewNodeGroup(ctx *pulumi.Context, name string, args *NodeGroupArgs, opts ..
 		return nil, err
 	}
 	comp.NodeGroupName, comp.RoleARN, comp.AutoScalingGroupName = ng.NodeGroupName, role.Arn, asg
+	comp.ManagedNodeGroup = ng
 	return comp, ctx.RegisterResourceOutputs(comp, pulumi.Map{
 		"nodeGroupName": ng.NodeGroupName, "roleArn": role.Arn, "autoScalingGroupName": asg,
 	})
