@@ -104,13 +104,7 @@ func (v *validator) models() {
 	var names []string
 	for i, m := range v.env.Models {
 		p := fmt.Sprintf("models[%d]", i)
-		switch {
-		case !dnsLabelRE.MatchString(m.Name):
-			v.ps.add(p+".name", q(m.Name), "model names are lowercase DNS labels of at most 40 characters", "rename the model, e.g. fraud-xgb")
-		case slices.Contains(names, m.Name):
-			v.ps.add(p+".name", q(m.Name), "is used by another model", "give each model its own name")
-		}
-		names = append(names, m.Name)
+		v.uniqueLabel(p+".name", m.Name, &names, "model", "rename the model, e.g. fraud-xgb", "give each model its own name")
 		if !slices.Contains(ModelFormats, m.Format) {
 			v.ps.add(p+".format", q(m.Format), "is not a model format the platform serves", "use one of "+strings.Join(ModelFormats, ", "))
 		}
@@ -140,6 +134,18 @@ func (v *validator) models() {
 	}
 }
 
+// uniqueLabel checks that name is a DNS label no earlier entry uses, and
+// records it in seen.
+func (v *validator) uniqueLabel(path, name string, seen *[]string, what, renameFix, duplicateFix string) {
+	switch {
+	case !dnsLabelRE.MatchString(name):
+		v.ps.add(path, q(name), what+" names are lowercase DNS labels of at most 40 characters", renameFix)
+	case slices.Contains(*seen, name):
+		v.ps.add(path, q(name), "is used by another "+what, duplicateFix)
+	}
+	*seen = append(*seen, name)
+}
+
 func (v *validator) explainer(p string, e *Explainer) {
 	switch e.Type {
 	case "art":
@@ -163,13 +169,7 @@ func (v *validator) runners() {
 	var names []string
 	for i, r := range v.env.Runners {
 		p := fmt.Sprintf("runners[%d]", i)
-		switch {
-		case !dnsLabelRE.MatchString(r.Name):
-			v.ps.add(p+".name", q(r.Name), "runner set names are lowercase DNS labels of at most 40 characters", "rename the set, e.g. gpu-runners")
-		case slices.Contains(names, r.Name):
-			v.ps.add(p+".name", q(r.Name), "is used by another runner set", "give each set its own name")
-		}
-		names = append(names, r.Name)
+		v.uniqueLabel(p+".name", r.Name, &names, "runner set", "rename the set, e.g. gpu-runners", "give each set its own name")
 		if !githubURLRE.MatchString(r.GitHubConfigURL) {
 			v.ps.add(p+".githubConfigUrl", q(r.GitHubConfigURL), "must be a GitHub organisation or repository URL", "write https://github.com/<org> or https://github.com/<org>/<repo>")
 		}

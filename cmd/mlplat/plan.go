@@ -68,11 +68,7 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 	}
 	plan, err := buildPlan(f, time.Now())
 	if err != nil {
-		fmt.Fprintln(stderr, err)
-		if isInvalid(err) {
-			return exitInvalid
-		}
-		return exitFailed
+		return failed(stderr, err)
 	}
 	if f.format == "json" {
 		enc := json.NewEncoder(stdout)
@@ -170,5 +166,12 @@ func buildPlan(f planFlags, now time.Time) (*planned, error) {
 	return p, nil
 }
 
-// isInvalid reports an invalid environment file, which exits 2.
-func isInvalid(err error) bool { return environments.IsValidationError(err) }
+// failed prints err and returns the exit code: 2 for an invalid environment
+// file, 1 for anything else.
+func failed(stderr io.Writer, err error) int {
+	fmt.Fprintln(stderr, err)
+	if environments.IsValidationError(err) {
+		return exitInvalid
+	}
+	return exitFailed
+}

@@ -178,11 +178,7 @@ func runRender(args []string, stdout, stderr io.Writer) int {
 	}
 	p, err := buildPlan(f, time.Now())
 	if err != nil {
-		fmt.Fprintln(stderr, err)
-		if isInvalid(err) {
-			return exitInvalid
-		}
-		return exitFailed
+		return failed(stderr, err)
 	}
 	r, err := render(p.rec)
 	if err == nil {

@@ -2,6 +2,8 @@ package recorder
 
 import (
 	"reflect"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"sort"
 	"testing"
 )
@@ -30,4 +32,17 @@ func (r *Recorder) ChildSummary(parentURN string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// ExpectRejected runs program and fails t unless it returns exactly the error
+// want and registered nothing: bad arguments must never half-create.
+func ExpectRejected(t testing.TB, program pulumi.RunFunc, want string) {
+	t.Helper()
+	rec, err := Run(program, Options{Project: "p", Stack: "s"})
+	if err == nil || err.Error() != want {
+		t.Fatalf("error %v, want %q", err, want)
+	}
+	if n := len(rec.Resources()); n != 0 {
+		t.Errorf("bad args still created %d resources", n)
+	}
 }

@@ -8,7 +8,10 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
-var segmentRE = regexp.MustCompile(`^([^\[]*)((\[[0-9]+\])*)$`)
+var (
+	segmentRE = regexp.MustCompile(`^([^\[]*)((\[[0-9]+\])*)$`)
+	indexRE   = regexp.MustCompile(`[0-9]+`)
+)
 
 // In returns the input at a dotted path ("vpcConfig.subnetIds[0]") as a plain
 // value (see Plain), or nil when the path does not exist.
@@ -43,7 +46,7 @@ func lookup(root interface{}, path string) interface{} {
 			}
 			cur = obj[m[1]]
 		}
-		for _, idx := range regexp.MustCompile(`[0-9]+`).FindAllString(m[2], -1) {
+		for _, idx := range indexRE.FindAllString(m[2], -1) {
 			arr, ok := cur.([]interface{})
 			i, _ := strconv.Atoi(idx)
 			if !ok || i >= len(arr) {

@@ -202,16 +202,10 @@ func TestArgsErrors(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			a := args(NATSingle, false)
 			tc.mutate(a)
-			rec, err := recorder.Run(func(ctx *pulumi.Context) error {
+			recorder.ExpectRejected(t, func(ctx *pulumi.Context) error {
 				_, err := NewNetwork(ctx, "net", a)
 				return err
-			}, recorder.Options{Project: "mlplatform", Stack: "test"})
-			if err == nil || err.Error() != tc.want {
-				t.Fatalf("error = %v, want %q", err, tc.want)
-			}
-			if n := len(rec.Resources()); n != 0 {
-				t.Errorf("bad args still created %d resources", n)
-			}
+			}, tc.want)
 		})
 	}
 }

@@ -179,16 +179,10 @@ func TestClusterArgsErrors(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			a := clusterArgs()
 			tc.mutate(a)
-			rec, err := recorder.Run(func(ctx *pulumi.Context) error {
+			recorder.ExpectRejected(t, func(ctx *pulumi.Context) error {
 				_, err := NewCluster(ctx, "c", a)
 				return err
-			}, recorder.Options{Project: "p", Stack: "s"})
-			if err == nil || err.Error() != tc.want {
-				t.Fatalf("error %v, want %q", err, tc.want)
-			}
-			if len(rec.Resources()) != 0 {
-				t.Errorf("bad args still created %d resources", len(rec.Resources()))
-			}
+			}, tc.want)
 		})
 	}
 }

@@ -146,16 +146,10 @@ func TestArgsErrors(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			rec, err := recorder.Run(func(ctx *pulumi.Context) error {
+			recorder.ExpectRejected(t, func(ctx *pulumi.Context) error {
 				_, err := NewNetwork(ctx, "net", tc.args)
 				return err
-			}, recorder.Options{Project: "p", Stack: "s"})
-			if err == nil || err.Error() != tc.want {
-				t.Fatalf("error %v, want %q", err, tc.want)
-			}
-			if len(rec.Resources()) != 0 {
-				t.Errorf("bad args still created %d resources", len(rec.Resources()))
-			}
+			}, tc.want)
 		})
 	}
 }
