@@ -17,6 +17,9 @@ var (
 // value (see Plain), or nil when the path does not exist.
 func (r *Resource) In(path string) interface{} { return lookup(Plain(r.Inputs), path) }
 
+// Revealed returns the input at a dotted path like In, with secrets shown.
+func (r *Resource) Revealed(path string) interface{} { return lookup(Revealed(r.Inputs), path) }
+
 // Out returns the mocked output at a dotted path, like In.
 func (r *Resource) Out(path string) interface{} { return lookup(Plain(r.State), path) }
 

@@ -1,0 +1,94 @@
+package monitoring
+
+// Dashboards are the platform's dashboards, by UID.
+func Dashboards() []Dashboard {
+	node := `label_values(DCGM_FI_DEV_GPU_UTIL, Hostname)`
+	model := `label_values(` + PredictLatencyMetric + `_count, ` + ModelLabel + `)`
+	sel := ModelLabel + `=~"$model"`
+	return []Dashboard{
+		{UID: "mlplatform-gpu", Title: "mlplatform / GPUs",
+			Variables: []Variable{{Name: "node", Label: "Node", Query: node}},
+			Panels: []Panel{
+				{Title: "GPU utilisation per node", Unit: "percent", Targets: []Target{
+					{Expr: `avg by (Hostname) (DCGM_FI_DEV_GPU_UTIL{Hostname=~"$node"})`, Legend: "{{Hostname}}"}}},
+				{Title: "GPU memory used per node", Unit: "percentunit", Targets: []Target{
+					{Expr: `sum by (Hostname) (DCGM_FI_DEV_FB_USED{Hostname=~"$node"}) / sum by (Hostname) (DCGM_FI_DEV_FB_USED{Hostname=~"$node"} + DCGM_FI_DEV_FB_FREE{Hostname=~"$node"})`, Legend: "{{Hostname}}"}}},
+				{Title: "GPU utilisation per pod", Unit: "percent", Targets: []Target{
+					{Expr: `avg by (namespace, pod) (DCGM_FI_DEV_GPU_UTIL{Hostname=~"$node", pod!=""})`, Legend: "{{namespace}}/{{pod}}"}}},
+				{Title: "GPU memory used per pod", Unit: "decmbytes", Targets: []Target{
+					{Expr: `sum by (namespace, pod) (DCGM_FI_DEV_FB_USED{Hostname=~"$node", pod!=""})`, Legend: "{{namespace}}/{{pod}}"}}},
+				{Title: "GPU temperature", Unit: "celsius", Targets: []Target{
+					{Expr: `max by (Hostname, gpu) (DCGM_FI_DEV_GPU_TEMP{Hostname=~"$node"})`, Legend: "{{Hostname}} GPU {{gpu}}"}}},
+				{Title: "Power draw and XID errors", Unit: "watt", Targets: []Target{
+					{Expr: `sum by (Hostname) (DCGM_FI_DEV_POWER_USAGE{Hostname=~"$node"})`, Legend: "{{Hostname}} W"},
+					{Expr: `max by (Hostname, gpu) (DCGM_FI_DEV_XID_ERRORS{Hostname=~"$node"}) > 0`, Legend: "{{Hostname}} GPU {{gpu}} XID"}}},
+			}},
+		{UID: "mlplatform-serving", Title: "mlplatform / Model serving",
+			Variables: []Variable{{Name: "model", Label: "Model", Query: model}},
+			Panels: []Panel{
+				{Title: "p95 latency per model", Unit: "s", Targets: []Target{
+					{Expr: `histogram_quantile(0.95, sum by (` + ModelLabel + `, le) (rate(` + PredictLatencyMetric + `_bucket{` + sel + `}[5m])))`, Legend: "{{" + ModelLabel + "}} p95"},
+					{Expr: `histogram_quantile(0.5, sum by (` + ModelLabel + `, le) (rate(` + PredictLatencyMetric + `_bucket{` + sel + `}[5m])))`, Legend: "{{" + ModelLabel + "}} p50"}}},
+				{Title: "Throughput per model", Unit: "reqps", Targets: []Target{
+					{Expr: `sum by (` + ModelLabel + `) (rate(` + PredictLatencyMetric + `_count{` + sel + `}[5m]))`, Legend: "{{" + ModelLabel + "}}"}}},
+				{Title: "Available replicas per model", Unit: "short", Targets: []Target{
+					{Expr: `label_replace(kube_deployment_status_replicas_available{namespace="serving", deployment=~"($model)-predictor"}, "model", "$1", "deployment", "(.*)-predictor")`, Legend: "{{model}}"}}},
+				{Title: "Container restarts per model (errors that crash the server)", Unit: "short", Targets: []Target{
+					{Expr: `sum by (pod) (increase(kube_pod_container_status_restarts_total{namespace="serving", pod=~"($model)-predictor-.*"}[15m]))`, Legend: "{{pod}}"}}},
+				{Title: "CPU per model pod", Unit: "short", Targets: []Target{
+					{Expr: `sum by (pod) (rate(container_cpu_usage_seconds_total{namespace="serving", pod=~"($model)-predictor-.*", container!=""}[5m]))`, Legend: "{{pod}}"}}},
+				{Title: "Memory per model pod", Unit: "bytes", Targets: []Target{
+					{Expr: `sum by (pod) (container_memory_working_set_bytes{namespace="serving", pod=~"($model)-predictor-.*", container!=""})`, Legend: "{{pod}}"}}},
+			}},
+		{UID: "mlplatform-explainers", Title: "mlplatform / Explainers",
+			Variables: []Variable{{Name: "model", Label: "Model", Query: `label_values(` + ExplainLatencyMetric + `_count, ` + ModelLabel + `)`}},
+			Panels: []Panel{
+				{Title: "Explanation latency per model", Unit: "s", Targets: []Target{
+					{Expr: `histogram_quantile(0.95, sum by (` + ModelLabel + `, le) (rate(` + ExplainLatencyMetric + `_bucket{` + sel + `}[5m])))`, Legend: "{{" + ModelLabel + "}} p95"}}},
+				{Title: "Explanations per second", Unit: "reqps", Targets: []Target{
+					{Expr: `sum by (` + ModelLabel + `) (rate(` + ExplainLatencyMetric + `_count{` + sel + `}[5m]))`, Legend: "{{" + ModelLabel + "}}"}}},
+				{Title: "Available explainer replicas", Unit: "short", Targets: []Target{
+					{Expr: `label_replace(kube_deployment_status_replicas_available{namespace="serving", deployment=~"($model)-explainer"}, "model", "$1", "deployment", "(.*)-explainer")`, Legend: "{{model}}"}}},
+				{Title: "Explainer restarts (errors that crash the server)", Unit: "short", Targets: []Target{
+					{Expr: `sum by (pod) (increase(kube_pod_container_status_restarts_total{namespace="serving", pod=~"($model)-explainer-.*"}[15m]))`, Legend: "{{pod}}"}}},
+			}},
+		{UID: "mlplatform-node-groups", Title: "mlplatform / Node groups",
+			Panels: []Panel{
+				{Title: "Nodes per node group", Unit: "short", Targets: []Target{
+					{Expr: `mlplatform:node_group_nodes:count`, Legend: "{{" + NodeGroupLabel + "}}"}}},
+				{Title: "Scale events (nodes added or removed in 10 minutes)", Unit: "short", Targets: []Target{
+					{Expr: `delta(mlplatform:node_group_nodes:count[10m]) != 0`, Legend: "{{" + NodeGroupLabel + "}}"}}},
+				{Title: "Pending pods (waiting for a node)", Unit: "short", Targets: []Target{
+					{Expr: `sum by (namespace) (kube_pod_status_phase{phase="Pending"})`, Legend: "{{namespace}}"}}},
+				{Title: "GPUs allocatable vs requested", Unit: "short", Targets: []Target{
+					{Expr: `sum(kube_node_status_allocatable{resource="nvidia_com_gpu"})`, Legend: "allocatable"},
+					{Expr: `sum(kube_pod_container_resource_requests{resource="nvidia_com_gpu"})`, Legend: "requested"}}},
+			}},
+		{UID: "mlplatform-runners", Title: "mlplatform / CI runners",
+			Panels: []Panel{
+				{Title: "Jobs waiting for a runner", Unit: "short", Targets: []Target{
+					{Expr: `mlplatform:runner_backlog`, Legend: "{{name}}"}}},
+				{Title: "Runners: busy, idle, desired", Unit: "short", Targets: []Target{
+					{Expr: `sum by (name) (gha_busy_runners)`, Legend: "{{name}} busy"},
+					{Expr: `sum by (name) (gha_idle_runners)`, Legend: "{{name}} idle"},
+					{Expr: `sum by (name) (gha_desired_runners)`, Legend: "{{name}} desired"}}},
+				{Title: "Job start-up time p95", Unit: "s", Targets: []Target{
+					{Expr: `histogram_quantile(0.95, sum by (le) (rate(gha_job_startup_duration_seconds_bucket[30m])))`, Legend: "p95"}}},
+				{Title: "Jobs completed per hour by result", Unit: "short", Targets: []Target{
+					{Expr: `sum by (job_result) (increase(gha_completed_jobs_total[1h]))`, Legend: "{{job_result}}"}}},
+			}},
+	}
+}
+
+// renderDashboards returns each dashboard's JSON by UID.
+func renderDashboards() (map[string]string, error) {
+	out := map[string]string{}
+	for _, d := range Dashboards() {
+		j, err := d.JSON()
+		if err != nil {
+			return nil, err
+		}
+		out[d.UID] = j
+	}
+	return out, nil
+}

@@ -1,0 +1,110 @@
+package monitoring
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// RuleGroup is one PrometheusRule object with one group of rules.
+type RuleGroup struct {
+	// Name names the PrometheusRule (mlplatform-<name>) and its group.
+	Name  string
+	Rules []Rule
+}
+
+// Rule is an alerting or recording rule.
+type Rule struct {
+	// Alert names an alerting rule; Record names a recording rule.
+	Alert, Record string
+	Expr          string
+	// For is how long the condition holds before the alert fires.
+	For      string
+	Severity string
+	// Summary and Description are the alert's annotations; Description may
+	// use {{ $labels.x }} and {{ $value }}.
+	Summary, Description string
+}
+
+func (g RuleGroup) spec() map[string]interface{} {
+	rules := make([]interface{}, 0, len(g.Rules))
+	for _, r := range g.Rules {
+		m := map[string]interface{}{"expr": r.Expr}
+		if r.Record != "" {
+			m["record"] = r.Record
+		} else {
+			m["alert"] = r.Alert
+			m["for"] = r.For
+			m["labels"] = map[string]interface{}{"severity": r.Severity, "team": "ml-platform"}
+			m["annotations"] = map[string]interface{}{"summary": r.Summary, "description": r.Description}
+		}
+		rules = append(rules, m)
+	}
+	return map[string]interface{}{"name": "mlplatform." + g.Name, "rules": rules}
+}
+
+// NodeGroupLabel is the node-group label as kube-state-metrics exports it on
+// kube_node_labels (label_ + the key with every non-alphanumeric as _).
+const NodeGroupLabel = "label_mlplatform_pangea_ai_node_group"
+
+// Metric names and labels the rules and dashboards read. KServe's Python
+// model servers (and explainers built on them) expose latency histograms
+// labelled with the model's name on their HTTP port; the ARC listeners
+// expose the runner scale sets' job and runner gauges.
+const (
+	ModelLabel           = "model_name"
+	PredictLatencyMetric = "request_predict_seconds"
+	ExplainLatencyMetric = "request_explain_seconds"
+	// RunnerBacklogExpr counts jobs assigned to a scale set that no runner
+	// has started yet (assigned counts waiting and running jobs).
+	RunnerBacklogExpr = `sum by (name) (gha_assigned_jobs - gha_running_jobs)`
+)
+
+// Rules are the platform's rules: GPU faults, serving SLOs per model, runner
+// backlog, and node-group sizes for the scale-event dashboard.
+//
+// ServingErrorRatePercent is not turned into a rule: KServe 0.15's model
+// servers count requests only by latency, not by outcome, and RawDeployment
+// has no proxy in front of them that would; see docs/components/k8s-monitoring.md.
+func Rules(t Thresholds) []RuleGroup {
+	latency := strconv.FormatFloat(float64(t.ServingP95LatencyMs)/1000, 'f', -1, 64)
+	return []RuleGroup{
+		{Name: "gpu", Rules: []Rule{
+			{Alert: "GPUXidError", Severity: "critical", For: "0m",
+				Expr:        `DCGM_FI_DEV_XID_ERRORS > 0 and changes(DCGM_FI_DEV_XID_ERRORS[10m]) > 0`,
+				Summary:     "A GPU reported an XID error",
+				Description: "GPU {{ $labels.gpu }} ({{ $labels.modelName }}) on node {{ $labels.Hostname }} reported XID {{ $value }}. XIDs 48, 63, 64, 74, 79 and 94/95 usually mean the node must be drained and replaced."},
+			{Alert: "GPUTemperatureHigh", Severity: "critical", For: "5m",
+				Expr:        fmt.Sprintf(`DCGM_FI_DEV_GPU_TEMP > %d`, t.GPUTemperatureC),
+				Summary:     fmt.Sprintf("A GPU is above %d°C", t.GPUTemperatureC),
+				Description: "GPU {{ $labels.gpu }} on node {{ $labels.Hostname }} has been at {{ $value }}°C for 5 minutes; it will throttle, then fail."},
+			{Alert: "GPUMemoryNearlyFull", Severity: "warning", For: "15m",
+				Expr:        `DCGM_FI_DEV_FB_USED / (DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE) > 0.95`,
+				Summary:     "A GPU's memory is over 95% used",
+				Description: "GPU {{ $labels.gpu }} on node {{ $labels.Hostname }} (pod {{ $labels.namespace }}/{{ $labels.pod }}) has used over 95% of its memory for 15 minutes; the next allocation fails with out-of-memory."},
+		}},
+		{Name: "serving", Rules: []Rule{
+			{Record: "mlplatform:model_request_latency_seconds:p95",
+				Expr: `histogram_quantile(0.95, sum by (namespace, ` + ModelLabel + `, le) (rate(` + PredictLatencyMetric + `_bucket[5m])))`},
+			{Alert: "ModelLatencyP95High", Severity: "warning", For: "10m",
+				Expr:        `mlplatform:model_request_latency_seconds:p95 > ` + latency,
+				Summary:     fmt.Sprintf("A model's p95 latency is above %d ms", t.ServingP95LatencyMs),
+				Description: "Model {{ $labels." + ModelLabel + " }} in {{ $labels.namespace }} has answered at p95 {{ $value | humanizeDuration }} for 10 minutes."},
+			{Alert: "ModelUnavailable", Severity: "critical", For: "5m",
+				Expr:        `kube_deployment_status_replicas_available{namespace="serving"} == 0 and kube_deployment_spec_replicas{namespace="serving"} > 0`,
+				Summary:     "A model or explainer has no ready replica",
+				Description: "Deployment {{ $labels.namespace }}/{{ $labels.deployment }} has had no available replica for 5 minutes."},
+		}},
+		{Name: "runners", Rules: []Rule{
+			{Record: "mlplatform:runner_backlog",
+				Expr: RunnerBacklogExpr},
+			{Alert: "RunnerBacklogHigh", Severity: "warning", For: "15m",
+				Expr:        fmt.Sprintf(`mlplatform:runner_backlog > %d`, t.RunnerBacklog),
+				Summary:     fmt.Sprintf("More than %d CI jobs are waiting for a runner", t.RunnerBacklog),
+				Description: "Runner scale set {{ $labels.name }} has had {{ $value }} jobs waiting for a runner for 15 minutes: raise maxRunners, or check the node group can scale."},
+		}},
+		{Name: "nodes", Rules: []Rule{
+			{Record: "mlplatform:node_group_nodes:count",
+				Expr: `count by (` + NodeGroupLabel + `) (kube_node_labels{` + NodeGroupLabel + `!=""})`},
+		}},
+	}
+}
