@@ -1,0 +1,331 @@
+package serving
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
+	policyv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/pangea-ai/mlplatform/components/nodes"
+	"github.com/pangea-ai/mlplatform/environments"
+)
+
+// ModelServiceType is the component's type token.
+const ModelServiceType = "mlplatform:k8s:ModelService"
+
+// Labels KServe puts on a model's pods, and the platform's own.
+const (
+	LabelInferenceService = "serving.kserve.io/inferenceservice"
+	LabelComponent        = "component"
+	// LabelServingClient marks namespaces whose pods may call every model.
+	LabelServingClient = "mlplatform.pangea.ai/serving-client"
+	// PriorityClass is the baseline's class for serving.
+	PriorityClass = "mlplatform-serving"
+	// HTTPPort is where KServe's servers answer and export metrics.
+	HTTPPort = 8080
+	// TorchServeMetricsPort is where TorchServe exports its metrics.
+	TorchServeMetricsPort = 8082
+)
+
+// Runtimes are the ClusterServingRuntimes KServe 0.15 installs, by model
+// format. Naming the runtime keeps a model on the same server when KServe
+// adds another runtime for its format.
+var Runtimes = map[string]string{
+	"sklearn":     "kserve-sklearnserver",
+	"xgboost":     "kserve-xgbserver",
+	"pytorch":     "kserve-torchserve",
+	"tensorflow":  "kserve-tensorflow-serving",
+	"huggingface": "kserve-huggingfaceserver", // vLLM backend for text generation
+}
+
+// Identity binds a model's service account to the cloud identity that may
+// read the model's own prefix of the artifact store.
+type Identity struct {
+	// ServiceAccountAnnotations: eks.amazonaws.com/role-arn on AWS,
+	// azure.workload.identity/client-id on Azure.
+	ServiceAccountAnnotations pulumi.StringMapInput
+	// PodLabels: azure.workload.identity/use on Azure.
+	PodLabels map[string]string
+}
+
+// ModelServiceArgs configure a ModelService.
+type ModelServiceArgs struct {
+	// Model is the environment's entry for the model.
+	Model environments.Model
+	// Namespace is the baseline's serving namespace.
+	Namespace string
+	// StorageURI is the model's full address in the artifact store
+	// (s3://bucket/models/fraud/v3, https://acct.blob.core.windows.net/models/fraud/v3).
+	StorageURI pulumi.StringInput
+	// Identity is the model's read-only cloud identity.
+	Identity Identity
+	// ExplainerImage is the custom explainer's full image reference.
+	ExplainerImage string
+	// DisruptionBudget adds PodDisruptionBudgets (prod).
+	DisruptionBudget bool
+	// WaitFor are resources to create after: the KServe controller (its
+	// webhooks), the monitoring release (the PodMonitor CRD), the identity.
+	WaitFor []pulumi.Resource
+}
+
+// ModelService is one served model and its explainer.
+type ModelService struct {
+	pulumi.ResourceState
+}
+
+// NewModelService creates the model's service accounts, InferenceService,
+// NetworkPolicy, PodMonitors and, when asked, PodDisruptionBudgets.
+func NewModelService(ctx *pulumi.Context, name string, args *ModelServiceArgs, opts ...pulumi.ResourceOption) (*ModelService, error) {
+	if err := args.check(); err != nil {
+		return nil, fmt.Errorf("creating model service %q: %w", name, err)
+	}
+	m := args.Model
+	comp := &ModelService{}
+	if err := ctx.RegisterComponentResource(ModelServiceType, name, comp, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(comp)
+	after := pulumi.DependsOn(args.WaitFor)
+	meta := func(n string) metav1.ObjectMetaArgs {
+		return metav1.ObjectMetaArgs{Name: pulumi.String(n), Namespace: pulumi.String(args.Namespace), Labels: labels(m.Name)}
+	}
+	sa := meta(m.Name)
+	sa.Annotations = args.Identity.ServiceAccountAnnotations
+	deps := append([]pulumi.Resource{}, args.WaitFor...)
+	predictorSA, err := corev1.NewServiceAccount(ctx, name+"-predictor", &corev1.ServiceAccountArgs{
+		Metadata: sa, AutomountServiceAccountToken: pulumi.Bool(false),
+	}, parent, after)
+	if err != nil {
+		return nil, err
+	}
+	deps = append(deps, predictorSA)
+	if m.Explainer != nil {
+		// The explainer calls the predictor and reads nothing from storage,
+		// so its account has no cloud identity.
+		esa, err := corev1.NewServiceAccount(ctx, name+"-explainer", &corev1.ServiceAccountArgs{
+			Metadata: meta(m.Name + "-explainer"), AutomountServiceAccountToken: pulumi.Bool(false),
+		}, parent, after)
+		if err != nil {
+			return nil, err
+		}
+		deps = append(deps, esa)
+	}
+	isvc, err := apiextensions.NewCustomResource(ctx, name, &apiextensions.CustomResourceArgs{
+		ApiVersion: pulumi.String("serving.kserve.io/v1beta1"),
+		Kind:       pulumi.String("InferenceService"),
+		Metadata: metav1.ObjectMetaArgs{
+			Name: pulumi.String(m.Name), Namespace: pulumi.String(args.Namespace), Labels: labels(m.Name),
+			Annotations: pulumi.StringMap{
+				"serving.kserve.io/deploymentMode":  pulumi.String(DeploymentMode),
+				"serving.kserve.io/autoscalerClass": pulumi.String("hpa"),
+			},
+		},
+		OtherFields: map[string]interface{}{"spec": InferenceServiceSpec(args)},
+	}, parent, pulumi.DependsOn(deps))
+	if err != nil {
+		return nil, err
+	}
+	if err := networkPolicy(ctx, name, args, parent, after); err != nil {
+		return nil, err
+	}
+	components := []string{"predictor"}
+	if m.Explainer != nil {
+		components = append(components, "explainer")
+	}
+	for _, c := range components {
+		port := HTTPPort
+		if c == "predictor" && m.Format == "pytorch" && m.Runtime == "" {
+			port = TorchServeMetricsPort
+		}
+		if _, err := apiextensions.NewCustomResource(ctx, name+"-"+c+"-metrics", &apiextensions.CustomResourceArgs{
+			ApiVersion: pulumi.String("monitoring.coreos.com/v1"),
+			Kind:       pulumi.String("PodMonitor"),
+			Metadata:   meta(m.Name + "-" + c),
+			OtherFields: map[string]interface{}{"spec": map[string]interface{}{
+				"selector": map[string]interface{}{"matchLabels": map[string]interface{}{LabelInferenceService: m.Name, LabelComponent: c}},
+				"podMetricsEndpoints": []interface{}{map[string]interface{}{
+					"targetPort": port, "path": "/metrics", "interval": "30s",
+				}},
+			}},
+		}, parent, pulumi.DependsOn(append([]pulumi.Resource{isvc}, args.WaitFor...))); err != nil {
+			return nil, err
+		}
+		if args.DisruptionBudget {
+			if _, err := policyv1.NewPodDisruptionBudget(ctx, name+"-"+c, &policyv1.PodDisruptionBudgetArgs{
+				Metadata: meta(m.Name + "-" + c),
+				Spec: policyv1.PodDisruptionBudgetSpecArgs{
+					MinAvailable: pulumi.Int(1),
+					Selector:     metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{LabelInferenceService: pulumi.String(m.Name), LabelComponent: pulumi.String(c)}},
+				},
+			}, parent, pulumi.DependsOn([]pulumi.Resource{isvc})); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return comp, ctx.RegisterResourceOutputs(comp, pulumi.Map{})
+}
+
+func (a *ModelServiceArgs) check() error {
+	var problems []string
+	if a == nil {
+		return fmt.Errorf("args are required")
+	}
+	if a.Namespace == "" {
+		problems = append(problems, "Namespace is required")
+	}
+	if a.StorageURI == nil {
+		problems = append(problems, "StorageURI is required")
+	}
+	if _, ok := Runtimes[a.Model.Format]; !ok && a.Model.Runtime == "" {
+		problems = append(problems, fmt.Sprintf("model format %q has no default runtime; name one in runtime", a.Model.Format))
+	}
+	if e := a.Model.Explainer; e != nil && e.Type == "custom" && a.ExplainerImage == "" {
+		problems = append(problems, "a custom explainer needs ExplainerImage")
+	}
+	if a.Model.MinReplicas < 1 || a.Model.MinReplicas > a.Model.MaxReplicas {
+		problems = append(problems, fmt.Sprintf("replicas %d..%d must satisfy 1 <= min <= max", a.Model.MinReplicas, a.Model.MaxReplicas))
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// restricted are the pod and container security contexts the restricted
+// Pod Security Standard requires.
+var (
+	podSecurity = map[string]interface{}{
+		"runAsNonRoot": true, "seccompProfile": map[string]interface{}{"type": "RuntimeDefault"},
+	}
+	containerSecurity = map[string]interface{}{
+		"allowPrivilegeEscalation": false, "runAsNonRoot": true,
+		"capabilities": map[string]interface{}{"drop": []interface{}{"ALL"}},
+	}
+)
+
+// InferenceServiceSpec is the InferenceService's spec for a model.
+func InferenceServiceSpec(a *ModelServiceArgs) map[string]interface{} {
+	m := a.Model
+	runtime := m.Runtime
+	if runtime == "" {
+		runtime = Runtimes[m.Format]
+	}
+	podLabels := map[string]interface{}{}
+	for k, v := range a.Identity.PodLabels {
+		podLabels[k] = v
+	}
+	predictor := map[string]interface{}{
+		"serviceAccountName": m.Name,
+		"minReplicas":        m.MinReplicas,
+		"maxReplicas":        m.MaxReplicas,
+		"scaleMetric":        "cpu",
+		"scaleTarget":        m.ScaleTargetCPUPercent,
+		"priorityClassName":  PriorityClass,
+		"securityContext":    podSecurity,
+		"labels":             podLabels,
+		"model": map[string]interface{}{
+			"modelFormat":     map[string]interface{}{"name": m.Format},
+			"runtime":         runtime,
+			"storageUri":      a.StorageURI,
+			"resources":       resources(m.Resources, m.GPUs),
+			"securityContext": containerSecurity,
+		},
+	}
+	placement(predictor, m.NodeGroup, m.GPUs)
+	spec := map[string]interface{}{"predictor": predictor}
+	if e := m.Explainer; e != nil {
+		explainer := map[string]interface{}{
+			"serviceAccountName": m.Name + "-explainer",
+			"minReplicas":        1,
+			"maxReplicas":        m.MaxReplicas,
+			"scaleMetric":        "cpu",
+			"scaleTarget":        m.ScaleTargetCPUPercent,
+			"priorityClassName":  PriorityClass,
+			"securityContext":    podSecurity,
+		}
+		container := map[string]interface{}{
+			"resources": resources(e.Resources, 0), "securityContext": containerSecurity,
+		}
+		switch e.Type {
+		case "art":
+			container["type"] = e.ARTAttack
+			explainer["art"] = container
+		default:
+			// KServe appends --model_name, --predictor_host and --http_port.
+			container["name"] = "kserve-container"
+			container["image"] = a.ExplainerImage
+			explainer["containers"] = []interface{}{container}
+		}
+		// Explainers run on CPU, beside the model when it is on CPU too.
+		group := m.NodeGroup
+		if m.GPUs > 0 {
+			group = ""
+		}
+		placement(explainer, group, 0)
+		spec["explainer"] = explainer
+	}
+	return spec
+}
+
+// placement pins a component to its node group, or to any node of the
+// right kind, and lets GPU workloads onto tainted GPU nodes.
+func placement(c map[string]interface{}, group string, gpus int) {
+	switch {
+	case group != "":
+		c["nodeSelector"] = map[string]interface{}{nodes.LabelNodeGroup: group}
+	case gpus > 0:
+		c["nodeSelector"] = map[string]interface{}{nodes.LabelKind: nodes.KindGPU}
+	default:
+		c["nodeSelector"] = map[string]interface{}{nodes.LabelKind: nodes.KindCPU}
+	}
+	if gpus > 0 {
+		c["tolerations"] = []interface{}{map[string]interface{}{
+			"key": nodes.GPUTaintKey, "operator": "Exists", "effect": "NoSchedule",
+		}}
+	}
+}
+
+// resources requests what the environment declares and limits memory to
+// the same (no CPU limit, to avoid throttling); GPUs are requested and
+// limited alike, as Kubernetes requires.
+func resources(r environments.Resources, gpus int) map[string]interface{} {
+	req := map[string]interface{}{"cpu": r.CPU, "memory": r.Memory}
+	lim := map[string]interface{}{"memory": r.Memory}
+	if gpus > 0 {
+		req[nodes.GPUResource] = fmt.Sprint(gpus)
+		lim[nodes.GPUResource] = fmt.Sprint(gpus)
+	}
+	return map[string]interface{}{"requests": req, "limits": lim}
+}
+
+func labels(model string) pulumi.StringMap {
+	return pulumi.StringMap{
+		"app.kubernetes.io/managed-by": pulumi.String("pulumi"), "app.kubernetes.io/part-of": pulumi.String("mlplatform"),
+		"mlplatform.pangea.ai/model": pulumi.String(model),
+	}
+}
+
+// networkPolicy lets callers in namespaces labelled as serving clients reach
+// the model's pods on the HTTP port, beside what the baseline allows (the
+// serving namespace itself and monitoring).
+func networkPolicy(ctx *pulumi.Context, name string, a *ModelServiceArgs, opts ...pulumi.ResourceOption) error {
+	_, err := networkingv1.NewNetworkPolicy(ctx, name, &networkingv1.NetworkPolicyArgs{
+		Metadata: metav1.ObjectMetaArgs{Name: pulumi.String(a.Model.Name + "-callers"), Namespace: pulumi.String(a.Namespace), Labels: labels(a.Model.Name)},
+		Spec: networkingv1.NetworkPolicySpecArgs{
+			PodSelector: metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{LabelInferenceService: pulumi.String(a.Model.Name)}},
+			PolicyTypes: pulumi.StringArray{pulumi.String("Ingress")},
+			Ingress: networkingv1.NetworkPolicyIngressRuleArray{networkingv1.NetworkPolicyIngressRuleArgs{
+				From: networkingv1.NetworkPolicyPeerArray{networkingv1.NetworkPolicyPeerArgs{
+					NamespaceSelector: metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{LabelServingClient: pulumi.String("true")}},
+				}},
+				Ports: networkingv1.NetworkPolicyPortArray{networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("TCP"), Port: pulumi.Int(HTTPPort)}},
+			}},
+		},
+	}, opts...)
+	return err
+}
