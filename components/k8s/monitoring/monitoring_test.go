@@ -46,7 +46,7 @@ func TestEncryptedStorageClassAndRetention(t *testing.T) {
 	}
 	recorder.AssertInputs(t, sc, map[string]interface{}{
 		"metadata.name": StorageClassName, "provisioner": "ebs.csi.aws.com",
-		"parameters": map[string]interface{}{"type": "gp3", "encrypted": "true", "kmsKeyId": "arn:aws:kms:us-east-1:1:key/k"},
+		"parameters":    map[string]interface{}{"type": "gp3", "encrypted": "true", "kmsKeyId": "arn:aws:kms:us-east-1:1:key/k"},
 		"reclaimPolicy": "Delete", "volumeBindingMode": "WaitForFirstConsumer", "allowVolumeExpansion": true,
 	})
 	rel, err := rec.Named("kubernetes:helm.sh/v3:Release", "mon-stack")
@@ -55,10 +55,10 @@ func TestEncryptedStorageClassAndRetention(t *testing.T) {
 	}
 	recorder.AssertInputs(t, rel, map[string]interface{}{
 		"chart": charts.KubePrometheusStack.Name, "version": charts.KubePrometheusStack.Version, "namespace": "monitoring",
-		"name":                                     ReleaseName,
-		"values.prometheus.prometheusSpec.retention":     "7d",
-		"values.prometheus.prometheusSpec.retentionSize": "45GB",
-		"values.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.storageClassName":            StorageClassName,
+		"name": ReleaseName,
+		"values.prometheus.prometheusSpec.retention":                                                       "7d",
+		"values.prometheus.prometheusSpec.retentionSize":                                                   "45GB",
+		"values.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.storageClassName":           StorageClassName,
 		"values.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage": "50Gi",
 		"values.prometheus.prometheusSpec.ruleSelectorNilUsesHelmValues":                                   false,
 		"values.prometheus.prometheusSpec.podMonitorSelectorNilUsesHelmValues":                             false,
@@ -66,7 +66,7 @@ func TestEncryptedStorageClassAndRetention(t *testing.T) {
 		"values.prometheus.prometheusSpec.remoteWrite":                                                     nil,
 		"values.grafana.admin.existingSecret":                                                              GrafanaAdminSecret,
 		"values.grafana.adminPassword":                                                                     nil,
-		"values.kube-state-metrics.metricLabelsAllowlist": []interface{}{"nodes=[mlplatform.pangea.ai/node-group,mlplatform.pangea.ai/kind,node.kubernetes.io/instance-type]"},
+		"values.kube-state-metrics.metricLabelsAllowlist":                                                  []interface{}{"nodes=[mlplatform.pangea.ai/node-group,mlplatform.pangea.ai/kind,node.kubernetes.io/instance-type]"},
 	})
 	// The release waits for the storage class, the secret and the dashboards.
 	for _, dep := range []string{"mon-storage", "mon-grafana-admin", "mon-dashboard-mlplatform-gpu"} {
@@ -116,14 +116,14 @@ func TestRemoteWrite(t *testing.T) {
 	})
 	a = args()
 	a.RemoteWrite = &RemoteWrite{
-		URL: pulumi.String("https://dce.eastus-1.metrics.ingest.monitor.azure.com/dataCollectionRules/dcr-1/streams/Microsoft-PrometheusMetrics/api/v1/write?api-version=2023-04-24"),
+		URL:           pulumi.String("https://dce.eastus-1.metrics.ingest.monitor.azure.com/dataCollectionRules/dcr-1/streams/Microsoft-PrometheusMetrics/api/v1/write?api-version=2023-04-24"),
 		AzureTenantID: pulumi.String("tenant"), ServiceAccountAnnotations: pulumi.StringMap{"azure.workload.identity/client-id": pulumi.String("client")},
 		PodLabels: map[string]string{"azure.workload.identity/use": "true"},
 	}
 	rel, _ = record(t, a).Named("kubernetes:helm.sh/v3:Release", "mon-stack")
 	recorder.AssertInputs(t, rel, map[string]interface{}{
 		"values.prometheus.prometheusSpec.remoteWrite[0].azureAd": map[string]interface{}{"cloud": "AzurePublic", "sdk": map[string]interface{}{"tenantId": "tenant"}},
-		"values.prometheus.prometheusSpec.podMetadata.labels":    map[string]interface{}{"azure.workload.identity/use": "true"},
+		"values.prometheus.prometheusSpec.podMetadata.labels":     map[string]interface{}{"azure.workload.identity/use": "true"},
 	})
 }
 

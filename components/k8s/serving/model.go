@@ -64,6 +64,9 @@ type ModelServiceArgs struct {
 	StorageURI pulumi.StringInput
 	// Identity is the model's read-only cloud identity.
 	Identity Identity
+	// NodeGroupTaints are the taints of the model's node group, which the
+	// predictor (and an explainer sharing the group) tolerate.
+	NodeGroupTaints []environments.Taint
 	// ExplainerImage is the custom explainer's full image reference.
 	ExplainerImage string
 	// DisruptionBudget adds PodDisruptionBudgets (prod).
@@ -236,7 +239,7 @@ func InferenceServiceSpec(a *ModelServiceArgs) map[string]interface{} {
 			"securityContext": containerSecurity,
 		},
 	}
-	placement(predictor, m.NodeGroup, m.GPUs)
+	placement(predictor, m.NodeGroup, m.GPUs, a.NodeGroupTaints)
 	spec := map[string]interface{}{"predictor": predictor}
 	if e := m.Explainer; e != nil {
 		explainer := map[string]interface{}{
@@ -262,11 +265,11 @@ func InferenceServiceSpec(a *ModelServiceArgs) map[string]interface{} {
 			explainer["containers"] = []interface{}{container}
 		}
 		// Explainers run on CPU, beside the model when it is on CPU too.
-		group := m.NodeGroup
+		group, taints := m.NodeGroup, a.NodeGroupTaints
 		if m.GPUs > 0 {
-			group = ""
+			group, taints = "", nil
 		}
-		placement(explainer, group, 0)
+		placement(explainer, group, 0, taints)
 		spec["explainer"] = explainer
 	}
 	return spec
@@ -274,7 +277,7 @@ func InferenceServiceSpec(a *ModelServiceArgs) map[string]interface{} {
 
 // placement pins a component to its node group, or to any node of the
 // right kind, and lets GPU workloads onto tainted GPU nodes.
-func placement(c map[string]interface{}, group string, gpus int) {
+func placement(c map[string]interface{}, group string, gpus int, taints []environments.Taint) {
 	switch {
 	case group != "":
 		c["nodeSelector"] = map[string]interface{}{nodes.LabelNodeGroup: group}
@@ -283,10 +286,18 @@ func placement(c map[string]interface{}, group string, gpus int) {
 	default:
 		c["nodeSelector"] = map[string]interface{}{nodes.LabelKind: nodes.KindCPU}
 	}
+	var tol []interface{}
 	if gpus > 0 {
-		c["tolerations"] = []interface{}{map[string]interface{}{
-			"key": nodes.GPUTaintKey, "operator": "Exists", "effect": "NoSchedule",
-		}}
+		tol = append(tol, map[string]interface{}{"key": nodes.GPUTaintKey, "operator": "Exists", "effect": "NoSchedule"})
+	}
+	for _, t := range taints {
+		if t.Key == nodes.GPUTaintKey && gpus > 0 {
+			continue
+		}
+		tol = append(tol, map[string]interface{}{"key": t.Key, "operator": "Equal", "value": t.Value, "effect": t.Effect})
+	}
+	if len(tol) > 0 {
+		c["tolerations"] = tol
 	}
 }
 
