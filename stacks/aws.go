@@ -97,7 +97,7 @@ func AWS(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set) er
 	art, err := artifacts.NewArtifacts(ctx, base, &artifacts.ArtifactsArgs{
 		KMSKeyARN:              dataKey.ARN,
 		AccountID:              caller.AccountId,
-		Repositories:           a.Artifacts.Repositories,
+		Repositories:           explainerRepositories(env, a.Artifacts.Repositories),
 		RepositoryNamespace:    base,
 		ModelPrefix:            a.Artifacts.ModelPrefix,
 		NoncurrentVersionDays:  a.Artifacts.NoncurrentVersionDays,
@@ -108,7 +108,11 @@ func AWS(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set) er
 	if err != nil {
 		return err
 	}
-	if err := platformServices(ctx, env, cluster.Provider); err != nil {
+	services, err := awsServices(ctx, env, caller.AccountId, cluster, addons, art, platformKey.ARN, dataKey.ARN, withProv)
+	if err != nil {
+		return err
+	}
+	if err := platformServices(ctx, env, cluster.Provider, services); err != nil {
 		return err
 	}
 	ctx.Export("environment", pulumi.String(env.Name))

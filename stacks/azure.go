@@ -183,7 +183,14 @@ func Azure(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set, 
 	if err != nil {
 		return err
 	}
-	if err := platformServices(ctx, env, cluster.Provider); err != nil {
+	services, err := azureServices(ctx, env, names, azureIdentityScope{
+		ResourceGroupName: rg.Name, SubscriptionID: client.SubscriptionId, IssuerURL: cluster.OIDCIssuerURL,
+		ModelsContainerID: art.ModelsContainerID, RegistryID: art.RegistryID, Tags: tagSet,
+	}, withProv)
+	if err != nil {
+		return err
+	}
+	if err := platformServices(ctx, env, cluster.Provider, services); err != nil {
 		return err
 	}
 	ctx.Export("environment", pulumi.String(env.Name))

@@ -1,19 +1,50 @@
 package stacks
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
 	"github.com/pangea-ai/mlplatform/components/k8s/gpu"
+	"github.com/pangea-ai/mlplatform/components/k8s/monitoring"
+	"github.com/pangea-ai/mlplatform/components/k8s/runners"
+	"github.com/pangea-ai/mlplatform/components/k8s/serving"
 	"github.com/pangea-ai/mlplatform/environments"
 )
 
+// cloudServices is what each cloud gives the platform services: encrypted
+// storage, identities for models and runners, where models and images live.
+type cloudServices struct {
+	// StorageClass is the cloud's encrypted block storage.
+	StorageClass monitoring.StorageClass
+	// StorageReady are what must exist before volumes can be made (the
+	// CSI driver add-on).
+	StorageReady []pulumi.Resource
+	// RemoteWrite, when set, ships metrics to the cloud's managed Prometheus.
+	RemoteWrite *monitoring.RemoteWrite
+	// RegistryPrefix is prepended to image paths inside the platform's
+	// registry ("explainers/shap-server:1.2.0").
+	RegistryPrefix string
+	// ModelStorage is a model path's full address in the artifact store.
+	ModelStorage func(path string) pulumi.StringInput
+	// ModelIdentity is the model's read-only identity on its own prefix.
+	ModelIdentity func(m environments.Model) (serving.Identity, []pulumi.Resource, error)
+	// RunnerIdentity binds a runner set that pushes images to the registry.
+	RunnerIdentity func(r environments.RunnerSet) (runners.Identity, error)
+}
+
 // platformServices installs what runs on every cluster, on either cloud,
-// through the cluster's Kubernetes provider: the baseline, then the GPU
-// services. It grows with the platform-services issue.
-func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *kubernetes.Provider) error {
+// through the cluster's Kubernetes provider: the baseline; monitoring; the
+// GPU services; KServe and one ModelService per model; the CI runners.
+func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *kubernetes.Provider, cloud cloudServices) error {
 	base := ctx.Stack()
+	secrets, err := serviceSecrets(ctx, env)
+	if err != nil {
+		return err
+	}
 	concerns, err := baseline.ConcernsFor(env)
 	if err != nil {
 		return err
@@ -23,17 +54,112 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 	if err != nil {
 		return err
 	}
+	ns := func(name string, more ...pulumi.Resource) []pulumi.Resource {
+		return append([]pulumi.Resource{b.Namespaces[name]}, more...)
+	}
+	var mon []pulumi.Resource
+	if m := env.Monitoring; m != nil {
+		stack, err := monitoring.NewMonitoring(ctx, base+"-monitoring", &monitoring.MonitoringArgs{
+			Namespace: baseline.NamespaceMonitoring, Cluster: base, Environment: env.Name,
+			RetentionDays: m.RetentionDays, StorageGiB: m.StorageGiB,
+			StorageClass: cloud.StorageClass, RetainVolumes: env.IsProd(),
+			GrafanaAdminPassword: secrets["grafanaAdminPassword"],
+			RemoteWrite:          cloud.RemoteWrite,
+			Thresholds: monitoring.Thresholds{
+				ServingP95LatencyMs: m.Alerts.ServingP95LatencyMs, ServingErrorRatePercent: m.Alerts.ServingErrorRatePercent,
+				GPUTemperatureC: m.Alerts.GPUTemperatureC, RunnerBacklog: m.Alerts.RunnerBacklog,
+			},
+			WaitFor: ns(baseline.NamespaceMonitoring, cloud.StorageReady...),
+		}, withK8s)
+		if err != nil {
+			return err
+		}
+		mon = []pulumi.Resource{stack.Release}
+	}
 	timeSlicing := map[string]int{}
+	taints := map[string][]environments.Taint{}
 	for _, name := range sortedNames(env.NodeGroups) {
-		if g := env.NodeGroups[name]; g.GPUSharing != nil {
+		g := env.NodeGroups[name]
+		if g.GPUSharing != nil {
 			timeSlicing[name] = g.GPUSharing.TimeSlicingReplicas
 		}
+		taints[name] = g.Taints
 	}
-	// ServiceMonitor stays off until the monitoring stack, which brings the
-	// ServiceMonitor CRD, is installed first.
-	_, err = gpu.NewGPU(ctx, base+"-gpu", &gpu.GPUArgs{
+	if _, err = gpu.NewGPU(ctx, base+"-gpu", &gpu.GPUArgs{
 		Namespace: baseline.NamespaceGPU, TimeSlicing: timeSlicing,
-		WaitFor: []pulumi.Resource{b.Namespaces[baseline.NamespaceGPU]},
-	}, withK8s)
-	return err
+		ServiceMonitor: len(mon) > 0,
+		WaitFor:        ns(baseline.NamespaceGPU, mon...),
+	}, withK8s); err != nil {
+		return err
+	}
+	if len(env.Models) > 0 {
+		ks, err := serving.NewKServe(ctx, base+"-kserve", &serving.KServeArgs{
+			WaitFor: ns(baseline.NamespaceKServe, b.Namespaces[baseline.NamespaceCertManager]),
+		}, withK8s)
+		if err != nil {
+			return err
+		}
+		for _, m := range env.Models {
+			id, deps, err := cloud.ModelIdentity(m)
+			if err != nil {
+				return err
+			}
+			image := ""
+			if m.Explainer != nil && m.Explainer.Type == "custom" {
+				image = ResolveImage(cloud.RegistryPrefix, m.Explainer.Image)
+			}
+			if _, err := serving.NewModelService(ctx, base+"-model-"+m.Name, &serving.ModelServiceArgs{
+				Model: m, Namespace: baseline.NamespaceServing, StorageURI: cloud.ModelStorage(m.StorageURI),
+				Identity: id, ExplainerImage: image, NodeGroupTaints: taints[m.NodeGroup],
+				DisruptionBudget: env.IsProd(),
+				WaitFor:          append(append(ns(baseline.NamespaceServing, ks.Controller), mon...), deps...),
+			}, withK8s); err != nil {
+				return err
+			}
+		}
+	}
+	if len(env.Runners) > 0 {
+		ids := map[string]runners.Identity{}
+		for _, r := range env.Runners {
+			if !r.PushImages {
+				continue
+			}
+			if ids[r.Name], err = cloud.RunnerIdentity(r); err != nil {
+				return err
+			}
+		}
+		if _, err := runners.NewRunners(ctx, base+"-runners", &runners.RunnersArgs{
+			Namespace: baseline.NamespaceRunners, Sets: env.Runners, Identities: ids, GroupTaints: taints,
+			GitHubApp: runners.GitHubApp{
+				AppID: secrets["githubAppId"], InstallationID: secrets["githubAppInstallationId"], PrivateKey: secrets["githubAppPrivateKey"],
+			},
+			WorkStorageClass: monitoring.StorageClassName,
+			Metrics:          len(mon) > 0,
+			WaitFor:          append(ns(baseline.NamespaceRunners, b.Namespaces[baseline.NamespaceARC]), mon...),
+		}, withK8s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ResolveImage puts an image path inside the platform registry under the
+// registry's prefix; a full reference (its first part a host) stays as is.
+func ResolveImage(prefix, image string) string {
+	first, _, _ := strings.Cut(image, "/")
+	if strings.ContainsAny(first, ".:") || first == "localhost" {
+		return image
+	}
+	return fmt.Sprintf("%s/%s", prefix, image)
+}
+
+// imageRepository is an image path's repository, without tag or digest.
+func imageRepository(image string) string {
+	if i := strings.Index(image, "@"); i >= 0 {
+		image = image[:i]
+	}
+	if i := strings.LastIndex(image, ":"); i > strings.LastIndex(image, "/") {
+		image = image[:i]
+	}
+	return image
 }

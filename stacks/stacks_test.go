@@ -27,6 +27,7 @@ func record(t *testing.T, stack string, override map[string]string) *recorder.Re
 	if err != nil {
 		t.Fatal(err)
 	}
+	withServiceSecrets(&cfg)
 	for k, v := range override {
 		cfg.Values[k] = v
 	}
@@ -35,6 +36,17 @@ func record(t *testing.T, stack string, override map[string]string) *recorder.Re
 		t.Fatalf("stack %s: %v", stack, err)
 	}
 	return rec
+}
+
+// withServiceSecrets sets what operators set with the pulumi CLI.
+func withServiceSecrets(cfg *StackConfig) {
+	for key, v := range map[string]string{
+		"grafanaAdminPassword": "test-grafana-password", "githubAppId": "123456",
+		"githubAppInstallationId": "654321", "githubAppPrivateKey": "test-private-key",
+	} {
+		cfg.Values[Project+":"+key] = v
+	}
+	cfg.SecretKeys = append(cfg.SecretKeys, Project+":grafanaAdminPassword", Project+":githubAppPrivateKey")
 }
 
 func committedStacks(t *testing.T) []string {
@@ -180,8 +192,12 @@ func TestProdPlatformIsComplete(t *testing.T) {
 	}
 	for typ, want := range map[string]int{
 		"aws:eks/cluster:Cluster": 1, "aws:eks/nodeGroup:NodeGroup": 4, "aws:eks/addon:Addon": 5, "aws:kms/key:Key": 3,
-		"aws:s3/bucketV2:BucketV2": 2, "aws:ecr/repository:Repository": 3, "aws:ec2/natGateway:NatGateway": 3,
+		"aws:s3/bucketV2:BucketV2": 2, "aws:ecr/repository:Repository": 4, "aws:ec2/natGateway:NatGateway": 3,
 		"aws:ec2/vpcEndpoint:VpcEndpoint": 5, "pulumi:providers:kubernetes": 1,
+		// Platform services: both models with an explainer, a disruption
+		// budget per component, remote write to a managed workspace.
+		"kubernetes:serving.kserve.io/v1beta1:InferenceService": 2, "kubernetes:policy/v1:PodDisruptionBudget": 4,
+		"aws:amp/workspace:Workspace": 1, "kubernetes:helm.sh/v3:Release": 9,
 	} {
 		if got := len(rec.ByType(typ)); got != want {
 			t.Errorf("%s: %d, want %d", typ, got, want)

@@ -80,6 +80,12 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	writeText(stdout, plan)
+	if len(plan.unset) > 0 {
+		fmt.Fprintf(stderr, "note: the plan used placeholders for config this stack does not set yet; before pulumi up, run:\n")
+		for _, c := range plan.unset {
+			fmt.Fprintf(stderr, "  %s\n", c)
+		}
+	}
 	return exitOK
 }
 
@@ -89,6 +95,9 @@ type planned struct {
 	cloud  string
 	region string
 	rec    *recorder.Recorder
+	// unset are the services' config values the stack file lacks; the
+	// plan ran with placeholders for them.
+	unset []string
 }
 
 // buildPlan validates the stack's environment, then runs the program under
@@ -135,6 +144,20 @@ func buildPlan(f planFlags, now time.Time) (*planned, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Values only the operator holds (passwords, the GitHub App) are set
+	// with the pulumi CLI, not committed: plan runs with placeholders.
+	var unset []string
+	for _, sec := range stacks.ServiceSecrets(env) {
+		key := stacks.Project + ":" + sec.Key
+		if _, ok := cfg.Values[key]; ok {
+			continue
+		}
+		cfg.Values[key] = "offline-placeholder-for-" + key
+		if sec.Secret {
+			cfg.SecretKeys = append(cfg.SecretKeys, key)
+		}
+		unset = append(unset, sec.Command(f.stack))
+	}
 	rec, err := recorder.Run(stacks.Program, recorder.Options{
 		Project: stacks.Project, Stack: f.stack, Config: cfg.Values, SecretKeys: cfg.SecretKeys,
 	})
@@ -144,7 +167,7 @@ func buildPlan(f planFlags, now time.Time) (*planned, error) {
 	if len(rec.Resources()) == 0 {
 		return nil, errors.New("stack " + f.stack + ": the program registered no resources")
 	}
-	p := &planned{cloud: settings.Cloud, rec: rec, doc: Plan{
+	p := &planned{cloud: settings.Cloud, rec: rec, unset: unset, doc: Plan{
 		Stack: f.stack, Environment: env.Name, Violations: []Violation{}, Cost: map[string]interface{}{},
 	}}
 	switch {

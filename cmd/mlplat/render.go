@@ -44,7 +44,10 @@ type HelmRelease struct {
 // kindOrder applies objects that others live in or refer to first.
 var kindOrder = map[string]int{
 	"Namespace": 0, "PriorityClass": 1, "StorageClass": 1, "CustomResourceDefinition": 1,
-	"ServiceAccount": 2, "ResourceQuota": 3, "LimitRange": 3, "NetworkPolicy": 4, "Secret": 4, "ConfigMap": 4,
+	"ServiceAccount": 2, "Role": 2, "ResourceQuota": 3, "LimitRange": 3, "RoleBinding": 3,
+	"NetworkPolicy": 4, "Secret": 4, "ConfigMap": 4,
+	// Custom resources come after the releases that bring their CRDs.
+	"InferenceService": 5, "PodDisruptionBudget": 6, "PodMonitor": 6, "ServiceMonitor": 6, "PrometheusRule": 6,
 }
 
 // render turns a recording into manifests and releases.

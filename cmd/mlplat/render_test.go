@@ -75,13 +75,25 @@ func TestRenderOrderAndContent(t *testing.T) {
 	}
 	slices.Sort(names)
 	// Namespaces come first, so every namespaced object finds its namespace.
-	for i, want := range []string{"001-namespace-gpu.yaml", "002-namespace-monitoring.yaml", "003-namespace-runners.yaml", "004-namespace-serving.yaml"} {
+	for i, want := range []string{"001-namespace-arc-system.yaml", "002-namespace-cert-manager.yaml", "003-namespace-gpu.yaml",
+		"004-namespace-kserve.yaml", "005-namespace-monitoring.yaml", "006-namespace-runners.yaml", "007-namespace-serving.yaml"} {
 		if names[i] != want {
 			t.Errorf("file %d = %s, want %s", i, names[i], want)
 		}
 	}
-	if !strings.HasPrefix(files["001-namespace-gpu.yaml"], "apiVersion: v1\nkind: Namespace\n") {
-		t.Errorf("namespace manifest = %s", files["001-namespace-gpu.yaml"])
+	if !strings.HasPrefix(files["003-namespace-gpu.yaml"], "apiVersion: v1\nkind: Namespace\n") {
+		t.Errorf("namespace manifest = %s", files["003-namespace-gpu.yaml"])
+	}
+	// Custom resources come after everything they refer to, and secrets
+	// are never written out.
+	last := names[len(names)-2] // before helm-releases.yaml
+	if !strings.Contains(last, "-prometheusrule-") && !strings.Contains(last, "-podmonitor-") {
+		t.Errorf("last object = %s, want a monitoring custom resource", last)
+	}
+	for n, body := range files {
+		if strings.Contains(n, "-secret-") && (strings.Contains(body, "offline-placeholder") || !strings.Contains(body, "[secret]")) {
+			t.Errorf("%s shows secret data:\n%s", n, body)
+		}
 	}
 	policy := ""
 	for n, body := range files {

@@ -18,6 +18,7 @@ var awsTaggable = map[string]bool{
 	"aws:ec2/vpc:Vpc":                                     true,
 	"aws:ec2/vpcEndpoint:VpcEndpoint":                     true,
 	"aws:ecr/repository:Repository":                       true,
+	"aws:amp/workspace:Workspace":                         true,
 	"aws:eks/accessEntry:AccessEntry":                     true,
 	"aws:eks/addon:Addon":                                 true,
 	"aws:eks/cluster:Cluster":                             true,

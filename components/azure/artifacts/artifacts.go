@@ -61,6 +61,8 @@ type Artifacts struct {
 	BlobEndpoint        pulumi.StringOutput `pulumi:"blobEndpoint"`
 	ModelsContainerID   pulumi.StringOutput `pulumi:"modelsContainerId"`
 	RegistryLoginServer pulumi.StringOutput `pulumi:"registryLoginServer"`
+	// RegistryID scopes role assignments on the registry (push rights).
+	RegistryID pulumi.StringOutput `pulumi:"registryId"`
 	// ReaderIdentityID and WriterIdentityID are for workload identity.
 	ReaderIdentityID pulumi.StringOutput `pulumi:"readerIdentityId"`
 	WriterIdentityID pulumi.StringOutput `pulumi:"writerIdentityId"`
@@ -122,10 +124,11 @@ func NewArtifacts(ctx *pulumi.Context, name string, args *ArtifactsArgs, opts ..
 	comp.BlobEndpoint = account.PrimaryEndpoints.Blob()
 	comp.ModelsContainerID = container.ID().ToStringOutput()
 	comp.RegistryLoginServer = registry.LoginServer
+	comp.RegistryID = registry.ID().ToStringOutput()
 	comp.ReaderIdentityID, comp.WriterIdentityID = identities["models-reader"], identities["models-writer"]
 	return comp, ctx.RegisterResourceOutputs(comp, pulumi.Map{
 		"storageAccountName": comp.StorageAccountName, "blobEndpoint": comp.BlobEndpoint, "modelsContainerId": comp.ModelsContainerID,
-		"registryLoginServer": comp.RegistryLoginServer, "readerIdentityId": comp.ReaderIdentityID, "writerIdentityId": comp.WriterIdentityID,
+		"registryLoginServer": comp.RegistryLoginServer, "registryId": comp.RegistryID, "readerIdentityId": comp.ReaderIdentityID, "writerIdentityId": comp.WriterIdentityID,
 	})
 }
 

@@ -42,6 +42,9 @@ type Assignment struct {
 	PrincipalType string
 	Role          Role
 	Scope         pulumi.StringInput
+	// Condition, when set, narrows the assignment with an Azure ABAC
+	// condition (version 2.0), e.g. to one blob path prefix.
+	Condition string
 }
 
 // Assign creates the role assignment. Its name is Azure's GUID, made by the
@@ -52,14 +55,28 @@ func Assign(ctx *pulumi.Context, name, subscriptionID string, a Assignment, opts
 		return nil, fmt.Errorf("assigning role %s as %q: PrincipalType is required (ServicePrincipal, User or Group)", a.Role, name)
 	}
 	pt := pulumi.String(a.PrincipalType)
-	ra, err := authorization.NewRoleAssignment(ctx, name, &authorization.RoleAssignmentArgs{
+	args := &authorization.RoleAssignmentArgs{
 		PrincipalId:      a.PrincipalID,
 		PrincipalType:    pt,
 		RoleDefinitionId: pulumi.String(a.Role.DefinitionID(subscriptionID)),
 		Scope:            a.Scope,
-	}, opts...)
+	}
+	if a.Condition != "" {
+		args.Condition, args.ConditionVersion = pulumi.String(a.Condition), pulumi.String("2.0")
+	}
+	ra, err := authorization.NewRoleAssignment(ctx, name, args, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("assigning role %s as %q: %w", a.Role, name, err)
 	}
 	return ra, nil
+}
+
+// BlobPathCondition limits blob reads and listings to names under prefix
+// (which ends in "/"), for a role assigned on a container.
+func BlobPathCondition(prefix string) string {
+	const read = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read"
+	return fmt.Sprintf("((!(ActionMatches{'%[1]s'} AND NOT SubOperationMatches{'Blob.List'})) OR "+
+		"(@Resource[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:path] StringStartsWith '%[2]s')) AND "+
+		"((!(ActionMatches{'%[1]s'} AND SubOperationMatches{'Blob.List'})) OR "+
+		"(@Request[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:prefix] StringStartsWith '%[2]s'))", read, prefix)
 }

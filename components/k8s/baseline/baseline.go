@@ -16,7 +16,10 @@ const BaselineType = "mlplatform:k8s:Baseline"
 // Pod Security levels.
 const (
 	Restricted = "restricted"
-	Privileged = "privileged"
+	// Baseline forbids host namespaces, host paths and privileged
+	// containers, but not root users or missing seccomp profiles.
+	BaselinePSS = "baseline"
+	Privileged  = "privileged"
 )
 
 // Labels and annotations the baseline sets.
@@ -34,10 +37,10 @@ var PriorityClasses = map[string]int{"mlplatform-platform": 100000, "mlplatform-
 type Concern struct {
 	// Namespace is the namespace's name.
 	Namespace string
-	// PodSecurity is Restricted or Privileged.
+	// PodSecurity is Restricted, Baseline or Privileged.
 	PodSecurity string
 	// PrivilegedReason says why a namespace cannot be restricted; required
-	// when PodSecurity is Privileged.
+	// unless PodSecurity is Restricted.
 	PrivilegedReason string
 	// Quota, when set, caps the namespace's requests (workload namespaces).
 	Quota *Quota
@@ -49,6 +52,9 @@ type Concern struct {
 	EgressHTTPS bool
 	// EgressAll lets pods reach anything (Prometheus scrapes every pod and node).
 	EgressAll bool
+	// WebhookPorts admit traffic from anywhere on these TCP ports: the API
+	// server calls admission webhooks from outside the pod network.
+	WebhookPorts []int
 }
 
 // Quota caps a workload namespace.
@@ -124,10 +130,10 @@ func (a *BaselineArgs) check() error {
 		switch {
 		case c.Namespace == "" || seen[c.Namespace]:
 			return fmt.Errorf("namespace %q is empty or listed twice", c.Namespace)
-		case c.PodSecurity != Restricted && c.PodSecurity != Privileged:
-			return fmt.Errorf("namespace %s: PodSecurity %q must be %s or %s", c.Namespace, c.PodSecurity, Restricted, Privileged)
-		case c.PodSecurity == Privileged && c.PrivilegedReason == "":
-			return fmt.Errorf("namespace %s is privileged without a reason: say which DaemonSet needs the host", c.Namespace)
+		case c.PodSecurity != Restricted && c.PodSecurity != BaselinePSS && c.PodSecurity != Privileged:
+			return fmt.Errorf("namespace %s: PodSecurity %q must be %s, %s or %s", c.Namespace, c.PodSecurity, Restricted, BaselinePSS, Privileged)
+		case c.PodSecurity != Restricted && c.PrivilegedReason == "":
+			return fmt.Errorf("namespace %s is %s without a reason: say which workload cannot run restricted", c.Namespace, c.PodSecurity)
 		}
 		seen[c.Namespace] = true
 	}
@@ -145,7 +151,7 @@ func namespace(ctx *pulumi.Context, name string, c Concern, parent pulumi.Resour
 		labels["pod-security.kubernetes.io/"+mode] = pulumi.String(c.PodSecurity)
 	}
 	meta := metav1.ObjectMetaArgs{Name: pulumi.String(c.Namespace), Labels: labels}
-	if c.PodSecurity == Privileged {
+	if c.PodSecurity != Restricted {
 		meta.Annotations = pulumi.StringMap{AnnotationPSSReason: pulumi.String(c.PrivilegedReason)}
 	}
 	return corev1.NewNamespace(ctx, name+"-"+c.Namespace, &corev1.NamespaceArgs{Metadata: meta}, parent)

@@ -97,6 +97,10 @@ func TestEveryNamespaceDeniesByDefault(t *testing.T) {
 		"monitoring": {"allow-dns", "allow-egress-all", "allow-ingress", "default-deny"},
 		"runners":    {"allow-dns", "allow-egress-https", "allow-ingress", "default-deny"},
 		"serving":    {"allow-dns", "allow-egress-https", "allow-ingress", "default-deny"},
+		// Webhook servers admit the API server on their port.
+		"cert-manager": {"allow-dns", "allow-egress-https", "allow-ingress", "allow-webhooks", "default-deny"},
+		"kserve":       {"allow-dns", "allow-egress-https", "allow-ingress", "allow-webhooks", "default-deny"},
+		"arc-system":   {"allow-dns", "allow-egress-https", "allow-ingress", "default-deny"},
 	}
 	for ns := range policies {
 		slices.Sort(policies[ns])
@@ -107,6 +111,11 @@ func TestEveryNamespaceDeniesByDefault(t *testing.T) {
 	deny, _ := rec.Named("kubernetes:networking.k8s.io/v1:NetworkPolicy", "base-serving-default-deny")
 	recorder.AssertInputs(t, deny, map[string]interface{}{"spec.policyTypes": []interface{}{"Ingress", "Egress"}, "spec.ingress": nil, "spec.egress": nil})
 	ingress, _ := rec.Named("kubernetes:networking.k8s.io/v1:NetworkPolicy", "base-serving-allow-ingress")
+	hooks, _ := rec.Named("kubernetes:networking.k8s.io/v1:NetworkPolicy", "base-kserve-allow-webhooks")
+	recorder.AssertInputs(t, hooks, map[string]interface{}{
+		"spec.policyTypes": []interface{}{"Ingress"},
+		"spec.ingress":     []interface{}{map[string]interface{}{"ports": []interface{}{map[string]interface{}{"protocol": "TCP", "port": 9443.0}}}},
+	})
 	recorder.AssertInputs(t, ingress, map[string]interface{}{
 		"spec.ingress[0].from[1].namespaceSelector.matchLabels": map[string]interface{}{NamespaceNameLabel: "monitoring"},
 	})
@@ -150,8 +159,9 @@ func TestArgsErrors(t *testing.T) {
 		cs   []Concern
 		want string
 	}{
-		"privileged without reason": {[]Concern{{Namespace: "gpu", PodSecurity: Privileged}}, `creating baseline "base": namespace gpu is privileged without a reason: say which DaemonSet needs the host`},
-		"unknown level":             {[]Concern{{Namespace: "x", PodSecurity: "baseline"}}, `creating baseline "base": namespace x: PodSecurity "baseline" must be restricted or privileged`},
+		"privileged without reason": {[]Concern{{Namespace: "gpu", PodSecurity: Privileged}}, `creating baseline "base": namespace gpu is privileged without a reason: say which workload cannot run restricted`},
+		"baseline without reason":   {[]Concern{{Namespace: "x", PodSecurity: BaselinePSS}}, `creating baseline "base": namespace x is baseline without a reason: say which workload cannot run restricted`},
+		"unknown level":             {[]Concern{{Namespace: "x", PodSecurity: "open"}}, `creating baseline "base": namespace x: PodSecurity "open" must be restricted, baseline or privileged`},
 		"duplicate":                 {[]Concern{{Namespace: "x", PodSecurity: Restricted}, {Namespace: "x", PodSecurity: Restricted}}, `creating baseline "base": namespace "x" is empty or listed twice`},
 	} {
 		t.Run(name, func(t *testing.T) {

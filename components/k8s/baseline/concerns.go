@@ -14,6 +14,10 @@ const (
 	NamespaceMonitoring = "monitoring"
 	NamespaceServing    = "serving"
 	NamespaceRunners    = "runners"
+	// Control planes of the serving and CI services.
+	NamespaceKServe      = "kserve"
+	NamespaceCertManager = "cert-manager"
+	NamespaceARC         = "arc-system"
 )
 
 // headroom scales quotas above the sum of the declared maximums, so rolling
@@ -47,6 +51,15 @@ func ConcernsFor(env *environments.Environment) ([]Concern, error) {
 		{Namespace: NamespaceServing, PodSecurity: Restricted, Quota: serving,
 			IngressFrom: []string{NamespaceMonitoring}, EgressHTTPS: true},
 		{Namespace: NamespaceRunners, PodSecurity: runnersPSS, PrivilegedReason: runnersReason, Quota: runners,
+			IngressFrom: []string{NamespaceMonitoring}, EgressHTTPS: true},
+		// cert-manager's chart meets restricted; its webhook listens on 10250.
+		{Namespace: NamespaceCertManager, PodSecurity: Restricted,
+			IngressFrom: []string{NamespaceMonitoring}, EgressHTTPS: true, WebhookPorts: []int{10250}},
+		{Namespace: NamespaceKServe, PodSecurity: BaselinePSS,
+			PrivilegedReason: "the KServe 0.15 chart's controller pod (manager and kube-rbac-proxy) is not known to meet restricted; baseline still forbids host access and privileged containers",
+			IngressFrom:      []string{NamespaceMonitoring}, EgressHTTPS: true, WebhookPorts: []int{9443}},
+		// The controller and listeners talk to the API server and GitHub.
+		{Namespace: NamespaceARC, PodSecurity: Restricted,
 			IngressFrom: []string{NamespaceMonitoring}, EgressHTTPS: true},
 	}, nil
 }

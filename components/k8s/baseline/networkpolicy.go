@@ -55,6 +55,18 @@ func networkPolicies(ctx *pulumi.Context, name string, c Concern, parent, inNS p
 	}); err != nil {
 		return err
 	}
+	if len(c.WebhookPorts) > 0 {
+		ports := networkingv1.NetworkPolicyPortArray{}
+		for _, p := range c.WebhookPorts {
+			ports = append(ports, networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("TCP"), Port: pulumi.Int(p)})
+		}
+		if err := policy("allow-webhooks", networkingv1.NetworkPolicySpecArgs{
+			PolicyTypes: pulumi.StringArray{pulumi.String("Ingress")},
+			Ingress:     networkingv1.NetworkPolicyIngressRuleArray{networkingv1.NetworkPolicyIngressRuleArgs{Ports: ports}},
+		}); err != nil {
+			return err
+		}
+	}
 	switch {
 	case c.EgressAll:
 		return policy("allow-egress-all", networkingv1.NetworkPolicySpecArgs{

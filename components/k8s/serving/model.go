@@ -230,7 +230,6 @@ func InferenceServiceSpec(a *ModelServiceArgs) map[string]interface{} {
 		"scaleTarget":        m.ScaleTargetCPUPercent,
 		"priorityClassName":  PriorityClass,
 		"securityContext":    podSecurity,
-		"labels":             podLabels,
 		"model": map[string]interface{}{
 			"modelFormat":     map[string]interface{}{"name": m.Format},
 			"runtime":         runtime,
@@ -238,6 +237,9 @@ func InferenceServiceSpec(a *ModelServiceArgs) map[string]interface{} {
 			"resources":       resources(m.Resources, m.GPUs),
 			"securityContext": containerSecurity,
 		},
+	}
+	if len(podLabels) > 0 {
+		predictor["labels"] = podLabels
 	}
 	placement(predictor, m.NodeGroup, m.GPUs, a.NodeGroupTaints)
 	spec := map[string]interface{}{"predictor": predictor}

@@ -1,0 +1,111 @@
+package stacks
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/amp"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/pangea-ai/mlplatform/components/aws/artifacts"
+	"github.com/pangea-ai/mlplatform/components/aws/eks"
+	"github.com/pangea-ai/mlplatform/components/aws/irsa"
+	"github.com/pangea-ai/mlplatform/components/aws/policydoc"
+	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
+	"github.com/pangea-ai/mlplatform/components/k8s/monitoring"
+	"github.com/pangea-ai/mlplatform/components/k8s/runners"
+	"github.com/pangea-ai/mlplatform/components/k8s/serving"
+	"github.com/pangea-ai/mlplatform/environments"
+)
+
+// PrometheusServiceAccount is the service account kube-prometheus-stack
+// gives Prometheus (<release>-prometheus).
+const PrometheusServiceAccount = monitoring.ReleaseName + "-prometheus"
+
+// awsServices gives the platform services EBS volumes encrypted with the
+// platform key, per-model IRSA roles on the model's own prefix, IRSA push
+// roles for runner sets that push images, and Amazon Managed Service for
+// Prometheus when remote write is on.
+func awsServices(ctx *pulumi.Context, env *environments.Environment, accountID string, cluster *eks.Cluster, addons *eks.WorkloadAddons,
+	art *artifacts.Artifacts, platformKeyARN, dataKeyARN pulumi.StringInput, opts ...pulumi.ResourceOption) (cloudServices, error) {
+	base := ctx.Stack()
+	a := env.AWS
+	role := func(name, namespace, sa string, r *irsa.RoleArgs) (*irsa.Role, error) {
+		r.OIDCProviderARN, r.OIDCIssuerURL, r.Namespace, r.ServiceAccount = cluster.OIDCProviderARN, cluster.OIDCIssuerURL, namespace, sa
+		return irsa.NewRole(ctx, name, r, opts...)
+	}
+	cs := cloudServices{
+		StorageClass: monitoring.StorageClass{Provisioner: "ebs.csi.aws.com", Parameters: pulumi.StringMap{
+			"type": pulumi.String("gp3"), "encrypted": pulumi.String("true"), "kmsKeyId": platformKeyARN,
+		}},
+		StorageReady:   []pulumi.Resource{addons},
+		RegistryPrefix: fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", accountID, a.Region, base),
+		ModelStorage: func(path string) pulumi.StringInput {
+			return pulumi.Sprintf("s3://%s/%s%s", art.BucketName, a.Artifacts.ModelPrefix, path)
+		},
+		ModelIdentity: func(m environments.Model) (serving.Identity, []pulumi.Resource, error) {
+			prefix := a.Artifacts.ModelPrefix + m.StorageURI + "/"
+			r, err := role(base+"-model-"+m.Name, baseline.NamespaceServing, m.Name, &irsa.RoleArgs{
+				InlinePolicy: pulumi.All(art.BucketARN, dataKeyARN).ApplyT(func(v []interface{}) string {
+					return artifacts.BucketAccess(v[0].(string), v[1].(string), prefix, false).JSON()
+				}).(pulumi.StringOutput),
+			})
+			if err != nil {
+				return serving.Identity{}, nil, err
+			}
+			return serving.Identity{ServiceAccountAnnotations: pulumi.StringMap{
+				"eks.amazonaws.com/role-arn": r.ARN,
+				// The storage initializer signs S3 requests for the bucket's region.
+				"serving.kserve.io/s3-region": pulumi.String(a.Region),
+			}}, []pulumi.Resource{r}, nil
+		},
+		RunnerIdentity: func(s environments.RunnerSet) (runners.Identity, error) {
+			r, err := role(base+"-runner-"+s.Name, baseline.NamespaceRunners, s.Name+"-runner", &irsa.RoleArgs{
+				PolicyARNs: []pulumi.StringInput{art.PushPolicyARN},
+			})
+			if err != nil {
+				return runners.Identity{}, err
+			}
+			return runners.Identity{ServiceAccountAnnotations: pulumi.StringMap{"eks.amazonaws.com/role-arn": r.ARN}}, nil
+		},
+	}
+	if env.Monitoring != nil && env.Monitoring.RemoteWrite {
+		ws, err := amp.NewWorkspace(ctx, base+"-metrics", &amp.WorkspaceArgs{Alias: pulumi.String("mlplatform-" + base)}, opts...)
+		if err != nil {
+			return cs, err
+		}
+		r, err := role(base+"-prometheus", baseline.NamespaceMonitoring, PrometheusServiceAccount, &irsa.RoleArgs{
+			InlinePolicy: ws.Arn.ApplyT(func(arn string) string {
+				return policydoc.New(policydoc.Statement{Sid: "RemoteWrite", Effect: policydoc.Allow, Action: []string{"aps:RemoteWrite"}, Resource: []string{arn}}).JSON()
+			}).(pulumi.StringOutput),
+		})
+		if err != nil {
+			return cs, err
+		}
+		cs.RemoteWrite = &monitoring.RemoteWrite{
+			URL:                       pulumi.Sprintf("%sapi/v1/remote_write", ws.PrometheusEndpoint),
+			SigV4Region:               a.Region,
+			ServiceAccountAnnotations: pulumi.StringMap{"eks.amazonaws.com/role-arn": r.ARN},
+		}
+	}
+	return cs, nil
+}
+
+// explainerRepositories are the registry repositories the environment's
+// custom explainer images need, beside the configured ones.
+func explainerRepositories(env *environments.Environment, configured []string) []string {
+	out := append([]string{}, configured...)
+	seen := map[string]bool{}
+	for _, r := range configured {
+		seen[r] = true
+	}
+	for _, m := range env.Models {
+		if m.Explainer == nil || m.Explainer.Type != "custom" || ResolveImage("x", m.Explainer.Image) != "x/"+m.Explainer.Image {
+			continue
+		}
+		if repo := imageRepository(m.Explainer.Image); !seen[repo] {
+			seen[repo] = true
+			out = append(out, repo)
+		}
+	}
+	return out
+}
