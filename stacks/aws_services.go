@@ -99,7 +99,7 @@ func explainerRepositories(env *environments.Environment, configured []string) [
 		seen[r] = true
 	}
 	for _, m := range env.Models {
-		if m.Explainer == nil || m.Explainer.Type != "custom" || ResolveImage("x", m.Explainer.Image) != "x/"+m.Explainer.Image {
+		if m.Explainer == nil || m.Explainer.Type != "custom" || isFullReference(m.Explainer.Image) {
 			continue
 		}
 		if repo := imageRepository(m.Explainer.Image); !seen[repo] {

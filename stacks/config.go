@@ -147,7 +147,7 @@ func ReadStackConfig(root, stack string) (StackConfig, error) {
 			if _, secure := val["secure"]; !secure {
 				return StackConfig{}, fmt.Errorf("%s: config %s: structured values are not used by this project", path, k)
 			}
-			out.Values[k] = "offline-placeholder-for-" + k
+			out.Values[k] = Placeholder(k)
 			out.SecretKeys = append(out.SecretKeys, k)
 		default:
 			out.Values[k] = fmt.Sprint(val)
@@ -156,6 +156,10 @@ func ReadStackConfig(root, stack string) (StackConfig, error) {
 	sort.Strings(out.SecretKeys)
 	return out, nil
 }
+
+// Placeholder stands in offline for a config value only the pulumi CLI or
+// the operator holds.
+func Placeholder(key string) string { return "offline-placeholder-for-" + key }
 
 // ListStacks returns the stacks with a config file under stacks/.
 func ListStacks(root string) []string {

@@ -12,6 +12,7 @@ import (
 	"github.com/pangea-ai/mlplatform/components/k8s/monitoring"
 	"github.com/pangea-ai/mlplatform/components/k8s/runners"
 	"github.com/pangea-ai/mlplatform/components/k8s/serving"
+	"github.com/pangea-ai/mlplatform/components/nodes"
 	"github.com/pangea-ai/mlplatform/environments"
 )
 
@@ -66,8 +67,8 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 			GrafanaAdminPassword: secrets["grafanaAdminPassword"],
 			RemoteWrite:          cloud.RemoteWrite,
 			Thresholds: monitoring.Thresholds{
-				ServingP95LatencyMs: m.Alerts.ServingP95LatencyMs, ServingErrorRatePercent: m.Alerts.ServingErrorRatePercent,
-				GPUTemperatureC: m.Alerts.GPUTemperatureC, RunnerBacklog: m.Alerts.RunnerBacklog,
+				ServingP95LatencyMs: m.Alerts.ServingP95LatencyMs, GPUTemperatureC: m.Alerts.GPUTemperatureC,
+				RunnerBacklog: m.Alerts.RunnerBacklog,
 			},
 			WaitFor: ns(baseline.NamespaceMonitoring, cloud.StorageReady...),
 		}, withK8s)
@@ -77,13 +78,15 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 		mon = []pulumi.Resource{stack.Release}
 	}
 	timeSlicing := map[string]int{}
-	taints := map[string][]environments.Taint{}
+	taints := map[string][]nodes.Taint{}
 	for _, name := range sortedNames(env.NodeGroups) {
 		g := env.NodeGroups[name]
 		if g.GPUSharing != nil {
 			timeSlicing[name] = g.GPUSharing.TimeSlicingReplicas
 		}
-		taints[name] = g.Taints
+		for _, t := range g.Taints {
+			taints[name] = append(taints[name], nodes.Taint{Key: t.Key, Value: t.Value, Effect: t.Effect})
+		}
 	}
 	if _, err = gpu.NewGPU(ctx, base+"-gpu", &gpu.GPUArgs{
 		Namespace: baseline.NamespaceGPU, TimeSlicing: timeSlicing,
@@ -144,13 +147,19 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 }
 
 // ResolveImage puts an image path inside the platform registry under the
-// registry's prefix; a full reference (its first part a host) stays as is.
+// registry's prefix; a full reference stays as is.
 func ResolveImage(prefix, image string) string {
-	first, _, _ := strings.Cut(image, "/")
-	if strings.ContainsAny(first, ".:") || first == "localhost" {
+	if isFullReference(image) {
 		return image
 	}
 	return fmt.Sprintf("%s/%s", prefix, image)
+}
+
+// isFullReference reports whether an image names its registry (its first
+// part is a host).
+func isFullReference(image string) bool {
+	first, _, _ := strings.Cut(image, "/")
+	return strings.ContainsAny(first, ".:") || first == "localhost"
 }
 
 // imageRepository is an image path's repository, without tag or digest.

@@ -152,7 +152,7 @@ func buildPlan(f planFlags, now time.Time) (*planned, error) {
 		if _, ok := cfg.Values[key]; ok {
 			continue
 		}
-		cfg.Values[key] = "offline-placeholder-for-" + key
+		cfg.Values[key] = stacks.Placeholder(key)
 		if sec.Secret {
 			cfg.SecretKeys = append(cfg.SecretKeys, key)
 		}

@@ -59,3 +59,38 @@ func (t Taint) String() string { return t.Key + "=" + t.Value + ":" + t.Effect }
 
 // GPUTaint is the taint on every GPU group.
 var GPUTaint = Taint{Key: GPUTaintKey, Value: "true", Effect: "NoSchedule"}
+
+// Toleration is the toleration that admits pods onto nodes with the taint.
+func (t Taint) Toleration() map[string]interface{} {
+	return map[string]interface{}{"key": t.Key, "operator": "Equal", "value": t.Value, "effect": t.Effect}
+}
+
+// GPUToleration admits pods onto GPU nodes, whatever the taint's value.
+func GPUToleration() map[string]interface{} {
+	return map[string]interface{}{"key": GPUTaintKey, "operator": "Exists", "effect": "NoSchedule"}
+}
+
+// Placement is where a workload runs: pinned to its node group when it
+// names one, else to any node of the kind its GPU count needs; with the
+// GPU toleration when it takes GPUs, and a toleration for each of its
+// group's own taints.
+func Placement(group string, gpus int, groupTaints []Taint) (selector map[string]interface{}, tolerations []interface{}) {
+	switch {
+	case group != "":
+		selector = map[string]interface{}{LabelNodeGroup: group}
+	case gpus > 0:
+		selector = map[string]interface{}{LabelKind: KindGPU}
+	default:
+		selector = map[string]interface{}{LabelKind: KindCPU}
+	}
+	if gpus > 0 {
+		tolerations = append(tolerations, GPUToleration())
+	}
+	for _, t := range groupTaints {
+		if t.Key == GPUTaintKey && gpus > 0 {
+			continue
+		}
+		tolerations = append(tolerations, t.Toleration())
+	}
+	return selector, tolerations
+}

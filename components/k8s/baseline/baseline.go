@@ -94,7 +94,7 @@ func NewBaseline(ctx *pulumi.Context, name string, args *BaselineArgs, opts ...p
 	parent := pulumi.Parent(comp)
 	for _, pc := range sortedKeys(PriorityClasses) {
 		if _, err := schedulingv1.NewPriorityClass(ctx, name+"-"+pc, &schedulingv1.PriorityClassArgs{
-			Metadata:      metav1.ObjectMetaArgs{Name: pulumi.String(pc), Labels: commonLabels()},
+			Metadata:      metav1.ObjectMetaArgs{Name: pulumi.String(pc), Labels: CommonLabels()},
 			Value:         pulumi.Int(PriorityClasses[pc]),
 			GlobalDefault: pulumi.Bool(false),
 			Description:   pulumi.Sprintf("mlplatform: %s workloads", pc),
@@ -140,12 +140,14 @@ func (a *BaselineArgs) check() error {
 	return nil
 }
 
-func commonLabels() pulumi.StringMap {
+// CommonLabels are the labels on every object the platform creates in the
+// cluster; callers may add to the map they get.
+func CommonLabels() pulumi.StringMap {
 	return pulumi.StringMap{LabelManagedBy: pulumi.String("pulumi"), LabelPartOf: pulumi.String("mlplatform")}
 }
 
 func namespace(ctx *pulumi.Context, name string, c Concern, parent pulumi.ResourceOption) (*corev1.Namespace, error) {
-	labels := commonLabels()
+	labels := CommonLabels()
 	labels["app.kubernetes.io/name"] = pulumi.String(c.Namespace)
 	for _, mode := range []string{"enforce", "audit", "warn"} {
 		labels["pod-security.kubernetes.io/"+mode] = pulumi.String(c.PodSecurity)
@@ -159,7 +161,7 @@ func namespace(ctx *pulumi.Context, name string, c Concern, parent pulumi.Resour
 
 func quota(ctx *pulumi.Context, name string, c Concern, parent, inNS pulumi.ResourceOption) error {
 	q := c.Quota
-	meta := metav1.ObjectMetaArgs{Name: pulumi.String("mlplatform"), Namespace: pulumi.String(c.Namespace), Labels: commonLabels()}
+	meta := metav1.ObjectMetaArgs{Name: pulumi.String("mlplatform"), Namespace: pulumi.String(c.Namespace), Labels: CommonLabels()}
 	if _, err := corev1.NewResourceQuota(ctx, name+"-"+c.Namespace, &corev1.ResourceQuotaArgs{
 		Metadata: meta,
 		Spec: corev1.ResourceQuotaSpecArgs{Hard: pulumi.StringMap{

@@ -17,7 +17,7 @@ func networkPolicies(ctx *pulumi.Context, name string, c Concern, parent, inNS p
 	policy := func(suffix string, spec networkingv1.NetworkPolicySpecArgs) error {
 		spec.PodSelector = all
 		_, err := networkingv1.NewNetworkPolicy(ctx, name+"-"+c.Namespace+"-"+suffix, &networkingv1.NetworkPolicyArgs{
-			Metadata: metav1.ObjectMetaArgs{Name: pulumi.String(suffix), Namespace: pulumi.String(c.Namespace), Labels: commonLabels()},
+			Metadata: metav1.ObjectMetaArgs{Name: pulumi.String(suffix), Namespace: pulumi.String(c.Namespace), Labels: CommonLabels()},
 			Spec:     spec,
 		}, parent, inNS)
 		return err

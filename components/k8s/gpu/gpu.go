@@ -23,8 +23,8 @@ const DefaultConfig = "default"
 // Tolerations every GPU DaemonSet needs: the GPU taint, and AKS's taint on
 // spot pools.
 var Tolerations = []interface{}{
-	map[string]interface{}{"key": nodes.GPUTaintKey, "operator": "Exists", "effect": "NoSchedule"},
-	map[string]interface{}{"key": "kubernetes.azure.com/scalesetpriority", "operator": "Equal", "value": "spot", "effect": "NoSchedule"},
+	nodes.GPUToleration(),
+	nodes.Taint{Key: "kubernetes.azure.com/scalesetpriority", Value: "spot", Effect: "NoSchedule"}.Toleration(),
 }
 
 // NodeSelector confines the DaemonSets to GPU nodes.

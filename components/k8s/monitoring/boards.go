@@ -79,16 +79,3 @@ func Dashboards() []Dashboard {
 			}},
 	}
 }
-
-// renderDashboards returns each dashboard's JSON by UID.
-func renderDashboards() (map[string]string, error) {
-	out := map[string]string{}
-	for _, d := range Dashboards() {
-		j, err := d.JSON()
-		if err != nil {
-			return nil, err
-		}
-		out[d.UID] = j
-	}
-	return out, nil
-}

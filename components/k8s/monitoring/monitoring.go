@@ -2,7 +2,6 @@ package monitoring
 
 import (
 	"fmt"
-	"sort"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
@@ -11,6 +10,7 @@ import (
 	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
 	"github.com/pangea-ai/mlplatform/components/k8s/charts"
 )
 
@@ -61,10 +61,9 @@ type RemoteWrite struct {
 
 // Thresholds set when the platform's alerts fire.
 type Thresholds struct {
-	ServingP95LatencyMs     int
-	ServingErrorRatePercent float64
-	GPUTemperatureC         int
-	RunnerBacklog           int
+	ServingP95LatencyMs int
+	GPUTemperatureC     int
+	RunnerBacklog       int
 }
 
 // MonitoringArgs configure Monitoring.
@@ -105,7 +104,7 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 	if err := args.check(); err != nil {
 		return nil, fmt.Errorf("creating monitoring %q: %w", name, err)
 	}
-	dashboards, err := renderDashboards()
+	values, err := Values(args)
 	if err != nil {
 		return nil, fmt.Errorf("creating monitoring %q: %w", name, err)
 	}
@@ -142,23 +141,25 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 		return nil, err
 	}
 	var cms []pulumi.Resource
-	for _, uid := range sortedKeys(dashboards) {
-		cm, err := corev1.NewConfigMap(ctx, name+"-dashboard-"+uid, &corev1.ConfigMapArgs{
+	for _, d := range Dashboards() {
+		body, err := d.JSON()
+		if err != nil {
+			return nil, fmt.Errorf("creating monitoring %q: %w", name, err)
+		}
+		dashboardLabels := labels()
+		dashboardLabels[DashboardLabel] = pulumi.String("1")
+		cm, err := corev1.NewConfigMap(ctx, name+"-dashboard-"+d.UID, &corev1.ConfigMapArgs{
 			Metadata: metav1.ObjectMetaArgs{
-				Name: pulumi.String("dashboard-" + uid), Namespace: pulumi.String(args.Namespace),
-				Labels:      mergeLabels(labels(), map[string]string{DashboardLabel: "1"}),
+				Name: pulumi.String("dashboard-" + d.UID), Namespace: pulumi.String(args.Namespace),
+				Labels:      dashboardLabels,
 				Annotations: pulumi.StringMap{DashboardFolderAnnotation: pulumi.String(DashboardFolder)},
 			},
-			Data: pulumi.StringMap{uid + ".json": pulumi.String(dashboards[uid])},
+			Data: pulumi.StringMap{d.UID + ".json": pulumi.String(body)},
 		}, parent, after)
 		if err != nil {
 			return nil, err
 		}
 		cms = append(cms, cm)
-	}
-	values, err := Values(args)
-	if err != nil {
-		return nil, fmt.Errorf("creating monitoring %q: %w", name, err)
 	}
 	rel, err := charts.Install(ctx, name+"-stack", charts.KubePrometheusStack, ReleaseName, args.Namespace, values,
 		parent, pulumi.DependsOn(append(append([]pulumi.Resource{sc, admin}, args.WaitFor...), cms...)))
@@ -191,7 +192,7 @@ func (a *MonitoringArgs) check() error {
 		return fmt.Errorf("StorageClass.Provisioner is required: Prometheus's volume must use the cloud's encrypted storage")
 	case a.GrafanaAdminPassword == nil:
 		return fmt.Errorf("GrafanaAdminPassword is required (a Pulumi secret)")
-	case a.Thresholds.ServingP95LatencyMs <= 0 || a.Thresholds.ServingErrorRatePercent <= 0 || a.Thresholds.GPUTemperatureC <= 0 || a.Thresholds.RunnerBacklog <= 0:
+	case a.Thresholds.ServingP95LatencyMs <= 0 || a.Thresholds.GPUTemperatureC <= 0 || a.Thresholds.RunnerBacklog <= 0:
 		return fmt.Errorf("every alert threshold must be positive: %+v", a.Thresholds)
 	case a.RemoteWrite != nil && a.RemoteWrite.URL == nil:
 		return fmt.Errorf("RemoteWrite.URL is required when remote write is on")
@@ -199,22 +200,4 @@ func (a *MonitoringArgs) check() error {
 	return nil
 }
 
-func labels() pulumi.StringMap {
-	return pulumi.StringMap{"app.kubernetes.io/managed-by": pulumi.String("pulumi"), "app.kubernetes.io/part-of": pulumi.String("mlplatform")}
-}
-
-func mergeLabels(base pulumi.StringMap, extra map[string]string) pulumi.StringMap {
-	for k, v := range extra {
-		base[k] = pulumi.String(v)
-	}
-	return base
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+func labels() pulumi.StringMap { return baseline.CommonLabels() }

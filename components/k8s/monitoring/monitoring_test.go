@@ -22,7 +22,7 @@ func args() *MonitoringArgs {
 			"type": pulumi.String("gp3"), "encrypted": pulumi.String("true"), "kmsKeyId": pulumi.String("arn:aws:kms:us-east-1:1:key/k"),
 		}},
 		GrafanaAdminPassword: pulumi.ToSecret(pulumi.String("s3cret")).(pulumi.StringOutput),
-		Thresholds:           Thresholds{ServingP95LatencyMs: 500, ServingErrorRatePercent: 5, GPUTemperatureC: 85, RunnerBacklog: 10},
+		Thresholds:           Thresholds{ServingP95LatencyMs: 500, GPUTemperatureC: 85, RunnerBacklog: 10},
 	}
 }
 

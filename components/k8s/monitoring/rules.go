@@ -62,9 +62,9 @@ const (
 // Rules are the platform's rules: GPU faults, serving SLOs per model, runner
 // backlog, and node-group sizes for the scale-event dashboard.
 //
-// ServingErrorRatePercent is not turned into a rule: KServe 0.15's model
-// servers count requests only by latency, not by outcome, and RawDeployment
-// has no proxy in front of them that would; see docs/components/k8s-monitoring.md.
+// There is no error-rate rule: KServe 0.15's model servers count requests
+// only by latency, not by outcome, and RawDeployment has no proxy in front
+// of them that would; see docs/components/k8s-monitoring.md.
 func Rules(t Thresholds) []RuleGroup {
 	latency := strconv.FormatFloat(float64(t.ServingP95LatencyMs)/1000, 'f', -1, 64)
 	return []RuleGroup{

@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"gopkg.in/yaml.v3"
 
+	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
 	"github.com/pangea-ai/mlplatform/components/k8s/charts"
 	"github.com/pangea-ai/mlplatform/components/nodes"
 	"github.com/pangea-ai/mlplatform/environments"
@@ -62,7 +63,7 @@ type RunnersArgs struct {
 	Identities map[string]Identity
 	// GroupTaints are the taints of each node group, so runners tolerate
 	// the group they are pinned to.
-	GroupTaints map[string][]environments.Taint
+	GroupTaints map[string][]nodes.Taint
 	// WorkStorageClass provisions each runner's work volume.
 	WorkStorageClass string
 	// Metrics turns on the controller's and listeners' metrics and the
@@ -195,9 +196,7 @@ func (a *RunnersArgs) check() error {
 }
 
 func meta(name, namespace string) metav1.ObjectMetaArgs {
-	return metav1.ObjectMetaArgs{Name: pulumi.String(name), Namespace: pulumi.String(namespace), Labels: pulumi.StringMap{
-		"app.kubernetes.io/managed-by": pulumi.String("pulumi"), "app.kubernetes.io/part-of": pulumi.String("mlplatform"),
-	}}
+	return metav1.ObjectMetaArgs{Name: pulumi.String(name), Namespace: pulumi.String(namespace), Labels: baseline.CommonLabels()}
 }
 
 // KubernetesModeRules are what a kubernetes-mode runner needs: create and
@@ -235,7 +234,7 @@ var (
 // pod: the restricted security context, the set's resources and, for GPU
 // sets, the GPU limit and toleration. The job pod lands on the runner's
 // node, which the runner's own node selector chose.
-func JobTemplate(s environments.RunnerSet, id Identity, groupTaints map[string][]environments.Taint) (string, error) {
+func JobTemplate(s environments.RunnerSet, id Identity, groupTaints map[string][]nodes.Taint) (string, error) {
 	res := map[string]interface{}{
 		"requests": map[string]interface{}{"cpu": s.Resources.CPU, "memory": s.Resources.Memory},
 		"limits":   map[string]interface{}{"memory": s.Resources.Memory},
@@ -251,8 +250,9 @@ func JobTemplate(s environments.RunnerSet, id Identity, groupTaints map[string][
 			"name": "$job", "securityContext": containerSecurity, "resources": res,
 		}},
 	}
-	if t := tolerations(s, groupTaints); len(t) > 0 {
-		spec["tolerations"] = t
+	// The job pod lands on the runner's node; it only needs to tolerate it.
+	if _, tolerations := nodes.Placement(s.NodeGroup, s.GPUs, groupTaints[s.NodeGroup]); len(tolerations) > 0 {
+		spec["tolerations"] = tolerations
 	}
 	doc := map[string]interface{}{"spec": spec}
 	if len(id.PodLabels) > 0 {
@@ -267,12 +267,13 @@ func JobTemplate(s environments.RunnerSet, id Identity, groupTaints map[string][
 
 // ScaleSetValues are one runner set's gha-runner-scale-set values.
 func ScaleSetValues(s environments.RunnerSet, a *RunnersArgs) map[string]interface{} {
+	selector, tolerations := nodes.Placement(s.NodeGroup, s.GPUs, a.GroupTaints[s.NodeGroup])
 	spec := map[string]interface{}{
 		"serviceAccountName": s.Name + "-runner",
-		"nodeSelector":       nodeSelector(s),
+		"nodeSelector":       selector,
 	}
-	if t := tolerations(s, a.GroupTaints); len(t) > 0 {
-		spec["tolerations"] = t
+	if len(tolerations) > 0 {
+		spec["tolerations"] = tolerations
 	}
 	runner := map[string]interface{}{
 		"name": "runner", "image": RunnerImage, "command": []interface{}{"/home/runner/run.sh"},
@@ -372,32 +373,6 @@ func ControllerValues(metrics bool) map[string]interface{} {
 		v["metrics"] = map[string]interface{}{"controllerManagerAddr": ":8080", "listenerAddr": ":8080", "listenerEndpoint": "/metrics"}
 	}
 	return v
-}
-
-func nodeSelector(s environments.RunnerSet) map[string]interface{} {
-	switch {
-	case s.NodeGroup != "":
-		return map[string]interface{}{nodes.LabelNodeGroup: s.NodeGroup}
-	case s.GPUs > 0:
-		return map[string]interface{}{nodes.LabelKind: nodes.KindGPU}
-	}
-	return map[string]interface{}{nodes.LabelKind: nodes.KindCPU}
-}
-
-// tolerations let a set onto GPU nodes when it asks for GPUs, and onto its
-// node group's own taints (an isolated Docker-in-Docker pool).
-func tolerations(s environments.RunnerSet, groupTaints map[string][]environments.Taint) []interface{} {
-	var out []interface{}
-	if s.GPUs > 0 {
-		out = append(out, map[string]interface{}{"key": nodes.GPUTaintKey, "operator": "Exists", "effect": "NoSchedule"})
-	}
-	for _, t := range groupTaints[s.NodeGroup] {
-		if t.Key == nodes.GPUTaintKey && s.GPUs > 0 {
-			continue
-		}
-		out = append(out, map[string]interface{}{"key": t.Key, "operator": "Equal", "value": t.Value, "effect": t.Effect})
-	}
-	return out
 }
 
 func stringMap(m map[string]string) map[string]interface{} {

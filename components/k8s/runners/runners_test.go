@@ -10,6 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/pangea-ai/mlplatform/components/k8s/charts"
+	"github.com/pangea-ai/mlplatform/components/nodes"
 	"github.com/pangea-ai/mlplatform/environments"
 	"github.com/pangea-ai/mlplatform/test/recorder"
 )
@@ -31,7 +32,7 @@ func args() *RunnersArgs {
 		GitHubApp: GitHubApp{AppID: pulumi.String("123"), InstallationID: pulumi.String("456"),
 			PrivateKey: pulumi.ToSecret(pulumi.String("-----BEGIN RSA PRIVATE KEY-----")).(pulumi.StringOutput)},
 		Identities:  map[string]Identity{"cpu-runners": {ServiceAccountAnnotations: pulumi.StringMap{"eks.amazonaws.com/role-arn": pulumi.String("arn:aws:iam::1:role/push")}}},
-		GroupTaints: map[string][]environments.Taint{"builds": {{Key: "mlplatform.pangea.ai/dind", Value: "true", Effect: "NoSchedule"}}},
+		GroupTaints: map[string][]nodes.Taint{"builds": {{Key: "mlplatform.pangea.ai/dind", Value: "true", Effect: "NoSchedule"}}},
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	policyv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
 	"github.com/pangea-ai/mlplatform/components/nodes"
 	"github.com/pangea-ai/mlplatform/environments"
 )
@@ -66,7 +67,7 @@ type ModelServiceArgs struct {
 	Identity Identity
 	// NodeGroupTaints are the taints of the model's node group, which the
 	// predictor (and an explainer sharing the group) tolerate.
-	NodeGroupTaints []environments.Taint
+	NodeGroupTaints []nodes.Taint
 	// ExplainerImage is the custom explainer's full image reference.
 	ExplainerImage string
 	// DisruptionBudget adds PodDisruptionBudgets (prod).
@@ -277,29 +278,12 @@ func InferenceServiceSpec(a *ModelServiceArgs) map[string]interface{} {
 	return spec
 }
 
-// placement pins a component to its node group, or to any node of the
-// right kind, and lets GPU workloads onto tainted GPU nodes.
-func placement(c map[string]interface{}, group string, gpus int, taints []environments.Taint) {
-	switch {
-	case group != "":
-		c["nodeSelector"] = map[string]interface{}{nodes.LabelNodeGroup: group}
-	case gpus > 0:
-		c["nodeSelector"] = map[string]interface{}{nodes.LabelKind: nodes.KindGPU}
-	default:
-		c["nodeSelector"] = map[string]interface{}{nodes.LabelKind: nodes.KindCPU}
-	}
-	var tol []interface{}
-	if gpus > 0 {
-		tol = append(tol, map[string]interface{}{"key": nodes.GPUTaintKey, "operator": "Exists", "effect": "NoSchedule"})
-	}
-	for _, t := range taints {
-		if t.Key == nodes.GPUTaintKey && gpus > 0 {
-			continue
-		}
-		tol = append(tol, map[string]interface{}{"key": t.Key, "operator": "Equal", "value": t.Value, "effect": t.Effect})
-	}
-	if len(tol) > 0 {
-		c["tolerations"] = tol
+// placement pins a component where nodes.Placement says.
+func placement(c map[string]interface{}, group string, gpus int, taints []nodes.Taint) {
+	selector, tolerations := nodes.Placement(group, gpus, taints)
+	c["nodeSelector"] = selector
+	if len(tolerations) > 0 {
+		c["tolerations"] = tolerations
 	}
 }
 
@@ -317,10 +301,9 @@ func resources(r environments.Resources, gpus int) map[string]interface{} {
 }
 
 func labels(model string) pulumi.StringMap {
-	return pulumi.StringMap{
-		"app.kubernetes.io/managed-by": pulumi.String("pulumi"), "app.kubernetes.io/part-of": pulumi.String("mlplatform"),
-		"mlplatform.pangea.ai/model": pulumi.String(model),
-	}
+	l := baseline.CommonLabels()
+	l["mlplatform.pangea.ai/model"] = pulumi.String(model)
+	return l
 }
 
 // networkPolicy lets callers in namespaces labelled as serving clients reach
