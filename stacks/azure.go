@@ -184,8 +184,8 @@ func Azure(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set, 
 		return err
 	}
 	services, err := azureServices(ctx, env, names, azureIdentityScope{
-		ResourceGroupName: rg.Name, SubscriptionID: client.SubscriptionId, IssuerURL: cluster.OIDCIssuerURL,
-		ModelsContainerID: art.ModelsContainerID, RegistryID: art.RegistryID, Tags: tagSet,
+		ResourceGroupName: rg.Name, SubscriptionID: client.SubscriptionId, TenantID: pulumi.String(client.TenantId),
+		IssuerURL: cluster.OIDCIssuerURL, ModelsContainerID: art.ModelsContainerID, RegistryID: art.RegistryID, Tags: tagSet,
 	}, withProv)
 	if err != nil {
 		return err

@@ -3,7 +3,9 @@ package stacks
 import (
 	"fmt"
 
+	"github.com/pulumi/pulumi-azure-native-sdk/insights/v2"
 	"github.com/pulumi/pulumi-azure-native-sdk/managedidentity/v2"
+	"github.com/pulumi/pulumi-azure-native-sdk/resources/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/pangea-ai/mlplatform/components/azure/roles"
@@ -19,6 +21,7 @@ import (
 type azureIdentityScope struct {
 	ResourceGroupName pulumi.StringInput
 	SubscriptionID    string
+	TenantID          pulumi.StringInput
 	IssuerURL         pulumi.StringInput
 	ModelsContainerID pulumi.StringInput
 	RegistryID        pulumi.StringInput
@@ -96,12 +99,89 @@ func azureServices(ctx *pulumi.Context, env *environments.Environment, names Azu
 		},
 	}
 	if env.Monitoring != nil && env.Monitoring.RemoteWrite {
-		// Azure Monitor workspaces live in the azure-native monitor module,
-		// which this build cannot fetch; say so rather than skip silently.
-		if err := ctx.Log.Warn(fmt.Sprintf("monitoring.remoteWrite is on, but remote write to Azure Monitor is not implemented yet: "+
-			"metrics of stack %s stay in the cluster's Prometheus (%d days)", base, env.Monitoring.RetentionDays), nil); err != nil {
+		rw, err := azureRemoteWrite(ctx, base, a.Location, scope, identity, opts...)
+		if err != nil {
 			return cs, err
 		}
+		rw.PodLabels = wiLabels
+		cs.RemoteWrite = rw
 	}
 	return cs, nil
+}
+
+// Azure Monitor facts for remote write from a self-managed Prometheus
+// (learn.microsoft.com: azure-monitor/metrics/prometheus-remote-write-configure).
+const (
+	// monitorWorkspaceAPIVersion is the stable API of Microsoft.Monitor/accounts.
+	monitorWorkspaceAPIVersion = "2023-04-03"
+	// PrometheusStream is the data collection stream Prometheus samples use.
+	PrometheusStream = "Microsoft-PrometheusMetrics"
+	// remoteWriteAPIVersion is the ingestion API version of the write URL.
+	remoteWriteAPIVersion = "2023-04-24"
+)
+
+// azureRemoteWrite creates an Azure Monitor workspace, a data collection
+// endpoint and rule that route Prometheus samples into it, and a workload
+// identity for Prometheus that may publish metrics to that rule only.
+//
+// The workspace is an ARM generic resource: the azure-native monitor module
+// is not available to this build, and the workspace needs nothing but a
+// name and a location. The endpoint and rule are this stack's own rather
+// than the workspace's hidden defaults, so their write URL is known from
+// typed outputs and the role is scoped to a rule the stack owns.
+func azureRemoteWrite(ctx *pulumi.Context, base, location string, scope azureIdentityScope,
+	identity func(name, namespace, sa string) (*managedidentity.UserAssignedIdentity, error), opts ...pulumi.ResourceOption) (*monitoring.RemoteWrite, error) {
+	ws, err := resources.NewResource(ctx, base+"-metrics", &resources.ResourceArgs{
+		ResourceGroupName: scope.ResourceGroupName, Location: pulumi.String(location),
+		ResourceProviderNamespace: pulumi.String("Microsoft.Monitor"), ResourceType: pulumi.String("accounts"),
+		ParentResourcePath: pulumi.String(""), ApiVersion: pulumi.String(monitorWorkspaceAPIVersion),
+		ResourceName: pulumi.String("amw-" + base), Tags: scope.Tags.StringMap(),
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("creating Azure Monitor workspace for %s: %w", base, err)
+	}
+	dce, err := insights.NewDataCollectionEndpoint(ctx, base+"-metrics", &insights.DataCollectionEndpointArgs{
+		ResourceGroupName: scope.ResourceGroupName, Location: pulumi.String(location),
+		DataCollectionEndpointName: pulumi.String("dce-" + base),
+		Description:                pulumi.String("Prometheus remote write of stack " + base),
+		NetworkAcls:                insights.DataCollectionEndpointNetworkAclsArgs{PublicNetworkAccess: pulumi.String("Enabled")},
+		Tags:                       scope.Tags.StringMap(),
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("creating data collection endpoint for %s: %w", base, err)
+	}
+	const destination = "workspace"
+	dcr, err := insights.NewDataCollectionRule(ctx, base+"-metrics", &insights.DataCollectionRuleArgs{
+		ResourceGroupName: scope.ResourceGroupName, Location: pulumi.String(location),
+		DataCollectionRuleName:   pulumi.String("dcr-" + base + "-prometheus"),
+		Description:              pulumi.String("Routes Prometheus remote write of stack " + base + " to its Azure Monitor workspace"),
+		DataCollectionEndpointId: dce.ID(),
+		Destinations: insights.DataCollectionRuleDestinationsArgs{
+			MonitoringAccounts: insights.MonitoringAccountDestinationArray{insights.MonitoringAccountDestinationArgs{
+				AccountResourceId: ws.ID(), Name: pulumi.String(destination),
+			}},
+		},
+		DataFlows: insights.DataFlowArray{insights.DataFlowArgs{
+			Streams: pulumi.StringArray{pulumi.String(PrometheusStream)}, Destinations: pulumi.StringArray{pulumi.String(destination)},
+		}},
+		Tags: scope.Tags.StringMap(),
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("creating data collection rule for %s: %w", base, err)
+	}
+	id, err := identity(base+"-prometheus", baseline.NamespaceMonitoring, PrometheusServiceAccount)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := roles.Assign(ctx, base+"-prometheus-publish", scope.SubscriptionID, roles.Assignment{
+		PrincipalID: id.PrincipalId, PrincipalType: roles.ServicePrincipal, Role: roles.MonitoringMetricsPublisher, Scope: dcr.ID(),
+	}, append(opts, pulumi.Parent(id))...); err != nil {
+		return nil, err
+	}
+	return &monitoring.RemoteWrite{
+		URL: pulumi.Sprintf("%s/dataCollectionRules/%s/streams/%s/api/v1/write?api-version=%s",
+			dce.MetricsIngestion.Endpoint().Elem(), dcr.ImmutableId, PrometheusStream, remoteWriteAPIVersion),
+		AzureTenantID:             scope.TenantID,
+		ServiceAccountAnnotations: pulumi.StringMap{"azure.workload.identity/client-id": id.ClientId},
+	}, nil
 }

@@ -365,3 +365,77 @@ func TestAzureNames(t *testing.T) {
 		t.Errorf("long names not truncated to 24: %q %q", long.StorageAccount, long.KeyVault)
 	}
 }
+
+// TestAzureRemoteWrite checks the prod metrics path to Azure Monitor: a
+// workspace, this stack's own endpoint and rule into it, and Prometheus's
+// workload identity allowed to publish through that rule and nothing else.
+func TestAzureRemoteWrite(t *testing.T) {
+	rec := record(t, "azure-prod", nil)
+	ws, err := rec.Named("azure-native:resources:Resource", "azure-prod-metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprintf("%v/%v@%v %v", ws.In("resourceProviderNamespace"), ws.In("resourceType"), ws.In("apiVersion"), ws.In("resourceName")); got != "Microsoft.Monitor/accounts@2023-04-03 amw-azure-prod" {
+		t.Errorf("workspace = %s", got)
+	}
+	dce, _ := rec.Named("azure-native:insights:DataCollectionEndpoint", "azure-prod-metrics")
+	dcr, _ := rec.Named("azure-native:insights:DataCollectionRule", "azure-prod-metrics")
+	if dce == nil || dcr == nil {
+		t.Fatalf("endpoint %v, rule %v", dce, dcr)
+	}
+	if dcr.In("dataCollectionEndpointId") != dce.ID {
+		t.Errorf("rule's endpoint = %v, want %s", dcr.In("dataCollectionEndpointId"), dce.ID)
+	}
+	wantDest := map[string]interface{}{"monitoringAccounts": []interface{}{map[string]interface{}{"accountResourceId": ws.ID, "name": "workspace"}}}
+	if !reflect.DeepEqual(dcr.In("destinations"), wantDest) {
+		t.Errorf("rule destinations = %v, want %v", dcr.In("destinations"), wantDest)
+	}
+	wantFlows := []interface{}{map[string]interface{}{"streams": []interface{}{"Microsoft-PrometheusMetrics"}, "destinations": []interface{}{"workspace"}}}
+	if !reflect.DeepEqual(dcr.In("dataFlows"), wantFlows) {
+		t.Errorf("rule data flows = %v, want %v", dcr.In("dataFlows"), wantFlows)
+	}
+	id, _ := rec.Named("azure-native:managedidentity:UserAssignedIdentity", "azure-prod-prometheus")
+	fic, _ := rec.Named("azure-native:managedidentity:FederatedIdentityCredential", "azure-prod-prometheus")
+	if id == nil || fic == nil {
+		t.Fatalf("prometheus identity %v, federated credential %v", id, fic)
+	}
+	if fic.In("subject") != "system:serviceaccount:monitoring:kube-prometheus-stack-prometheus" {
+		t.Errorf("federated subject = %v", fic.In("subject"))
+	}
+	ra, _ := rec.Named("azure-native:authorization:RoleAssignment", "azure-prod-prometheus-publish")
+	if ra == nil {
+		t.Fatal("no Monitoring Metrics Publisher assignment")
+	}
+	if ra.In("scope") != dcr.ID || ra.In("principalId") != id.Out("principalId") ||
+		!strings.HasSuffix(ra.InString("roleDefinitionId"), "/3913510d-42f4-4e42-8a64-420c390055eb") {
+		t.Errorf("publisher assignment = scope %v principal %v role %v; want the rule %s, the prometheus identity, Monitoring Metrics Publisher",
+			ra.In("scope"), ra.In("principalId"), ra.In("roleDefinitionId"), dcr.ID)
+	}
+	var kps *recorder.Resource
+	for _, r := range rec.ByType("kubernetes:helm.sh/v3:Release") {
+		if r.In("name") == "kube-prometheus-stack" {
+			kps = r
+		}
+	}
+	if kps == nil {
+		t.Fatal("no kube-prometheus-stack release")
+	}
+	url := fmt.Sprintf("%v/dataCollectionRules/%v/streams/Microsoft-PrometheusMetrics/api/v1/write?api-version=2023-04-24",
+		dce.Out("metricsIngestion.endpoint"), dcr.Out("immutableId"))
+	wantRW := []interface{}{map[string]interface{}{"url": url, "azureAd": map[string]interface{}{
+		"cloud": "AzurePublic", "sdk": map[string]interface{}{"tenantId": recorder.DefaultWorld.TenantID}}}}
+	if got := kps.In("values.prometheus.prometheusSpec.remoteWrite"); !reflect.DeepEqual(got, wantRW) {
+		t.Errorf("remoteWrite = %v\nwant %v", got, wantRW)
+	}
+	if got := kps.In("values.prometheus.serviceAccount.annotations"); !reflect.DeepEqual(got, map[string]interface{}{"azure.workload.identity/client-id": id.Out("clientId")}) {
+		t.Errorf("prometheus service account annotations = %v", got)
+	}
+	if got := kps.In("values.prometheus.prometheusSpec.podMetadata.labels"); !reflect.DeepEqual(got, map[string]interface{}{"azure.workload.identity/use": "true"}) {
+		t.Errorf("prometheus pod labels = %v", got)
+	}
+	// dev keeps metrics in the cluster.
+	dev := record(t, "azure-dev", nil)
+	if n := len(dev.ByType("azure-native:insights:DataCollectionRule")); n != 0 {
+		t.Errorf("azure-dev has %d data collection rules, want none (remoteWrite off)", n)
+	}
+}

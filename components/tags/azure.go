@@ -14,6 +14,8 @@ var azureTaggable = map[string]bool{
 	"azure-native:containerregistry:Registry":                       true,
 	"azure-native:containerservice/v20240902preview:AgentPool":      true,
 	"azure-native:containerservice/v20240902preview:ManagedCluster": true,
+	"azure-native:insights:DataCollectionEndpoint":                  true,
+	"azure-native:insights:DataCollectionRule":                      true,
 	"azure-native:keyvault:Key":                                     true,
 	"azure-native:keyvault:Vault":                                   true,
 	"azure-native:managedidentity:UserAssignedIdentity":             true,
@@ -24,7 +26,9 @@ var azureTaggable = map[string]bool{
 	"azure-native:network:VirtualNetworkLink":                       true,
 	"azure-native:operationalinsights:Workspace":                    true,
 	"azure-native:resources:ResourceGroup":                          true,
-	"azure-native:storage:StorageAccount":                           true,
+	// Generic ARM resources: the Azure Monitor workspace.
+	"azure-native:resources:Resource":     true,
+	"azure-native:storage:StorageAccount": true,
 }
 
 var azureUntaggable = map[string]bool{

@@ -31,6 +31,8 @@ var azureTypes = map[string]azureType{
 	"azure-native:managedidentity:UserAssignedIdentity":                       {nameKey: "resourceName", path: "Microsoft.ManagedIdentity/userAssignedIdentities/%s"},
 	"azure-native:managedidentity:FederatedIdentityCredential":                {nameKey: "federatedIdentityCredentialResourceName", parentKey: "resourceName", path: "Microsoft.ManagedIdentity/userAssignedIdentities/%s/federatedIdentityCredentials/%s"},
 	"azure-native:operationalinsights:Workspace":                              {nameKey: "workspaceName", path: "Microsoft.OperationalInsights/workspaces/%s"},
+	"azure-native:insights:DataCollectionEndpoint":                            {nameKey: "dataCollectionEndpointName", path: "Microsoft.Insights/dataCollectionEndpoints/%s"},
+	"azure-native:insights:DataCollectionRule":                                {nameKey: "dataCollectionRuleName", path: "Microsoft.Insights/dataCollectionRules/%s"},
 	"azure-native:storage:StorageAccount":                                     {nameKey: "accountName", path: "Microsoft.Storage/storageAccounts/%s"},
 	"azure-native:storage:BlobServiceProperties":                              {nameKey: "blobServicesName", parentKey: "accountName", path: "Microsoft.Storage/storageAccounts/%s/blobServices/%s"},
 	"azure-native:storage:BlobContainer":                                      {nameKey: "containerName", parentKey: "accountName", path: "Microsoft.Storage/storageAccounts/%s/blobServices/default/containers/%s"},
@@ -54,6 +56,12 @@ func azureOutputs(w World, res *Resource, state resource.PropertyMap, set func(s
 		return str("scope") + "/providers/Microsoft.Authorization/roleAssignments/" + name
 	case "azure-native:insights:DiagnosticSetting":
 		return str("resourceUri") + "/providers/Microsoft.Insights/diagnosticSettings/" + str("name")
+	case "azure-native:resources:Resource":
+		// A generic ARM resource: addressed by its provider namespace, type
+		// and name (top-level resources only).
+		name := str("resourceName")
+		set("name", name)
+		return rgPrefix + str("resourceProviderNamespace") + "/" + str("resourceType") + "/" + name
 	}
 	t, ok := azureTypes[res.Type]
 	if !ok {
@@ -87,6 +95,10 @@ func azureOutputs(w World, res *Resource, state resource.PropertyMap, set func(s
 		set("tenantId", w.TenantID)
 	case "azure-native:operationalinsights:Workspace":
 		set("customerId", uuidOf(res.URN+"customer"))
+	case "azure-native:insights:DataCollectionEndpoint":
+		set("metricsIngestion", map[string]interface{}{"endpoint": fmt.Sprintf("https://%s-%s.%s-1.metrics.ingest.monitor.azure.com", name, hexOf(res.URN, 4), w.Location)})
+	case "azure-native:insights:DataCollectionRule":
+		set("immutableId", "dcr-"+hexOf(res.URN+"immutable", 32))
 	case "azure-native:storage:StorageAccount":
 		set("primaryEndpoints", map[string]interface{}{"blob": fmt.Sprintf("https://%s.blob.core.windows.net/", name)})
 	case "azure-native:containerregistry:Registry":

@@ -25,6 +25,8 @@ const (
 	AcrPush                             Role = "8311e382-0749-4cb8-b61a-304f252e45ec"
 	NetworkContributor                  Role = "4d97b98b-1d4f-4787-a291-c67834d212e7"
 	ManagedIdentityOperator             Role = "f1a07417-d97a-45cb-824c-7a7467783830"
+	// MonitoringMetricsPublisher may write metrics through a data collection rule.
+	MonitoringMetricsPublisher Role = "3913510d-42f4-4e42-8a64-420c390055eb"
 )
 
 // DefinitionID is the role's definition id within a subscription.
