@@ -93,14 +93,14 @@ func TestEveryNamespaceDeniesByDefault(t *testing.T) {
 		}
 	}
 	want := map[string][]string{
-		"gpu":        {"allow-dns", "allow-egress-https", "allow-ingress", "default-deny"},
-		"monitoring": {"allow-dns", "allow-egress-all", "allow-ingress", "default-deny"},
-		"runners":    {"allow-dns", "allow-egress-https", "allow-ingress", "default-deny"},
-		"serving":    {"allow-dns", "allow-egress-https", "allow-ingress", "default-deny"},
+		"gpu":        {"allow-dns", "allow-egress-https", "allow-egress-namespace", "allow-ingress", "default-deny"},
+		"monitoring": {"allow-dns", "allow-egress-all", "allow-egress-namespace", "allow-ingress", "default-deny"},
+		"runners":    {"allow-dns", "allow-egress-https", "allow-egress-namespace", "allow-ingress", "default-deny"},
+		"serving":    {"allow-dns", "allow-egress-https", "allow-egress-namespace", "allow-ingress", "default-deny"},
 		// Webhook servers admit the API server on their port.
-		"cert-manager": {"allow-dns", "allow-egress-https", "allow-ingress", "allow-webhooks", "default-deny"},
-		"kserve":       {"allow-dns", "allow-egress-https", "allow-ingress", "allow-webhooks", "default-deny"},
-		"arc-system":   {"allow-dns", "allow-egress-https", "allow-ingress", "default-deny"},
+		"cert-manager": {"allow-dns", "allow-egress-https", "allow-egress-namespace", "allow-ingress", "allow-webhooks", "default-deny"},
+		"kserve":       {"allow-dns", "allow-egress-https", "allow-egress-namespace", "allow-ingress", "allow-webhooks", "default-deny"},
+		"arc-system":   {"allow-dns", "allow-egress-https", "allow-egress-namespace", "allow-ingress", "default-deny"},
 	}
 	for ns := range policies {
 		slices.Sort(policies[ns])
@@ -108,6 +108,10 @@ func TestEveryNamespaceDeniesByDefault(t *testing.T) {
 	if !reflect.DeepEqual(policies, want) {
 		t.Errorf("policies = %v, want %v", policies, want)
 	}
+	// An explainer calls its predictor on 8080 in the same namespace.
+	same, _ := rec.Named("kubernetes:networking.k8s.io/v1:NetworkPolicy", "base-serving-allow-egress-namespace")
+	recorder.AssertInputs(t, same, map[string]interface{}{"spec.policyTypes": []interface{}{"Egress"},
+		"spec.egress": []interface{}{map[string]interface{}{"to": []interface{}{map[string]interface{}{"podSelector": map[string]interface{}{}}}}}})
 	deny, _ := rec.Named("kubernetes:networking.k8s.io/v1:NetworkPolicy", "base-serving-default-deny")
 	recorder.AssertInputs(t, deny, map[string]interface{}{"spec.policyTypes": []interface{}{"Ingress", "Egress"}, "spec.ingress": nil, "spec.egress": nil})
 	ingress, _ := rec.Named("kubernetes:networking.k8s.io/v1:NetworkPolicy", "base-serving-allow-ingress")

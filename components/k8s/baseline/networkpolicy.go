@@ -10,7 +10,7 @@ import (
 const NamespaceNameLabel = "kubernetes.io/metadata.name"
 
 // networkPolicies denies everything in the namespace, then allows what the
-// concern needs: DNS, its own pods, the listed namespaces, and HTTPS or all
+// concern needs: DNS, its own pods (both ways), the listed namespaces, and HTTPS or all
 // egress where asked.
 func networkPolicies(ctx *pulumi.Context, name string, c Concern, parent, inNS pulumi.ResourceOption) error {
 	all := metav1.LabelSelectorArgs{}
@@ -40,6 +40,16 @@ func networkPolicies(ctx *pulumi.Context, name string, c Concern, parent, inNS p
 	if err := policy("allow-dns", networkingv1.NetworkPolicySpecArgs{
 		PolicyTypes: pulumi.StringArray{pulumi.String("Egress")},
 		Egress:      networkingv1.NetworkPolicyEgressRuleArray{dns},
+	}); err != nil {
+		return err
+	}
+	// Pods of one concern talk to each other (an explainer calls its
+	// predictor, a controller its webhook service): both directions.
+	if err := policy("allow-egress-namespace", networkingv1.NetworkPolicySpecArgs{
+		PolicyTypes: pulumi.StringArray{pulumi.String("Egress")},
+		Egress: networkingv1.NetworkPolicyEgressRuleArray{networkingv1.NetworkPolicyEgressRuleArgs{
+			To: networkingv1.NetworkPolicyPeerArray{networkingv1.NetworkPolicyPeerArgs{PodSelector: all}},
+		}},
 	}); err != nil {
 		return err
 	}
