@@ -67,8 +67,9 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 			GrafanaAdminPassword: secrets["grafanaAdminPassword"],
 			RemoteWrite:          cloud.RemoteWrite,
 			Thresholds: monitoring.Thresholds{
-				ServingP95LatencyMs: m.Alerts.ServingP95LatencyMs, GPUTemperatureC: m.Alerts.GPUTemperatureC,
-				RunnerBacklog: m.Alerts.RunnerBacklog,
+				ServingP95LatencyMs: m.Alerts.ServingP95LatencyMs, ServingErrorRatePercent: m.Alerts.ServingErrorRatePercent,
+				GPUTemperatureC: m.Alerts.GPUTemperatureC,
+				RunnerBacklog:   m.Alerts.RunnerBacklog,
 			},
 			WaitFor: ns(baseline.NamespaceMonitoring, cloud.StorageReady...),
 		}, withK8s)
@@ -96,8 +97,15 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 		return err
 	}
 	if len(env.Models) > 0 {
+		replicas := 1
+		if env.IsProd() {
+			replicas = 2
+		}
 		ks, err := serving.NewKServe(ctx, base+"-kserve", &serving.KServeArgs{
-			WaitFor: ns(baseline.NamespaceKServe, b.Namespaces[baseline.NamespaceCertManager]),
+			ServingNamespace: baseline.NamespaceServing, GatewayReplicas: replicas,
+			Metrics: len(mon) > 0, MetricsAfter: mon,
+			WaitFor: ns(baseline.NamespaceKServe, b.Namespaces[baseline.NamespaceCertManager],
+				b.Namespaces[baseline.NamespaceGateway], b.Namespaces[baseline.NamespaceServing]),
 		}, withK8s)
 		if err != nil {
 			return err

@@ -195,12 +195,19 @@ func TestProdPlatformIsComplete(t *testing.T) {
 		"aws:s3/bucketV2:BucketV2": 2, "aws:ecr/repository:Repository": 4, "aws:ec2/natGateway:NatGateway": 3,
 		"aws:ec2/vpcEndpoint:VpcEndpoint": 5, "pulumi:providers:kubernetes": 1,
 		// Platform services: both models with an explainer, a disruption
-		// budget per component, remote write to a managed workspace.
+		// budget per component, remote write to a managed workspace, and
+		// the model gateway (two proxies, its own budget).
 		"kubernetes:serving.kserve.io/v1beta1:InferenceService": 2, "kubernetes:policy/v1:PodDisruptionBudget": 4,
-		"aws:amp/workspace:Workspace": 1, "kubernetes:helm.sh/v3:Release": 9,
+		"aws:amp/workspace:Workspace": 1, "kubernetes:helm.sh/v3:Release": 10,
+		"kubernetes:gateway.networking.k8s.io/v1:Gateway": 1, "kubernetes:monitoring.coreos.com/v1:PrometheusRule": 6,
 	} {
 		if got := len(rec.ByType(typ)); got != want {
 			t.Errorf("%s: %d, want %d", typ, got, want)
+		}
+	}
+	for _, p := range rec.ByType("kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy") {
+		if r := p.In("spec.provider.kubernetes.envoyDeployment.replicas"); r != 2.0 {
+			t.Errorf("prod model gateway runs %v proxies, want 2", r)
 		}
 	}
 	cluster, _ := rec.Named("aws:eks/cluster:Cluster", "aws-prod")

@@ -47,7 +47,10 @@ var kindOrder = map[string]int{
 	"ServiceAccount": 2, "Role": 2, "ResourceQuota": 3, "LimitRange": 3, "RoleBinding": 3,
 	"NetworkPolicy": 4, "Secret": 4, "ConfigMap": 4,
 	// Custom resources come after the releases that bring their CRDs.
-	"InferenceService": 5, "PodDisruptionBudget": 6, "PodMonitor": 6, "ServiceMonitor": 6, "PrometheusRule": 6,
+	// The gateway's proxy settings before the class naming them, the class
+	// before its Gateway, the Gateway before the models whose routes attach.
+	"EnvoyProxy": 5, "GatewayClass": 6, "Gateway": 7,
+	"InferenceService": 8, "PodDisruptionBudget": 9, "PodMonitor": 9, "ServiceMonitor": 9, "PrometheusRule": 9,
 }
 
 // render turns a recording into manifests and releases.

@@ -75,14 +75,14 @@ func TestRenderOrderAndContent(t *testing.T) {
 	}
 	slices.Sort(names)
 	// Namespaces come first, so every namespaced object finds its namespace.
-	for i, want := range []string{"001-namespace-arc-system.yaml", "002-namespace-cert-manager.yaml", "003-namespace-gpu.yaml",
-		"004-namespace-kserve.yaml", "005-namespace-monitoring.yaml", "006-namespace-runners.yaml", "007-namespace-serving.yaml"} {
+	for i, want := range []string{"001-namespace-arc-system.yaml", "002-namespace-cert-manager.yaml", "003-namespace-envoy-gateway-system.yaml",
+		"004-namespace-gpu.yaml", "005-namespace-kserve.yaml", "006-namespace-monitoring.yaml", "007-namespace-runners.yaml", "008-namespace-serving.yaml"} {
 		if names[i] != want {
 			t.Errorf("file %d = %s, want %s", i, names[i], want)
 		}
 	}
-	if !strings.HasPrefix(files["003-namespace-gpu.yaml"], "apiVersion: v1\nkind: Namespace\n") {
-		t.Errorf("namespace manifest = %s", files["003-namespace-gpu.yaml"])
+	if !strings.HasPrefix(files["004-namespace-gpu.yaml"], "apiVersion: v1\nkind: Namespace\n") {
+		t.Errorf("namespace manifest = %s", files["004-namespace-gpu.yaml"])
 	}
 	// Custom resources come after everything they refer to, and secrets
 	// are never written out.

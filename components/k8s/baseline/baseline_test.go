@@ -98,9 +98,10 @@ func TestEveryNamespaceDeniesByDefault(t *testing.T) {
 		"runners":    {"allow-dns", "allow-egress-https", "allow-egress-namespace", "allow-ingress", "default-deny"},
 		"serving":    {"allow-dns", "allow-egress-https", "allow-egress-namespace", "allow-ingress", "default-deny"},
 		// Webhook servers admit the API server on their port.
-		"cert-manager": {"allow-dns", "allow-egress-https", "allow-egress-namespace", "allow-ingress", "allow-webhooks", "default-deny"},
-		"kserve":       {"allow-dns", "allow-egress-https", "allow-egress-namespace", "allow-ingress", "allow-webhooks", "default-deny"},
-		"arc-system":   {"allow-dns", "allow-egress-https", "allow-egress-namespace", "allow-ingress", "default-deny"},
+		"cert-manager":         {"allow-dns", "allow-egress-https", "allow-egress-namespace", "allow-ingress", "allow-webhooks", "default-deny"},
+		"kserve":               {"allow-dns", "allow-egress-https", "allow-egress-namespace", "allow-ingress", "allow-webhooks", "default-deny"},
+		"arc-system":           {"allow-dns", "allow-egress-https", "allow-egress-namespace", "allow-ingress", "default-deny"},
+		"envoy-gateway-system": {"allow-dns", "allow-egress-https", "allow-egress-namespace", "allow-ingress", "default-deny"},
 	}
 	for ns := range policies {
 		slices.Sort(policies[ns])

@@ -18,6 +18,9 @@ const (
 	NamespaceKServe      = "kserve"
 	NamespaceCertManager = "cert-manager"
 	NamespaceARC         = "arc-system"
+	// NamespaceGateway holds Envoy Gateway and the proxies every model
+	// request passes through.
+	NamespaceGateway = "envoy-gateway-system"
 )
 
 // headroom scales quotas above the sum of the declared maximums, so rolling
@@ -48,8 +51,9 @@ func ConcernsFor(env *environments.Environment) ([]Concern, error) {
 		{Namespace: NamespaceMonitoring, PodSecurity: Privileged,
 			PrivilegedReason: "the node exporter DaemonSet reads the host's network, PID namespace and root filesystem",
 			EgressAll:        true},
+		// Callers reach models through the gateway's proxies only.
 		{Namespace: NamespaceServing, PodSecurity: Restricted, Quota: serving,
-			IngressFrom: []string{NamespaceMonitoring}, EgressHTTPS: true},
+			IngressFrom: []string{NamespaceMonitoring, NamespaceGateway}, EgressHTTPS: true},
 		{Namespace: NamespaceRunners, PodSecurity: runnersPSS, PrivilegedReason: runnersReason, Quota: runners,
 			IngressFrom: []string{NamespaceMonitoring}, EgressHTTPS: true},
 		// cert-manager's chart meets restricted; its webhook listens on 10250.
@@ -58,6 +62,12 @@ func ConcernsFor(env *environments.Environment) ([]Concern, error) {
 		{Namespace: NamespaceKServe, PodSecurity: BaselinePSS,
 			PrivilegedReason: "the KServe 0.15 chart's controller pod (manager and kube-rbac-proxy) is not known to meet restricted; baseline still forbids host access and privileged containers",
 			IngressFrom:      []string{NamespaceMonitoring}, EgressHTTPS: true, WebhookPorts: []int{9443}},
+		// Envoy Gateway's controller and proxies run as UID 65532 with every
+		// capability dropped and the runtime's seccomp profile; callers'
+		// access to the proxies and the proxies' to models are the serving
+		// component's own policies.
+		{Namespace: NamespaceGateway, PodSecurity: Restricted,
+			IngressFrom: []string{NamespaceMonitoring}, EgressHTTPS: true},
 		// The controller and listeners talk to the API server and GitHub.
 		{Namespace: NamespaceARC, PodSecurity: Restricted,
 			IngressFrom: []string{NamespaceMonitoring}, EgressHTTPS: true},

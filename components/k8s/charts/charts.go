@@ -36,6 +36,12 @@ var (
 	KServe    = Chart{Name: "oci://ghcr.io/kserve/charts/kserve", Version: "v0.15.2"}
 	// CertManager issues KServe's webhook certificates (KServe needs 1.15+).
 	CertManager = Chart{Repo: "https://charts.jetstack.io", Name: "cert-manager", Version: "v1.18.2"}
+	// EnvoyGateway implements the Gateway API that KServe's HTTPRoutes
+	// attach to; its proxies count every model request by status. v1.9 is
+	// the supported line for Kubernetes 1.33-1.36 (EOL 2027-02-14, per
+	// gateway.envoyproxy.io/news/releases/matrix); v1.9.3 is its patch of
+	// 2026-10-03 (release-notes/v1.9.3.yaml), with Envoy 1.39.2.
+	EnvoyGateway = Chart{Name: "oci://docker.io/envoyproxy/gateway-helm", Version: "v1.9.3"}
 	// ARCController and ARCScaleSet are actions-runner-controller's runner
 	// scale set charts (Chart.yaml, appVersion 0.12.0).
 	ARCController = Chart{Name: "oci://ghcr.io/actions/actions-runner-controller-charts/gha-runner-scale-set-controller", Version: "0.12.0"}
@@ -44,7 +50,7 @@ var (
 
 // All lists every pinned chart, for checks and the render output.
 func All() []Chart {
-	return []Chart{KubePrometheusStack, NVIDIADevicePlugin, GPUOperator, DCGMExporter, KServeCRD, KServe, CertManager, ARCController, ARCScaleSet}
+	return []Chart{KubePrometheusStack, NVIDIADevicePlugin, GPUOperator, DCGMExporter, KServeCRD, KServe, CertManager, EnvoyGateway, ARCController, ARCScaleSet}
 }
 
 var versionRE = regexp.MustCompile(`^v?[0-9]+\.[0-9]+\.[0-9]+$`)

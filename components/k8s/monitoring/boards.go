@@ -3,8 +3,16 @@ package monitoring
 // Dashboards are the platform's dashboards, by UID.
 func Dashboards() []Dashboard {
 	node := `label_values(DCGM_FI_DEV_GPU_UTIL, Hostname)`
-	model := `label_values(` + PredictLatencyMetric + `_count, ` + ModelLabel + `)`
+	// Every model's requests pass the gateway, whatever its runtime, so its
+	// recorded rate lists them all (latency comes from KServe's Python servers).
+	model := `label_values(` + ModelRequestsRecord + `, ` + ModelLabel + `)`
 	sel := ModelLabel + `=~"$model"`
+	requests := func(component string) string {
+		return `sum by (` + ModelLabel + `) (` + ModelRequestsRecord + `{` + sel + `, ` + ComponentLabel + `="` + component + `"})`
+	}
+	errorPct := func(component string) string {
+		return `100 * sum by (` + ModelLabel + `) (` + ModelRequestsRecord + `{` + sel + `, ` + ComponentLabel + `="` + component + `", ` + CodeClassLabel + `="5"}) / ` + requests(component)
+	}
 	return []Dashboard{
 		{UID: "mlplatform-gpu", Title: "mlplatform / GPUs",
 			Variables: []Variable{{Name: "node", Label: "Node", Query: node}},
@@ -29,8 +37,10 @@ func Dashboards() []Dashboard {
 				{Title: "p95 latency per model", Unit: "s", Targets: []Target{
 					{Expr: `histogram_quantile(0.95, sum by (` + ModelLabel + `, le) (rate(` + PredictLatencyMetric + `_bucket{` + sel + `}[5m])))`, Legend: "{{" + ModelLabel + "}} p95"},
 					{Expr: `histogram_quantile(0.5, sum by (` + ModelLabel + `, le) (rate(` + PredictLatencyMetric + `_bucket{` + sel + `}[5m])))`, Legend: "{{" + ModelLabel + "}} p50"}}},
-				{Title: "Throughput per model", Unit: "reqps", Targets: []Target{
-					{Expr: `sum by (` + ModelLabel + `) (rate(` + PredictLatencyMetric + `_count{` + sel + `}[5m]))`, Legend: "{{" + ModelLabel + "}}"}}},
+				{Title: "Requests per second per model (gateway)", Unit: "reqps", Targets: []Target{
+					{Expr: requests("predictor"), Legend: "{{" + ModelLabel + "}}"}}},
+				{Title: "Server errors per model (5xx, % of requests)", Unit: "percent", Targets: []Target{
+					{Expr: errorPct("predictor"), Legend: "{{" + ModelLabel + "}}"}}},
 				{Title: "Available replicas per model", Unit: "short", Targets: []Target{
 					{Expr: `label_replace(kube_deployment_status_replicas_available{namespace="serving", deployment=~"($model)-predictor"}, "model", "$1", "deployment", "(.*)-predictor")`, Legend: "{{model}}"}}},
 				{Title: "Container restarts per model (errors that crash the server)", Unit: "short", Targets: []Target{
@@ -45,8 +55,10 @@ func Dashboards() []Dashboard {
 			Panels: []Panel{
 				{Title: "Explanation latency per model", Unit: "s", Targets: []Target{
 					{Expr: `histogram_quantile(0.95, sum by (` + ModelLabel + `, le) (rate(` + ExplainLatencyMetric + `_bucket{` + sel + `}[5m])))`, Legend: "{{" + ModelLabel + "}} p95"}}},
-				{Title: "Explanations per second", Unit: "reqps", Targets: []Target{
-					{Expr: `sum by (` + ModelLabel + `) (rate(` + ExplainLatencyMetric + `_count{` + sel + `}[5m]))`, Legend: "{{" + ModelLabel + "}}"}}},
+				{Title: "Explanations per second (gateway)", Unit: "reqps", Targets: []Target{
+					{Expr: requests("explainer"), Legend: "{{" + ModelLabel + "}}"}}},
+				{Title: "Explainer server errors (5xx, % of requests)", Unit: "percent", Targets: []Target{
+					{Expr: errorPct("explainer"), Legend: "{{" + ModelLabel + "}}"}}},
 				{Title: "Available explainer replicas", Unit: "short", Targets: []Target{
 					{Expr: `label_replace(kube_deployment_status_replicas_available{namespace="serving", deployment=~"($model)-explainer"}, "model", "$1", "deployment", "(.*)-explainer")`, Legend: "{{model}}"}}},
 				{Title: "Explainer restarts (errors that crash the server)", Unit: "short", Targets: []Target{

@@ -62,8 +62,10 @@ type RemoteWrite struct {
 // Thresholds set when the platform's alerts fire.
 type Thresholds struct {
 	ServingP95LatencyMs int
-	GPUTemperatureC     int
-	RunnerBacklog       int
+	// ServingErrorRatePercent is each model component's 5xx objective.
+	ServingErrorRatePercent float64
+	GPUTemperatureC         int
+	RunnerBacklog           int
 }
 
 // MonitoringArgs configure Monitoring.
@@ -173,7 +175,7 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 			Kind:       pulumi.String("PrometheusRule"),
 			Metadata:   metav1.ObjectMetaArgs{Name: pulumi.String("mlplatform-" + g.Name), Namespace: pulumi.String(args.Namespace), Labels: labels()},
 			OtherFields: map[string]interface{}{
-				"spec": map[string]interface{}{"groups": []interface{}{g.spec()}},
+				"spec": map[string]interface{}{"groups": []interface{}{g.Spec()}},
 			},
 		}, parent, pulumi.DependsOn([]pulumi.Resource{rel})); err != nil {
 			return nil, err
@@ -192,7 +194,7 @@ func (a *MonitoringArgs) check() error {
 		return fmt.Errorf("StorageClass.Provisioner is required: Prometheus's volume must use the cloud's encrypted storage")
 	case a.GrafanaAdminPassword == nil:
 		return fmt.Errorf("GrafanaAdminPassword is required (a Pulumi secret)")
-	case a.Thresholds.ServingP95LatencyMs <= 0 || a.Thresholds.GPUTemperatureC <= 0 || a.Thresholds.RunnerBacklog <= 0:
+	case a.Thresholds.ServingP95LatencyMs <= 0 || a.Thresholds.ServingErrorRatePercent <= 0 || a.Thresholds.GPUTemperatureC <= 0 || a.Thresholds.RunnerBacklog <= 0:
 		return fmt.Errorf("every alert threshold must be positive: %+v", a.Thresholds)
 	case a.RemoteWrite != nil && a.RemoteWrite.URL == nil:
 		return fmt.Errorf("RemoteWrite.URL is required when remote write is on")

@@ -22,7 +22,7 @@ func args() *MonitoringArgs {
 			"type": pulumi.String("gp3"), "encrypted": pulumi.String("true"), "kmsKeyId": pulumi.String("arn:aws:kms:us-east-1:1:key/k"),
 		}},
 		GrafanaAdminPassword: pulumi.ToSecret(pulumi.String("s3cret")).(pulumi.StringOutput),
-		Thresholds:           Thresholds{ServingP95LatencyMs: 500, GPUTemperatureC: 85, RunnerBacklog: 10},
+		Thresholds:           Thresholds{ServingP95LatencyMs: 500, ServingErrorRatePercent: 1.5, GPUTemperatureC: 85, RunnerBacklog: 10},
 	}
 }
 
@@ -179,6 +179,7 @@ func TestRulesCarryTheThresholds(t *testing.T) {
 		"GPUTemperatureHigh":  `DCGM_FI_DEV_GPU_TEMP > 85`,
 		"GPUMemoryNearlyFull": `DCGM_FI_DEV_FB_USED / (DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE) > 0.95`,
 		"ModelLatencyP95High": `mlplatform:model_request_latency_seconds:p95 > 0.5`,
+		"ModelErrorRateHigh":  `100 * sum by (model_name, component) (mlplatform:model_requests:rate5m{envoy_response_code_class="5"}) / sum by (model_name, component) (mlplatform:model_requests:rate5m) > 1.5`,
 		"ModelUnavailable":    `kube_deployment_status_replicas_available{namespace="serving"} == 0 and kube_deployment_spec_replicas{namespace="serving"} > 0`,
 		"RunnerBacklogHigh":   `mlplatform:runner_backlog > 10`,
 	}
@@ -190,7 +191,7 @@ func TestRulesCarryTheThresholds(t *testing.T) {
 // Every metric the rules and dashboards read must be one the platform's
 // exporters produce; a typo would give an empty panel or a silent alert.
 func TestQueriesReadKnownMetrics(t *testing.T) {
-	known := regexp.MustCompile(`^(DCGM_FI_DEV_(GPU_UTIL|FB_USED|FB_FREE|GPU_TEMP|POWER_USAGE|XID_ERRORS)|request_(predict|explain)_seconds_(bucket|count)|kube_(node_labels|deployment_status_replicas_available|deployment_spec_replicas|pod_container_status_restarts_total|pod_status_phase|node_status_allocatable|pod_container_resource_requests)|container_(cpu_usage_seconds_total|memory_working_set_bytes)|gha_(assigned_jobs|running_jobs|busy_runners|idle_runners|desired_runners|job_startup_duration_seconds_bucket|completed_jobs_total)|mlplatform:[a-z_:0-9]+)$`)
+	known := regexp.MustCompile(`^(DCGM_FI_DEV_(GPU_UTIL|FB_USED|FB_FREE|GPU_TEMP|POWER_USAGE|XID_ERRORS)|request_(predict|explain)_seconds_(bucket|count)|kube_(node_labels|deployment_status_replicas_available|deployment_spec_replicas|pod_container_status_restarts_total|pod_status_phase|node_status_allocatable|pod_container_resource_requests)|container_(cpu_usage_seconds_total|memory_working_set_bytes)|envoy_cluster_upstream_rq_xx|gha_(assigned_jobs|running_jobs|busy_runners|idle_runners|desired_runners|job_startup_duration_seconds_bucket|completed_jobs_total)|mlplatform:[a-z_:0-9]+)$`)
 	metric := regexp.MustCompile(`[A-Za-z_:][A-Za-z0-9_:]*(\{|\[| \)|\)| >| /|$)`)
 	var exprs []string
 	for _, d := range Dashboards() {

@@ -17,6 +17,8 @@ type Rule struct {
 	// Alert names an alerting rule; Record names a recording rule.
 	Alert, Record string
 	Expr          string
+	// Labels are added to a recording rule's series.
+	Labels map[string]string
 	// For is how long the condition holds before the alert fires.
 	For      string
 	Severity string
@@ -25,12 +27,20 @@ type Rule struct {
 	Summary, Description string
 }
 
-func (g RuleGroup) spec() map[string]interface{} {
+// Spec is the PrometheusRule spec holding the group.
+func (g RuleGroup) Spec() map[string]interface{} {
 	rules := make([]interface{}, 0, len(g.Rules))
 	for _, r := range g.Rules {
 		m := map[string]interface{}{"expr": r.Expr}
 		if r.Record != "" {
 			m["record"] = r.Record
+			if len(r.Labels) > 0 {
+				l := map[string]interface{}{}
+				for k, v := range r.Labels {
+					l[k] = v
+				}
+				m["labels"] = l
+			}
 		} else {
 			m["alert"] = r.Alert
 			m["for"] = r.For
@@ -57,16 +67,27 @@ const (
 	// RunnerBacklogExpr counts jobs assigned to a scale set that no runner
 	// has started yet (assigned counts waiting and running jobs).
 	RunnerBacklogExpr = `sum by (name) (gha_assigned_jobs - gha_running_jobs)`
+
+	// GatewayRequestsMetric counts the model gateway's upstream requests by
+	// Envoy cluster (httproute/<namespace>/<route>/rule/<n>) and status
+	// class (envoy_response_code_class: 1-5).
+	GatewayRequestsMetric = "envoy_cluster_upstream_rq_xx"
+	CodeClassLabel        = "envoy_response_code_class"
+	// ModelRequestsRecord is each model component's request rate by status
+	// class, recorded by its ModelService (which knows its routes) with the
+	// labels model_name and component (predictor or explainer).
+	ModelRequestsRecord = "mlplatform:model_requests:rate5m"
+	ComponentLabel      = "component"
 )
 
 // Rules are the platform's rules: GPU faults, serving SLOs per model, runner
-// backlog, and node-group sizes for the scale-event dashboard.
-//
-// There is no error-rate rule: KServe 0.15's model servers count requests
-// only by latency, not by outcome, and RawDeployment has no proxy in front
-// of them that would; see docs/components/k8s-monitoring.md.
+// backlog, and node-group sizes for the scale-event dashboard. The error
+// rate reads ModelRequestsRecord, which each ModelService records from the
+// model gateway's counters.
 func Rules(t Thresholds) []RuleGroup {
 	latency := strconv.FormatFloat(float64(t.ServingP95LatencyMs)/1000, 'f', -1, 64)
+	errPct := strconv.FormatFloat(t.ServingErrorRatePercent, 'f', -1, 64)
+	by := `sum by (` + ModelLabel + `, ` + ComponentLabel + `) `
 	return []RuleGroup{
 		{Name: "gpu", Rules: []Rule{
 			{Alert: "GPUXidError", Severity: "critical", For: "0m",
@@ -89,6 +110,11 @@ func Rules(t Thresholds) []RuleGroup {
 				Expr:        `mlplatform:model_request_latency_seconds:p95 > ` + latency,
 				Summary:     fmt.Sprintf("A model's p95 latency is above %d ms", t.ServingP95LatencyMs),
 				Description: "Model {{ $labels." + ModelLabel + " }} in {{ $labels.namespace }} has answered at p95 {{ $value | humanizeDuration }} for 10 minutes."},
+			{Alert: "ModelErrorRateHigh", Severity: "critical", For: "10m",
+				Expr:    `100 * ` + by + `(` + ModelRequestsRecord + `{` + CodeClassLabel + `="5"}) / ` + by + `(` + ModelRequestsRecord + `) > ` + errPct,
+				Summary: fmt.Sprintf("A model answers more than %s%% of requests with a server error", errPct),
+				Description: "The {{ $labels." + ComponentLabel + " }} of model {{ $labels." + ModelLabel + " }} has answered {{ $value | humanize }}% of requests " +
+					"through the model gateway with 5xx for 10 minutes (a crashed or overloaded server, or a model that fails on its input)."},
 			{Alert: "ModelUnavailable", Severity: "critical", For: "5m",
 				Expr:        `kube_deployment_status_replicas_available{namespace="serving"} == 0 and kube_deployment_spec_replicas{namespace="serving"} > 0`,
 				Summary:     "A model or explainer has no ready replica",

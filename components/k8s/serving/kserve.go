@@ -21,8 +21,16 @@ const (
 // DeploymentMode is KServe 0.15's name for serving without Knative.
 const DeploymentMode = "RawDeployment"
 
-// KServeArgs configure KServe.
+// KServeArgs configure KServe and the model gateway.
 type KServeArgs struct {
+	// ServingNamespace is where models run and the Gateway lives.
+	ServingNamespace string
+	// GatewayReplicas is the number of Envoy proxies (default 1; prod 2).
+	GatewayReplicas int
+	// Metrics adds a PodMonitor for the proxies, after MetricsAfter (the
+	// monitoring release, which brings the CRD).
+	Metrics      bool
+	MetricsAfter []pulumi.Resource
 	// WaitFor are resources to install after (the namespaces).
 	WaitFor []pulumi.Resource
 }
@@ -38,8 +46,11 @@ type KServe struct {
 
 // NewKServe installs cert-manager, then KServe's CRDs and controller.
 func NewKServe(ctx *pulumi.Context, name string, args *KServeArgs, opts ...pulumi.ResourceOption) (*KServe, error) {
-	if args == nil {
-		args = &KServeArgs{}
+	if args == nil || args.ServingNamespace == "" {
+		return nil, fmt.Errorf("creating KServe %q: ServingNamespace is required (the namespace models and their Gateway live in)", name)
+	}
+	if args.GatewayReplicas == 0 {
+		args.GatewayReplicas = 1
 	}
 	comp := &KServe{}
 	if err := ctx.RegisterComponentResource(KServeType, name, comp, opts...); err != nil {
@@ -56,8 +67,14 @@ func NewKServe(ctx *pulumi.Context, name string, args *KServeArgs, opts ...pulum
 	if err != nil {
 		return nil, err
 	}
+	// The controller watches HTTPRoutes, so the Gateway API CRDs (from the
+	// Envoy Gateway chart) must exist before it starts.
+	gw, err := newGateway(ctx, name, args, parent)
+	if err != nil {
+		return nil, fmt.Errorf("creating KServe %q: %w", name, err)
+	}
 	ctrl, err := charts.Install(ctx, name+"-controller", charts.KServe, "kserve", NamespaceKServe,
-		ControllerValues(), parent, pulumi.DependsOn(append([]pulumi.Resource{cm, crds}, args.WaitFor...)))
+		ControllerValues(args.ServingNamespace), parent, pulumi.DependsOn(append([]pulumi.Resource{cm, crds, gw}, args.WaitFor...)))
 	if err != nil {
 		return nil, fmt.Errorf("creating KServe %q: %w", name, err)
 	}
@@ -75,13 +92,22 @@ func CertManagerValues() map[string]interface{} {
 	}
 }
 
-// ControllerValues run KServe in RawDeployment mode with no ingress: models
-// are reached through their Services, inside the cluster.
-func ControllerValues() map[string]interface{} {
+// ControllerValues run KServe in RawDeployment mode with the Gateway API:
+// KServe creates HTTPRoutes for each InferenceService on the platform's
+// Gateway, under Domain.
+func ControllerValues(servingNamespace string) map[string]interface{} {
 	return map[string]interface{}{"kserve": map[string]interface{}{
 		"controller": map[string]interface{}{
 			"deploymentMode": DeploymentMode,
-			"gateway":        map[string]interface{}{"disableIngressCreation": true},
+			"gateway": map[string]interface{}{
+				"domain":                 Domain,
+				"disableIngressCreation": false,
+				"ingressGateway": map[string]interface{}{
+					"enableGatewayApi": true,
+					"kserveGateway":    servingNamespace + "/" + GatewayName,
+					"createGateway":    false,
+				},
+			},
 		},
 		// The scraping annotation points at Knative's queue-proxy port, which
 		// raw deployments lack; PodMonitors scrape the servers instead.

@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
+	"github.com/pangea-ai/mlplatform/components/k8s/monitoring"
 	"github.com/pangea-ai/mlplatform/components/nodes"
 	"github.com/pangea-ai/mlplatform/environments"
 )
@@ -135,6 +136,15 @@ func NewModelService(ctx *pulumi.Context, name string, args *ModelServiceArgs, o
 		return nil, err
 	}
 	if err := networkPolicy(ctx, name, args, parent, after); err != nil {
+		return nil, err
+	}
+	rules := RequestRules(args.Namespace, m)
+	if _, err := apiextensions.NewCustomResource(ctx, name+"-requests", &apiextensions.CustomResourceArgs{
+		ApiVersion:  pulumi.String("monitoring.coreos.com/v1"),
+		Kind:        pulumi.String("PrometheusRule"),
+		Metadata:    meta(m.Name + "-requests"),
+		OtherFields: map[string]interface{}{"spec": map[string]interface{}{"groups": []interface{}{rules.Spec()}}},
+	}, parent, after); err != nil {
 		return nil, err
 	}
 	components := []string{"predictor"}
@@ -306,9 +316,10 @@ func labels(model string) pulumi.StringMap {
 	return l
 }
 
-// networkPolicy lets callers in namespaces labelled as serving clients reach
-// the model's pods on the HTTP port, beside what the baseline allows (the
-// serving namespace itself and monitoring).
+// networkPolicy lets the model gateway's proxies reach the model's pods on
+// the HTTP port, beside what the baseline allows (the serving namespace
+// itself and monitoring). Callers go through the gateway, so every request
+// is counted for the error-rate objective.
 func networkPolicy(ctx *pulumi.Context, name string, a *ModelServiceArgs, opts ...pulumi.ResourceOption) error {
 	_, err := networkingv1.NewNetworkPolicy(ctx, name, &networkingv1.NetworkPolicyArgs{
 		Metadata: metav1.ObjectMetaArgs{Name: pulumi.String(a.Model.Name + "-callers"), Namespace: pulumi.String(a.Namespace), Labels: labels(a.Model.Name)},
@@ -317,11 +328,52 @@ func networkPolicy(ctx *pulumi.Context, name string, a *ModelServiceArgs, opts .
 			PolicyTypes: pulumi.StringArray{pulumi.String("Ingress")},
 			Ingress: networkingv1.NetworkPolicyIngressRuleArray{networkingv1.NetworkPolicyIngressRuleArgs{
 				From: networkingv1.NetworkPolicyPeerArray{networkingv1.NetworkPolicyPeerArgs{
-					NamespaceSelector: metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{LabelServingClient: pulumi.String("true")}},
+					NamespaceSelector: metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{baseline.NamespaceNameLabel: pulumi.String(NamespaceGateway)}},
+					PodSelector:       metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(ProxyLabels(a.Namespace))},
 				}},
 				Ports: networkingv1.NetworkPolicyPortArray{networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("TCP"), Port: pulumi.Int(HTTPPort)}},
 			}},
 		},
 	}, opts...)
 	return err
+}
+
+// RouteClusters are the gateway's Envoy clusters for a model, by component:
+// one per rule of the HTTPRoutes KServe 0.15 creates. <model>-predictor and
+// <model>-explainer each have one rule; the top-level route <model> sends
+// :explain requests to the explainer (rule 0) and the rest to the predictor
+// (rule 1), or everything to the predictor (rule 0) when there is no
+// explainer. Envoy Gateway names a rule's cluster
+// httproute/<namespace>/<route>/rule/<n>.
+func RouteClusters(namespace string, m environments.Model) map[string][]string {
+	c := func(route string, rule int) string {
+		return fmt.Sprintf("httproute/%s/%s/rule/%d", namespace, route, rule)
+	}
+	if m.Explainer == nil {
+		return map[string][]string{"predictor": {c(m.Name+"-predictor", 0), c(m.Name, 0)}}
+	}
+	return map[string][]string{
+		"predictor": {c(m.Name+"-predictor", 0), c(m.Name, 1)},
+		"explainer": {c(m.Name+"-explainer", 0), c(m.Name, 0)},
+	}
+}
+
+// RequestRules record the model's request rate per component and status
+// class from the gateway's counters, labelled as the latency series are
+// (model_name), which the error-rate alert and the dashboards read.
+func RequestRules(namespace string, m environments.Model) monitoring.RuleGroup {
+	clusters := RouteClusters(namespace, m)
+	g := monitoring.RuleGroup{Name: "model." + m.Name}
+	for _, c := range []string{"predictor", "explainer"} {
+		if len(clusters[c]) == 0 {
+			continue
+		}
+		g.Rules = append(g.Rules, monitoring.Rule{
+			Record: monitoring.ModelRequestsRecord,
+			Expr: fmt.Sprintf(`sum by (%s) (rate(%s{envoy_cluster_name=~"%s"}[5m]))`,
+				monitoring.CodeClassLabel, monitoring.GatewayRequestsMetric, strings.Join(clusters[c], "|")),
+			Labels: map[string]string{monitoring.ModelLabel: m.Name, monitoring.ComponentLabel: c},
+		})
+	}
+	return g
 }

@@ -147,9 +147,38 @@ func TestCPUModelWithCustomExplainerOnAzure(t *testing.T) {
 	np, _ := rec.Named("kubernetes:networking.k8s.io/v1:NetworkPolicy", "m")
 	recorder.AssertInputs(t, np, map[string]interface{}{
 		"spec.podSelector.matchLabels":                          map[string]interface{}{"serving.kserve.io/inferenceservice": "fraud-xgb"},
-		"spec.ingress[0].from[0].namespaceSelector.matchLabels": map[string]interface{}{"mlplatform.pangea.ai/serving-client": "true"},
-		"spec.ingress[0].ports[0].port":                         8080.0,
+		"spec.ingress[0].from[0].namespaceSelector.matchLabels": map[string]interface{}{"kubernetes.io/metadata.name": "envoy-gateway-system"},
+		"spec.ingress[0].from[0].podSelector.matchLabels": map[string]interface{}{
+			"app.kubernetes.io/component": "proxy", "app.kubernetes.io/managed-by": "envoy-gateway",
+			"gateway.envoyproxy.io/owning-gateway-name": "models", "gateway.envoyproxy.io/owning-gateway-namespace": "serving",
+		},
+		"spec.ingress[0].ports[0].port": 8080.0,
 	})
+	// Predictor and custom explainer are each recorded from their routes.
+	pr, _ := rec.Named("kubernetes:monitoring.coreos.com/v1:PrometheusRule", "m-requests")
+	recorder.AssertInputs(t, pr, map[string]interface{}{
+		"metadata.name": "fraud-xgb-requests", "metadata.namespace": "serving",
+		"spec.groups[0].name": "mlplatform.model.fraud-xgb",
+		"spec.groups[0].rules": []interface{}{
+			map[string]interface{}{"record": "mlplatform:model_requests:rate5m",
+				"expr":   `sum by (envoy_response_code_class) (rate(envoy_cluster_upstream_rq_xx{envoy_cluster_name=~"httproute/serving/fraud-xgb-predictor/rule/0|httproute/serving/fraud-xgb/rule/1"}[5m]))`,
+				"labels": map[string]interface{}{"model_name": "fraud-xgb", "component": "predictor"}},
+			map[string]interface{}{"record": "mlplatform:model_requests:rate5m",
+				"expr":   `sum by (envoy_response_code_class) (rate(envoy_cluster_upstream_rq_xx{envoy_cluster_name=~"httproute/serving/fraud-xgb-explainer/rule/0|httproute/serving/fraud-xgb/rule/0"}[5m]))`,
+				"labels": map[string]interface{}{"model_name": "fraud-xgb", "component": "explainer"}},
+		},
+	})
+}
+
+// Without an explainer, the top-level route's only rule is the predictor's.
+func TestRouteClustersWithoutExplainer(t *testing.T) {
+	m := cpuModel()
+	m.Explainer = nil
+	got := RouteClusters("serving", m)
+	want := map[string][]string{"predictor": {"httproute/serving/fraud-xgb-predictor/rule/0", "httproute/serving/fraud-xgb/rule/0"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("clusters = %v, want %v", got, want)
+	}
 }
 
 func TestEveryFormatHasARuntime(t *testing.T) {
@@ -171,7 +200,7 @@ func TestRejectsBadArgs(t *testing.T) {
 
 func TestKServeIsRawDeploymentAfterCertManager(t *testing.T) {
 	rec, err := recorder.Run(func(ctx *pulumi.Context) error {
-		_, err := NewKServe(ctx, "ks", nil)
+		_, err := NewKServe(ctx, "ks", &KServeArgs{ServingNamespace: "serving", GatewayReplicas: 2, Metrics: true})
 		return err
 	}, recorder.Options{Project: "p", Stack: "s"})
 	if err != nil {
@@ -184,13 +213,81 @@ func TestKServeIsRawDeploymentAfterCertManager(t *testing.T) {
 	recorder.AssertInputs(t, ctrl, map[string]interface{}{
 		"chart": charts.KServe.Name, "version": "v0.15.2", "namespace": "kserve",
 		"values.kserve.controller.deploymentMode":                 "RawDeployment",
-		"values.kserve.controller.gateway.disableIngressCreation": true,
+		"values.kserve.controller.gateway.disableIngressCreation": false,
+		"values.kserve.controller.gateway.domain":                 "mlplatform.internal",
+		"values.kserve.controller.gateway.ingressGateway":         map[string]interface{}{"enableGatewayApi": true, "kserveGateway": "serving/models", "createGateway": false},
 	})
-	for _, dep := range []string{"ks-cert-manager", "ks-crds"} {
+	// The controller watches HTTPRoutes: the Gateway API CRDs come first.
+	for _, dep := range []string{"ks-cert-manager", "ks-crds", "ks-envoy-gateway"} {
 		if !slices.ContainsFunc(ctrl.DependsOn, func(u string) bool { return strings.HasSuffix(u, "::"+dep) }) {
 			t.Errorf("controller does not wait for %s", dep)
 		}
 	}
 	cm, _ := rec.Named("kubernetes:helm.sh/v3:Release", "ks-cert-manager")
 	recorder.AssertInputs(t, cm, map[string]interface{}{"namespace": "cert-manager", "version": "v1.18.2", "values.crds.enabled": true})
+}
+
+func TestModelGateway(t *testing.T) {
+	rec, err := recorder.Run(func(ctx *pulumi.Context) error {
+		_, err := NewKServe(ctx, "ks", &KServeArgs{ServingNamespace: "serving", GatewayReplicas: 2, Metrics: true})
+		return err
+	}, recorder.Options{Project: "p", Stack: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eg, _ := rec.Named("kubernetes:helm.sh/v3:Release", "ks-envoy-gateway")
+	recorder.AssertInputs(t, eg, map[string]interface{}{
+		"chart": "oci://docker.io/envoyproxy/gateway-helm", "version": "v1.9.3", "namespace": "envoy-gateway-system", "name": "envoy-gateway",
+		"values.topologyInjector.enabled": false, "values.deployment.priorityClassName": "mlplatform-platform",
+	})
+	proxy, _ := rec.Named("kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy", "ks-proxy")
+	recorder.AssertInputs(t, proxy, map[string]interface{}{
+		"metadata.namespace": "envoy-gateway-system",
+		"spec.provider.type": "Kubernetes",
+		"spec.provider.kubernetes.envoyDeployment.replicas": 2.0,
+		"spec.provider.kubernetes.envoyDeployment.pod":      map[string]interface{}{"priorityClassName": "mlplatform-serving"},
+		"spec.provider.kubernetes.envoyService":             map[string]interface{}{"type": "ClusterIP", "name": "models-gateway"},
+		"spec.provider.kubernetes.envoyPDB":                 map[string]interface{}{"minAvailable": 1.0},
+	})
+	class, _ := rec.Named("kubernetes:gateway.networking.k8s.io/v1:GatewayClass", "ks-class")
+	recorder.AssertInputs(t, class, map[string]interface{}{
+		"metadata.name": "mlplatform", "spec.controllerName": "gateway.envoyproxy.io/gatewayclass-controller",
+		"spec.parametersRef": map[string]interface{}{"group": "gateway.envoyproxy.io", "kind": "EnvoyProxy", "name": "models", "namespace": "envoy-gateway-system"},
+	})
+	gw, _ := rec.Named("kubernetes:gateway.networking.k8s.io/v1:Gateway", "ks-gateway")
+	recorder.AssertInputs(t, gw, map[string]interface{}{
+		"metadata.name": "models", "metadata.namespace": "serving", "spec.gatewayClassName": "mlplatform",
+		"spec.listeners": []interface{}{map[string]interface{}{"name": "http", "protocol": "HTTP", "port": 80.0,
+			"allowedRoutes": map[string]interface{}{"namespaces": map[string]interface{}{"from": "Same"}}}},
+	})
+	callers, _ := rec.Named("kubernetes:networking.k8s.io/v1:NetworkPolicy", "ks-gateway-callers")
+	recorder.AssertInputs(t, callers, map[string]interface{}{
+		"metadata.namespace": "envoy-gateway-system",
+		"spec.ingress[0].from[0].namespaceSelector.matchLabels": map[string]interface{}{"mlplatform.pangea.ai/serving-client": "true"},
+		"spec.ingress[0].ports[0].port":                         10080.0,
+	})
+	egress, _ := rec.Named("kubernetes:networking.k8s.io/v1:NetworkPolicy", "ks-gateway-to-models")
+	recorder.AssertInputs(t, egress, map[string]interface{}{
+		"spec.policyTypes": []interface{}{"Egress"},
+		"spec.egress[0].to[0].namespaceSelector.matchLabels": map[string]interface{}{"kubernetes.io/metadata.name": "serving"},
+		"spec.egress[0].ports[0].port":                       8080.0,
+	})
+	pm, _ := rec.Named("kubernetes:monitoring.coreos.com/v1:PodMonitor", "ks-gateway-metrics")
+	recorder.AssertInputs(t, pm, map[string]interface{}{
+		"metadata.namespace":          "envoy-gateway-system",
+		"spec.podMetricsEndpoints[0]": map[string]interface{}{"port": "metrics", "path": "/stats/prometheus", "interval": "30s"},
+	})
+	// One proxy: no disruption budget that would block every drain.
+	one, err := recorder.Run(func(ctx *pulumi.Context) error {
+		_, err := NewKServe(ctx, "ks", &KServeArgs{ServingNamespace: "serving"})
+		return err
+	}, recorder.Options{Project: "p", Stack: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p1, _ := one.Named("kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy", "ks-proxy")
+	recorder.AssertInputs(t, p1, map[string]interface{}{"spec.provider.kubernetes.envoyDeployment.replicas": 1.0, "spec.provider.kubernetes.envoyPDB": nil})
+	if n := len(one.ByType("kubernetes:monitoring.coreos.com/v1:PodMonitor")); n != 0 {
+		t.Errorf("%d PodMonitors without monitoring", n)
+	}
 }
