@@ -1,0 +1,3 @@
+package rules
+
+func encryptionRules() []Rule { return nil }

@@ -1,0 +1,3 @@
+package rules
+
+func reliabilityRules() []Rule { return nil }

@@ -1,0 +1,3 @@
+package rules
+
+func taggingRules() []Rule { return nil }
