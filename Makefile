@@ -63,6 +63,10 @@ lint: ## go vet and a gofmt check.
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 
+.PHONY: docs
+docs: ## Regenerate docs/policies.md from the policy rules.
+	$(GO) test ./policies/rules -run PoliciesDoc -update
+
 .PHONY: golden-update
 golden-update: ## Rewrite test/golden (resource lists, rendered manifests) after a reviewed change.
 	$(GO) test ./stacks -run Golden -update

@@ -30,6 +30,31 @@ type Environment struct {
 	Models []Model `yaml:"models,omitempty"`
 	// Runners are the GitHub Actions runner scale sets.
 	Runners []RunnerSet `yaml:"runners,omitempty"`
+	// Policies set policy levels for this environment and waive single
+	// resources from single rules.
+	Policies *Policies `yaml:"policies,omitempty"`
+}
+
+// Policies are an environment's policy settings. Which rule ids and levels
+// are allowed is checked against the policy rules (docs/policies.md).
+type Policies struct {
+	// Levels override a rule's level: mandatory, advisory or disabled. Prod
+	// never lowers a rule; dev and preview may lower the rules marked ◐.
+	Levels map[string]string `yaml:"levels,omitempty"`
+	// Waivers exempt one resource from one rule, with a reason, until a date.
+	Waivers []Waiver `yaml:"waivers,omitempty"`
+}
+
+// Waiver exempts one resource from one rule.
+type Waiver struct {
+	// Rule is the rule's id.
+	Rule string `yaml:"rule"`
+	// Resource is the resource's name as the plan lists it.
+	Resource string `yaml:"resource"`
+	// Reason says why, for the reviewer.
+	Reason string `yaml:"reason"`
+	// Expires is the last day the waiver holds, YYYY-MM-DD.
+	Expires string `yaml:"expires"`
 }
 
 // Ephemeral configures a short-lived environment.

@@ -63,6 +63,7 @@ func Validate(path string, env *Environment, opts Options) error {
 	v.monitoring()
 	v.models()
 	v.runners()
+	v.policies()
 	if len(v.ps) == 0 {
 		return nil
 	}
@@ -287,4 +288,53 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// TagRule returns the rule a tag breaks, "" when it is fine: the formats of
+// the required tags, the allowed values, and the key conventions (lowercase
+// kebab-case, at most 128 characters, never aws:-prefixed; values at most
+// 256). AWS's conventional Name tag and the kubernetes.io/ and k8s.io/ keys
+// Kubernetes controllers read are allowed. The policy pack checks every
+// resource's effective tags with it.
+func TagRule(key, value string) string {
+	switch key {
+	case "environment":
+		if !slices.Contains([]string{"dev", "staging", "prod", "preview"}, value) {
+			return "must be one of dev, staging, prod, preview"
+		}
+	case "owner":
+		if !ownerRE.MatchString(value) {
+			return "must be a lowercase team email address"
+		}
+	case "cost-center":
+		if !costCenterRE.MatchString(value) {
+			return "must be cc- and 4 to 6 digits"
+		}
+	case "project":
+		if !projectRE.MatchString(value) {
+			return "must be lowercase letters, digits and dashes"
+		}
+	case "data-classification":
+		if !slices.Contains(DataClassifications, value) {
+			return "must be one of " + strings.Join(DataClassifications, ", ")
+		}
+	case "managed-by":
+		if value != "pulumi" {
+			return "must be pulumi"
+		}
+	}
+	switch {
+	case key == "Name":
+	case strings.HasPrefix(key, "kubernetes.io/") || strings.HasPrefix(key, "k8s.io/"):
+		// Keys Kubernetes controllers read (subnet roles for load
+		// balancers, cluster ownership, autoscaler node templates).
+	case strings.HasPrefix(strings.ToLower(key), "aws:"):
+		return "keys never start with aws: (reserved by AWS)"
+	case !tagKeyRE.MatchString(key) || len(key) > 128:
+		return "keys are lowercase kebab-case, at most 128 characters"
+	}
+	if len(value) > 256 {
+		return "values are at most 256 characters"
+	}
+	return ""
 }

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/pangea-ai/mlplatform/components/nodes"
 )
@@ -200,5 +201,32 @@ func (v *validator) gpuSharing(p string, g NodeGroup) {
 		v.ps.add(p+".gpuSharing", "set", "GPU sharing applies to gpu groups only", "remove it")
 	} else if r := g.GPUSharing.TimeSlicingReplicas; r < 2 || r > 16 {
 		v.ps.add(p+".gpuSharing.timeSlicingReplicas", n(r), "must be 2 to 16", "use 4, or remove gpuSharing")
+	}
+}
+
+func (v *validator) policies() {
+	p := v.env.Policies
+	if p == nil {
+		return
+	}
+	for _, id := range sortedKeys(p.Levels) {
+		if l := p.Levels[id]; l != "mandatory" && l != "advisory" && l != "disabled" {
+			v.ps.add("policies.levels."+id, q(l), "must be mandatory, advisory or disabled", "use advisory to report without blocking")
+		}
+	}
+	for i, w := range p.Waivers {
+		at := fmt.Sprintf("policies.waivers[%d]", i)
+		if w.Rule == "" {
+			v.ps.add(at+".rule", missing, "required", "name the rule id the waiver is for (docs/policies.md)")
+		}
+		if w.Resource == "" || strings.ContainsAny(w.Resource, "*?") {
+			v.ps.add(at+".resource", q(w.Resource), "must name one resource", "use the resource's name as `make plan` lists it")
+		}
+		if strings.TrimSpace(w.Reason) == "" {
+			v.ps.add(at+".reason", missing, "required", "say why the resource may break the rule, for the reviewer")
+		}
+		if _, err := time.Parse("2006-01-02", w.Expires); err != nil {
+			v.ps.add(at+".expires", q(w.Expires), "must be a date YYYY-MM-DD", "set the last day the waiver holds, e.g. 90 days out")
+		}
 	}
 }

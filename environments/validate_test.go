@@ -158,6 +158,18 @@ func TestValidateRejects(t *testing.T) {
 			mutate: func(e *Environment) { e.Cluster.KubernetesVersion = "1.33" },
 			want:   `cluster.kubernetesVersion = "1.33": standard support ended on 2026-07-29, so EKS upgrades a STANDARD cluster on its own; fix: upgrade to "1.35", or set aws.cluster.supportType: EXTENDED ($0.60/h)`,
 		},
+		"blanket waiver": {
+			mutate: func(e *Environment) {
+				e.Policies = &Policies{Waivers: []Waiver{{Rule: "pss-restricted", Resource: "*", Reason: "GPU agents", Expires: "2027-01-31"}}}
+			},
+			want: `policies.waivers[0].resource = "*": must name one resource; fix: use the resource's name as ` + "`make plan`" + ` lists it`,
+		},
+		"waiver without an expiry date": {
+			mutate: func(e *Environment) {
+				e.Policies = &Policies{Waivers: []Waiver{{Rule: "pss-restricted", Resource: "aws-dev-baseline-gpu", Reason: "GPU agents", Expires: "next year"}}}
+			},
+			want: `policies.waivers[0].expires = "next year": must be a date YYYY-MM-DD; fix: set the last day the waiver holds, e.g. 90 days out`,
+		},
 		"missing required tag": {
 			mutate: func(e *Environment) { delete(e.Tags, "owner") },
 			want:   `tags.owner = <missing>: required tag; fix: add owner under tags (a team email such as ml-platform@pangea.ai)`,
@@ -283,7 +295,7 @@ func TestDecodeRejects(t *testing.T) {
 		"unknown section": {
 			old:  "\naws:\n",
 			new:  "\ngcp:\n  region: x\naws:\n",
-			want: `gcp (line 59) = a mapping: unknown key; fix: remove it; known keys here: aws, azure, cluster, description, ephemeral, models, monitoring, name, nodeGroups, runners, tags`,
+			want: `gcp (line 59) = a mapping: unknown key; fix: remove it; known keys here: aws, azure, cluster, description, ephemeral, models, monitoring, name, nodeGroups, policies, runners, tags`,
 		},
 		"string where a number belongs": {
 			old:  "    maxSize: 2\n",

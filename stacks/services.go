@@ -122,7 +122,7 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 			if _, err := serving.NewModelService(ctx, base+"-model-"+m.Name, &serving.ModelServiceArgs{
 				Model: m, Namespace: baseline.NamespaceServing, StorageURI: cloud.ModelStorage(m.StorageURI),
 				Identity: id, ExplainerImage: image, NodeGroupTaints: taints[m.NodeGroup],
-				DisruptionBudget: env.IsProd(),
+				HighAvailability: env.IsProd(),
 				WaitFor:          append(append(ns(baseline.NamespaceServing, ks.Controller), mon...), deps...),
 			}, withK8s); err != nil {
 				return err

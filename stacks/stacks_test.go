@@ -13,6 +13,7 @@ import (
 
 	"github.com/pangea-ai/mlplatform/components/tags"
 	"github.com/pangea-ai/mlplatform/environments"
+	"github.com/pangea-ai/mlplatform/policies/rules"
 	"github.com/pangea-ai/mlplatform/test/recorder"
 )
 
@@ -444,5 +445,38 @@ func TestAzureRemoteWrite(t *testing.T) {
 	dev := record(t, "azure-dev", nil)
 	if n := len(dev.ByType("azure-native:insights:DataCollectionRule")); n != 0 {
 		t.Errorf("azure-dev has %d data collection rules, want none (remoteWrite off)", n)
+	}
+}
+
+// TestCommittedStacksPassMandatoryPolicies runs every policy rule over every
+// committed stack, as mlplat plan and the policy pack do: no mandatory
+// violation may remain unwaived.
+func TestCommittedStacksPassMandatoryPolicies(t *testing.T) {
+	now := time.Now()
+	for _, stack := range committedStacks(t) {
+		t.Run(stack, func(t *testing.T) {
+			rec := record(t, stack, nil)
+			cfg, err := ReadStackConfig(root, stack)
+			if err != nil {
+				t.Fatal(err)
+			}
+			settings, err := SettingsFrom(cfg.Values)
+			if err != nil {
+				t.Fatal(err)
+			}
+			env, err := LoadEnvironment(root, settings, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pol, err := rules.SettingsFor(env, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range rules.Violations(rules.Evaluate(rec.PolicyStack(env.Name, rules.ContextFor(env, now)), rules.All(), pol)) {
+				if v.Level == rules.Mandatory {
+					t.Errorf("[%s] %s", v.Policy, v.Message)
+				}
+			}
+		})
 	}
 }

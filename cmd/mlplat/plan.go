@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pangea-ai/mlplatform/environments"
+	"github.com/pangea-ai/mlplatform/policies/rules"
 	"github.com/pangea-ai/mlplatform/stacks"
 	"github.com/pangea-ai/mlplatform/test/recorder"
 )
@@ -70,6 +71,12 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return failed(stderr, err)
 	}
+	// A mandatory policy violation fails the plan, as it fails pulumi
+	// preview with the policy pack.
+	code := exitOK
+	if rules.HasMandatory(plan.results) {
+		code = exitFailed
+	}
 	if f.format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -77,16 +84,17 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, err)
 			return exitFailed
 		}
-		return exitOK
+		return code
 	}
 	writeText(stdout, plan)
+	writePolicyReport(stdout, plan.results)
 	if len(plan.unset) > 0 {
 		fmt.Fprintf(stderr, "note: the plan used placeholders for config this stack does not set yet; before pulumi up, run:\n")
 		for _, c := range plan.unset {
 			fmt.Fprintf(stderr, "  %s\n", c)
 		}
 	}
-	return exitOK
+	return code
 }
 
 // planned is a plan with what the text view needs beside the document.
@@ -98,6 +106,8 @@ type planned struct {
 	// unset are the services' config values the stack file lacks; the
 	// plan ran with placeholders for them.
 	unset []string
+	// results are every policy finding, waived ones included.
+	results []rules.Result
 }
 
 // buildPlan validates the stack's environment, then runs the program under
@@ -175,6 +185,14 @@ func buildPlan(f planFlags, now time.Time) (*planned, error) {
 		p.region = env.Azure.Location
 	case env.AWS != nil:
 		p.region = env.AWS.Region
+	}
+	pol, err := rules.SettingsFor(env, now)
+	if err != nil {
+		return nil, err
+	}
+	p.results = rules.Evaluate(rec.PolicyStack(env.Name, rules.ContextFor(env, now)), rules.All(), pol)
+	for _, v := range rules.Violations(p.results) {
+		p.doc.Violations = append(p.doc.Violations, Violation{Policy: v.Policy, Level: string(v.Level), URN: v.URN, Message: v.Message})
 	}
 	for _, r := range rec.Resources() {
 		deps := r.DependsOn

@@ -6,8 +6,39 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/pangea-ai/mlplatform/policies/rules"
 	"github.com/pangea-ai/mlplatform/test/recorder"
 )
+
+// writePolicyReport prints the policy findings for a reviewer: mandatory
+// first, then advisory, then what waivers cover, each with its resource.
+func writePolicyReport(w io.Writer, results []rules.Result) {
+	var mandatory, advisory, waived []rules.Result
+	for _, r := range results {
+		switch {
+		case r.Waived != "":
+			waived = append(waived, r)
+		case r.Level == rules.Mandatory:
+			mandatory = append(mandatory, r)
+		default:
+			advisory = append(advisory, r)
+		}
+	}
+	fmt.Fprintf(w, "\nPolicies: %d rules, %d mandatory violations, %d advisory, %d waived\n", len(rules.All()), len(mandatory), len(advisory), len(waived))
+	section := func(title string, rs []rules.Result, extra func(rules.Result) string) {
+		if len(rs) == 0 {
+			return
+		}
+		fmt.Fprintf(w, "\n%s:\n", title)
+		for _, r := range rs {
+			fmt.Fprintf(w, "  [%s] %s%s\n", r.Policy, r.Message, extra(r))
+		}
+	}
+	none := func(rules.Result) string { return "" }
+	section("MANDATORY (the plan fails)", mandatory, none)
+	section("Advisory", advisory, none)
+	section("Waived", waived, func(r rules.Result) string { return "\n      waived: " + r.Waived })
+}
 
 // writeText prints the component tree, then the count of each type.
 func writeText(w io.Writer, p *planned) {

@@ -1,3 +1,853 @@
 package rules
 
-func networkRules() []Rule { return nil }
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Types the network and access rules read. Azure types are matched by
+// module and name in any API version (netAzure).
+const (
+	netEKSCluster         = "aws:eks/cluster:Cluster"
+	netNodeGroup          = "aws:eks/nodeGroup:NodeGroup"
+	netLaunchTemplate     = "aws:ec2/launchTemplate:LaunchTemplate"
+	netSubnet             = "aws:ec2/subnet:Subnet"
+	netBucketV2           = "aws:s3/bucketV2:BucketV2"
+	netBucket             = "aws:s3/bucket:Bucket"
+	netPublicAccessBlock  = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+	netOwnershipControls  = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
+	netBucketPolicy       = "aws:s3/bucketPolicy:BucketPolicy"
+	netECRRepository      = "aws:ecr/repository:Repository"
+	netECRLifecycle       = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
+	netECRRepoPolicy      = "aws:ecr/repositoryPolicy:RepositoryPolicy"
+	netIAMRole            = "aws:iam/role:Role"
+	netIAMPolicy          = "aws:iam/policy:Policy"
+	netIAMRolePolicy      = "aws:iam/rolePolicy:RolePolicy"
+	netIAMUserPolicy      = "aws:iam/userPolicy:UserPolicy"
+	netIAMGroupPolicy     = "aws:iam/groupPolicy:GroupPolicy"
+	netIAMRoleAttachment  = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+	netIAMUserAttachment  = "aws:iam/userPolicyAttachment:UserPolicyAttachment"
+	netIAMGroupAttachment = "aws:iam/groupPolicyAttachment:GroupPolicyAttachment"
+	netIAMPolicyAttach    = "aws:iam/policyAttachment:PolicyAttachment"
+)
+
+// netEKSLogTypes are the control plane logs an EKS cluster must send.
+var netEKSLogTypes = []string{"api", "audit", "authenticator"}
+
+// netServiceAccount is a Kubernetes service account subject with nothing
+// left open: system:serviceaccount:<namespace>:<name>.
+var netServiceAccount = regexp.MustCompile(`^system:serviceaccount:[a-z0-9]([-a-z0-9.]*[a-z0-9])?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`)
+
+// netGitHubRepo is a GitHub OIDC subject pinned to one repository; what
+// follows the repository (branch, environment, pull_request) may vary.
+var netGitHubRepo = regexp.MustCompile(`^repo:[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+:.+$`)
+
+func networkRules() []Rule {
+	return []Rule{
+		{ID: "eks-private-endpoint", Category: Network, Kind: Fixed,
+			Description: "Checks whether EKS clusters keep their API endpoint private: private access on; in prod public access off; elsewhere public access only from listed CIDRs, never 0.0.0.0/0.",
+			Resources:   "EKS clusters", Mirrors: "CKV_AWS_38/39, cdk-nag EKS1, CIS EKS 5.4.1",
+			Check: netCheckEKSEndpoint},
+		{ID: "cluster-audit-logging", Category: Network, Kind: Fixed,
+			Description: "Checks whether EKS clusters send the api, audit and authenticator control plane logs and every AKS cluster has a diagnostic setting that sends kube-audit.",
+			Resources:   "EKS clusters; AKS clusters and their diagnostic settings", Mirrors: "CKV_AWS_37, cdk-nag EKS2",
+			Check: netCheckAuditLogging},
+		{ID: "s3-no-public-access", Category: Network, Kind: Fixed,
+			Description: "Checks whether every S3 bucket has a public access block with all four flags on and ownership controls set to BucketOwnerEnforced, and whether no bucket policy allows the \"*\" principal.",
+			Resources:   "S3 buckets, public access blocks, ownership controls, bucket policies", Mirrors: "CKV2_AWS_6, FSBP S3.1/S3.8",
+			Check: netCheckS3Public},
+		{ID: "registry-access-and-scan", Category: Network, Kind: Fixed,
+			Description: "Checks whether ECR repositories scan on push, have immutable tags and a lifecycle policy, and no repository policy allows the \"*\" principal; and whether ACR registries have the admin user and anonymous pull off.",
+			Resources:   "ECR repositories, lifecycle and repository policies; ACR registries", Mirrors: "CKV_AWS_163/51, cdk-nag ECR1",
+			Check: netCheckRegistries},
+		{ID: "aws-node-hardening", Category: Network, Kind: Fixed,
+			Description: "Checks whether EKS node groups allow no SSH, run from a launch template that requires IMDSv2 with hop limit 1, and give nodes no public IPs.",
+			Resources:   "EKS node groups, their launch templates and subnets", Mirrors: "CKV_AWS_79/341, CIS EKS 5.4.3",
+			Check: netCheckNodeHardening},
+		{ID: "iam-least-privilege", Category: Network, Kind: Fixed,
+			Description: "Checks whether IRSA trust is pinned to one service account and sts.amazonaws.com, GitHub OIDC trust to one repository, no policy allows every action on every resource, and nothing attaches AdministratorAccess.",
+			Resources:   "IAM roles, policies (managed and inline), policy attachments", Mirrors: "CKV_AWS_60-63, cdk-nag IAM4/IAM5",
+			Check: netCheckIAM},
+		{ID: "aks-private-api", Category: Network, Kind: Fixed,
+			Description: "Checks whether AKS clusters are private, or restrict their API server to authorized IP ranges that do not include 0.0.0.0/0.",
+			Resources:   "AKS clusters", Mirrors: "CKV_AZURE_6/115",
+			Check: netCheckAKSPrivateAPI},
+		{ID: "aks-identity", Category: Network, Kind: Fixed,
+			Description: "Checks whether AKS clusters disable local accounts, use Entra ID with Azure RBAC, enable the OIDC issuer and workload identity, run as a managed identity, and whether federated credentials pin their subject.",
+			Resources:   "AKS clusters, federated identity credentials", Mirrors: "CKV_AZURE_5/141, CIS AKS 5.2.1",
+			Check: netCheckAKSIdentity},
+		{ID: "aks-network-policy", Category: Network, Kind: Fixed,
+			Description: "Checks whether AKS clusters enforce a network policy (azure, calico or cilium) and no pool gives nodes public IPs.",
+			Resources:   "AKS clusters, agent pools", Mirrors: "CKV_AZURE_7",
+			Check: netCheckAKSNetworkPolicy},
+		{ID: "azure-data-plane-private", Category: Network, Kind: Fixed,
+			Description: "Checks whether storage accounts disallow public blob access and shared key access, and storage accounts and Key Vaults deny network access by default.",
+			Resources:   "storage accounts, Key Vaults", Mirrors: "CKV_AZURE_59/190",
+			Check: netCheckAzureDataPlane},
+	}
+}
+
+// eks-private-endpoint
+
+func netCheckEKSEndpoint(s *Stack) []Finding {
+	var out []Finding
+	for _, c := range s.ByType(netEKSCluster) {
+		const private, public, cidrs = "vpcConfig.endpointPrivateAccess", "vpcConfig.endpointPublicAccess", "vpcConfig.publicAccessCidrs"
+		if c.IsUnknown(private) {
+			out = append(out, CannotVerify(c, private))
+		} else if on, _ := c.Bool(private); !on {
+			out = append(out, Violation(c, "%s must enable private endpoint access (%s); fix: set %s to true", Subject(c), netIs(c, private), private))
+		}
+		if c.IsUnknown(public) {
+			out = append(out, CannotVerify(c, public))
+			continue
+		}
+		on, set := c.Bool(public)
+		if set && !on {
+			continue
+		}
+		// AWS turns public access on when the input is absent.
+		state := netIs(c, public)
+		if !set {
+			state += ", which defaults to true"
+		}
+		if s.IsProd() {
+			out = append(out, Violation(c, "%s must disable public endpoint access in prod (%s)", Subject(c), state))
+			continue
+		}
+		if c.IsUnknown(cidrs) {
+			out = append(out, CannotVerify(c, cidrs))
+			continue
+		}
+		v, _ := c.Get(cidrs)
+		list := Strings(v)
+		if len(list) == 0 {
+			out = append(out, Violation(c, "%s must restrict public endpoint access to listed CIDRs (%s, which allows 0.0.0.0/0); fix: set %s, or disable public access", Subject(c), netIs(c, cidrs), cidrs))
+		}
+		for i, cidr := range list {
+			if netOpenCIDR(cidr) {
+				out = append(out, Violation(c, "%s must not open the public endpoint to %s (%s[%d]); fix: list the CIDRs that need the API, or disable public access", Subject(c), cidr, cidrs, i))
+			}
+		}
+	}
+	return out
+}
+
+// cluster-audit-logging
+
+func netCheckAuditLogging(s *Stack) []Finding {
+	var out []Finding
+	for _, c := range s.ByType(netEKSCluster) {
+		if c.IsUnknown("enabledClusterLogTypes") {
+			out = append(out, CannotVerify(c, "enabledClusterLogTypes"))
+			continue
+		}
+		v, _ := c.Get("enabledClusterLogTypes")
+		enabled := Strings(v)
+		var missing []string
+		for _, t := range netEKSLogTypes {
+			if !slices.Contains(enabled, t) {
+				missing = append(missing, t)
+			}
+		}
+		if len(missing) > 0 {
+			out = append(out, Violation(c, "%s must send the %s control plane logs (enabledClusterLogTypes lacks %s)", Subject(c), strings.Join(netEKSLogTypes, ", "), strings.Join(missing, ", ")))
+		}
+	}
+	onCluster := func(uri, name string) bool {
+		return strings.HasSuffix(strings.ToLower(uri), "/providers/microsoft.containerservice/managedclusters/"+strings.ToLower(name))
+	}
+	for _, c := range netAzure(s, "containerservice", "ManagedCluster") {
+		settings, maybe := netCompanions(s, c, "resourceUri", "resourceName", onCluster, netAzure(s, "insights", "DiagnosticSetting"))
+		sends, unknown := false, false
+		for _, d := range settings {
+			if d.IsUnknown("logs") {
+				out = append(out, CannotVerify(d, "logs"))
+				unknown = true
+				continue
+			}
+			sends = sends || netSendsKubeAudit(d)
+		}
+		switch {
+		case sends || unknown:
+			// compliant, or already reported as unverifiable
+		case len(settings) == 0 && maybe != nil:
+			out = append(out, netCannotMatch(c, maybe, "resourceUri"))
+		default:
+			out = append(out, Violation(c, "%s must send kube-audit logs through a diagnostic setting; fix: add a DiagnosticSetting on the cluster with the kube-audit category (or the audit category group) enabled", Subject(c)))
+		}
+	}
+	return out
+}
+
+// netSendsKubeAudit reports whether a diagnostic setting enables kube-audit,
+// by category or through the audit or allLogs category groups.
+func netSendsKubeAudit(d *Resource) bool {
+	v, _ := d.Get("logs")
+	logs, _ := v.([]interface{})
+	for i := range logs {
+		p := fmt.Sprintf("logs[%d]", i)
+		if on, _ := d.Bool(p + ".enabled"); !on {
+			continue
+		}
+		group := strings.ToLower(d.Str(p + ".categoryGroup"))
+		if d.Str(p+".category") == "kube-audit" || group == "audit" || group == "alllogs" {
+			return true
+		}
+	}
+	return false
+}
+
+// s3-no-public-access
+
+func netCheckS3Public(s *Stack) []Finding {
+	var out []Finding
+	same := func(ref, name string) bool { return ref == name }
+	for _, b := range s.ByType(netBucketV2, netBucket) {
+		blocks, maybe := netCompanions(s, b, "bucket", "bucket", same, s.ByType(netPublicAccessBlock))
+		switch {
+		case len(blocks) == 0 && maybe != nil:
+			out = append(out, netCannotMatch(b, maybe, "bucket"))
+		case len(blocks) == 0:
+			out = append(out, Violation(b, "%s must have a BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets true", Subject(b)))
+		}
+		for _, p := range blocks {
+			var off []string
+			for _, flag := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+				if p.IsUnknown(flag) {
+					out = append(out, CannotVerify(p, flag))
+				} else if on, _ := p.Bool(flag); !on {
+					off = append(off, flag)
+				}
+			}
+			if len(off) > 0 {
+				out = append(out, Violation(p, "%s must set %s to true", Subject(p), strings.Join(off, ", ")))
+			}
+		}
+		controls, maybe := netCompanions(s, b, "bucket", "bucket", same, s.ByType(netOwnershipControls))
+		switch {
+		case len(controls) == 0 && maybe != nil:
+			out = append(out, netCannotMatch(b, maybe, "bucket"))
+		case len(controls) == 0:
+			out = append(out, Violation(b, "%s must have BucketOwnershipControls with rule.objectOwnership BucketOwnerEnforced, which disables ACLs", Subject(b)))
+		}
+		for _, o := range controls {
+			const path = "rule.objectOwnership"
+			if o.IsUnknown(path) {
+				out = append(out, CannotVerify(o, path))
+			} else if o.Str(path) != "BucketOwnerEnforced" {
+				out = append(out, Violation(o, "%s must set %s to BucketOwnerEnforced (%s)", Subject(o), path, netIs(o, path)))
+			}
+		}
+	}
+	for _, p := range s.ByType(netBucketPolicy) {
+		out = append(out, netNoPublicPrincipal(p, "policy")...)
+	}
+	return out
+}
+
+// netNoPublicPrincipal reports the statements of a resource policy that
+// allow the "*" principal.
+func netNoPublicPrincipal(r *Resource, path string) []Finding {
+	stmts, f := netPolicyAt(r, path)
+	if f != nil {
+		return []Finding{*f}
+	}
+	var out []Finding
+	for i, st := range stmts {
+		if st.Effect == "Allow" && netAnyPrincipal(st.Principal) {
+			out = append(out, Violation(r, "%s must not allow the \"*\" principal (%s); fix: name the accounts, roles or services that need access", Subject(r), st.where(path, i)))
+		}
+	}
+	return out
+}
+
+// registry-access-and-scan
+
+func netCheckRegistries(s *Stack) []Finding {
+	var out []Finding
+	same := func(ref, name string) bool { return ref == name }
+	for _, r := range s.ByType(netECRRepository) {
+		const scan, mutability = "imageScanningConfiguration.scanOnPush", "imageTagMutability"
+		if r.IsUnknown(scan) {
+			out = append(out, CannotVerify(r, scan))
+		} else if on, _ := r.Bool(scan); !on {
+			out = append(out, Violation(r, "%s must scan images on push (%s); fix: set %s to true", Subject(r), netIs(r, scan), scan))
+		}
+		if r.IsUnknown(mutability) {
+			out = append(out, CannotVerify(r, mutability))
+		} else if r.Str(mutability) != "IMMUTABLE" {
+			state := netIs(r, mutability)
+			if _, set := r.Get(mutability); !set {
+				state += ", which defaults to MUTABLE"
+			}
+			out = append(out, Violation(r, "%s must make image tags immutable (%s); fix: set %s to IMMUTABLE", Subject(r), state, mutability))
+		}
+		policies, maybe := netCompanions(s, r, "repository", "name", same, s.ByType(netECRLifecycle))
+		switch {
+		case len(policies) == 0 && maybe != nil:
+			out = append(out, netCannotMatch(r, maybe, "repository"))
+		case len(policies) == 0:
+			out = append(out, Violation(r, "%s must have a LifecyclePolicy that expires untagged and old images", Subject(r)))
+		}
+	}
+	for _, p := range s.ByType(netECRRepoPolicy) {
+		out = append(out, netNoPublicPrincipal(p, "policy")...)
+	}
+	for _, r := range netAzure(s, "containerregistry", "Registry") {
+		for _, c := range []struct{ path, what, fix string }{
+			{"adminUserEnabled", "disable the admin user", "pull with managed identities or Entra ID tokens"},
+			{"anonymousPullEnabled", "disable anonymous pull", "remove anonymousPullEnabled"},
+		} {
+			if r.IsUnknown(c.path) {
+				out = append(out, CannotVerify(r, c.path))
+			} else if on, _ := r.Bool(c.path); on {
+				out = append(out, Violation(r, "%s must %s (%s is true); fix: %s", Subject(r), c.what, c.path, c.fix))
+			}
+		}
+	}
+	return out
+}
+
+// aws-node-hardening
+
+func netCheckNodeHardening(s *Stack) []Finding {
+	var out []Finding
+	checked := map[string]bool{}
+	for _, ng := range s.ByType(netNodeGroup) {
+		if v, set := ng.Get("remoteAccess"); HasUnknown(v) {
+			out = append(out, CannotVerify(ng, "remoteAccess"))
+		} else if set && v != nil {
+			out = append(out, Violation(ng, "%s must not allow SSH to its nodes (remoteAccess is set); fix: remove remoteAccess and reach nodes through SSM Session Manager", Subject(ng)))
+		}
+		lt, f := netNodeLaunchTemplate(s, ng)
+		switch {
+		case f != nil:
+			out = append(out, *f)
+		case !checked[lt.URN]:
+			checked[lt.URN] = true
+			out = append(out, netCheckLaunchTemplate(lt)...)
+		}
+		for _, u := range ng.DependsOn {
+			sub := s.ByURN(u)
+			if sub == nil || sub.Type != netSubnet {
+				continue
+			}
+			if sub.IsUnknown("mapPublicIpOnLaunch") {
+				out = append(out, CannotVerify(sub, "mapPublicIpOnLaunch"))
+			} else if on, _ := sub.Bool("mapPublicIpOnLaunch"); on {
+				out = append(out, Violation(ng, "%s must not run in a subnet that gives instances public IPs (%s has mapPublicIpOnLaunch true); fix: use private subnets", Subject(ng), Subject(sub)))
+			}
+		}
+	}
+	return out
+}
+
+// netNodeLaunchTemplate finds a node group's launch template in the stack,
+// by name or, for an id (known only once created), through the dependency.
+func netNodeLaunchTemplate(s *Stack, ng *Resource) (*Resource, *Finding) {
+	if v, set := ng.Get("launchTemplate"); !set || v == nil {
+		f := Violation(ng, "%s must use a launch template that requires IMDSv2 with hop limit 1 (launchTemplate is not set, and EKS's default template does not limit the hops)", Subject(ng))
+		return nil, &f
+	}
+	ref, key := "launchTemplate.id", ""
+	if _, byName := ng.Get("launchTemplate.name"); byName {
+		ref, key = "launchTemplate.name", "name"
+	}
+	same := func(ref, name string) bool { return ref == name }
+	for _, lt := range s.ByType(netLaunchTemplate) {
+		if netRefersTo(ng, ref, lt, key, same) {
+			return lt, nil
+		}
+	}
+	if ng.IsUnknown(ref) {
+		f := CannotVerify(ng, ref)
+		return nil, &f
+	}
+	f := Violation(ng, "%s must use a launch template defined in this stack, so its metadata options can be checked (%s)", Subject(ng), netIs(ng, ref))
+	return nil, &f
+}
+
+// netCheckLaunchTemplate checks a node launch template's metadata options
+// and network interfaces.
+func netCheckLaunchTemplate(lt *Resource) []Finding {
+	var out []Finding
+	const endpoint, tokens, hops = "metadataOptions.httpEndpoint", "metadataOptions.httpTokens", "metadataOptions.httpPutResponseHopLimit"
+	if lt.IsUnknown(endpoint) {
+		out = append(out, CannotVerify(lt, endpoint))
+	} else if lt.Str(endpoint) != "disabled" {
+		if lt.IsUnknown(tokens) {
+			out = append(out, CannotVerify(lt, tokens))
+		} else if lt.Str(tokens) != "required" {
+			out = append(out, Violation(lt, "%s must require IMDSv2 (%s); fix: set %s to \"required\"", Subject(lt), netIs(lt, tokens), tokens))
+		}
+		if lt.IsUnknown(hops) {
+			out = append(out, CannotVerify(lt, hops))
+		} else if n, _ := lt.Num(hops); n != 1 {
+			out = append(out, Violation(lt, "%s must limit instance metadata to one hop, so pods cannot reach the node's credentials (%s); fix: set it to 1", Subject(lt), netIs(lt, hops)))
+		}
+	}
+	v, _ := lt.Get("networkInterfaces")
+	nics, _ := v.([]interface{})
+	for i := range nics {
+		p := fmt.Sprintf("networkInterfaces[%d].associatePublicIpAddress", i)
+		if lt.IsUnknown(p) {
+			out = append(out, CannotVerify(lt, p))
+			continue
+		}
+		// The provider takes this flag as a string ("true") or a bool.
+		if a, _ := lt.Get(p); a == true || a == "true" {
+			out = append(out, Violation(lt, "%s must not give nodes public IPs (%s)", Subject(lt), netIs(lt, p)))
+		}
+	}
+	return out
+}
+
+// iam-least-privilege
+
+func netCheckIAM(s *Stack) []Finding {
+	var out []Finding
+	for _, r := range s.Resources {
+		switch r.Type {
+		case netIAMRole:
+			out = append(out, netCheckTrust(r)...)
+			out = append(out, netCheckManagedARNs(r)...)
+			v, _ := r.Get("inlinePolicies")
+			inline, _ := v.([]interface{})
+			for i := range inline {
+				out = append(out, netNoStarOnStar(r, fmt.Sprintf("inlinePolicies[%d].policy", i))...)
+			}
+		case netIAMPolicy, netIAMRolePolicy, netIAMUserPolicy, netIAMGroupPolicy:
+			out = append(out, netNoStarOnStar(r, "policy")...)
+		case netIAMRoleAttachment, netIAMUserAttachment, netIAMGroupAttachment, netIAMPolicyAttach:
+			if r.IsUnknown("policyArn") {
+				// A policy created in this stack has its ARN only once it
+				// exists; its document is checked on the policy itself.
+				if !netDependsOnType(s, r, netIAMPolicy) {
+					out = append(out, CannotVerify(r, "policyArn"))
+				}
+			} else if netIsAdministrator(r.Str("policyArn")) {
+				out = append(out, Violation(r, "%s must not attach AdministratorAccess (%s); fix: attach a policy scoped to what the principal needs", Subject(r), netIs(r, "policyArn")))
+			}
+		}
+	}
+	return out
+}
+
+// netCheckManagedARNs checks a role's managedPolicyArns for AdministratorAccess.
+func netCheckManagedARNs(r *Resource) []Finding {
+	v, _ := r.Get("managedPolicyArns")
+	if HasUnknown(v) {
+		return []Finding{CannotVerify(r, "managedPolicyArns")}
+	}
+	var out []Finding
+	for i, arn := range Strings(v) {
+		if netIsAdministrator(arn) {
+			out = append(out, Violation(r, "%s must not attach AdministratorAccess (managedPolicyArns[%d]); fix: attach a policy scoped to what the role needs", Subject(r), i))
+		}
+	}
+	return out
+}
+
+func netIsAdministrator(arn string) bool {
+	return strings.HasSuffix(arn, ":policy/AdministratorAccess")
+}
+
+// netNoStarOnStar reports Allow statements of an identity policy that grant
+// every action on every resource.
+func netNoStarOnStar(r *Resource, path string) []Finding {
+	stmts, f := netPolicyAt(r, path)
+	if f != nil {
+		return []Finding{*f}
+	}
+	var out []Finding
+	for i, st := range stmts {
+		actions := netList(st.Action)
+		if st.Effect == "Allow" && (slices.Contains(actions, "*") || slices.Contains(actions, "*:*")) && slices.Contains(netList(st.Resource), "*") {
+			out = append(out, Violation(r, "%s must not allow every action on every resource (%s); fix: list the actions and resources needed", Subject(r), st.where(path, i)))
+		}
+	}
+	return out
+}
+
+// netCheckTrust checks a role's trust policy: nobody may assume it as
+// "*", and web identity trust (IRSA, GitHub Actions) is pinned to one
+// service account or repository and to the STS audience.
+func netCheckTrust(r *Resource) []Finding {
+	const path = "assumeRolePolicy"
+	stmts, f := netPolicyAt(r, path)
+	if f != nil {
+		return []Finding{*f}
+	}
+	var out []Finding
+	for i, st := range stmts {
+		if st.Effect != "Allow" {
+			continue
+		}
+		where := st.where(path, i)
+		if netAnyPrincipal(st.Principal) {
+			out = append(out, Violation(r, "%s must not let any principal assume it (%s allows \"*\")", Subject(r), where))
+			continue
+		}
+		p, _ := st.Principal.(map[string]interface{})
+		for _, fed := range netList(p["Federated"]) {
+			_, issuer, ok := strings.Cut(fed, ":oidc-provider/")
+			if !ok {
+				continue
+			}
+			kind, pattern, want := "IRSA", netServiceAccount, "system:serviceaccount:<namespace>:<name>"
+			if issuer == "token.actions.githubusercontent.com" {
+				kind, pattern, want = "GitHub OIDC", netGitHubRepo, "repo:<owner>/<repo>:…"
+			}
+			subs := st.pinned(issuer + ":sub")
+			if len(subs) == 0 {
+				out = append(out, Violation(r, "%s must pin its %s trust to %s with a StringEquals condition on %s:sub (%s has none)", Subject(r), kind, want, issuer, where))
+			}
+			for _, sub := range subs {
+				if !pattern.MatchString(sub) {
+					out = append(out, Violation(r, "%s must pin its %s trust to %s (%s allows %q)", Subject(r), kind, want, where, sub))
+				}
+			}
+			auds := st.pinned(issuer + ":aud")
+			if len(auds) == 0 {
+				out = append(out, Violation(r, "%s must pin its %s trust audience with %s:aud = sts.amazonaws.com (%s has none)", Subject(r), kind, issuer, where))
+			}
+			for _, aud := range auds {
+				if aud != "sts.amazonaws.com" {
+					out = append(out, Violation(r, "%s must pin its %s trust audience with %s:aud = sts.amazonaws.com (%s allows %q)", Subject(r), kind, issuer, where, aud))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// aks-private-api
+
+func netCheckAKSPrivateAPI(s *Stack) []Finding {
+	var out []Finding
+	for _, c := range netAzure(s, "containerservice", "ManagedCluster") {
+		const private, ranges = "apiServerAccessProfile.enablePrivateCluster", "apiServerAccessProfile.authorizedIPRanges"
+		if c.IsUnknown(private) {
+			out = append(out, CannotVerify(c, private))
+			continue
+		}
+		if on, _ := c.Bool(private); on {
+			continue
+		}
+		if c.IsUnknown(ranges) {
+			out = append(out, CannotVerify(c, ranges))
+			continue
+		}
+		v, _ := c.Get(ranges)
+		list := Strings(v)
+		if len(list) == 0 {
+			out = append(out, Violation(c, "%s must be a private cluster or restrict its API server to authorized IP ranges (%s and %s); fix: set %s to true, or list the CIDRs in %s", Subject(c), netIs(c, private), netIs(c, ranges), private, ranges))
+		}
+		for i, cidr := range list {
+			if netOpenCIDR(cidr) {
+				out = append(out, Violation(c, "%s must not authorize %s on its API server (%s[%d]); fix: list the CIDRs that need the API, or make the cluster private", Subject(c), cidr, ranges, i))
+			}
+		}
+	}
+	return out
+}
+
+// aks-identity
+
+func netCheckAKSIdentity(s *Stack) []Finding {
+	var out []Finding
+	for _, c := range netAzure(s, "containerservice", "ManagedCluster") {
+		for _, want := range []struct{ path, what string }{
+			{"disableLocalAccounts", "disable local accounts"},
+			{"aadProfile.managed", "use Entra ID integration"},
+			{"aadProfile.enableAzureRBAC", "authorize with Azure RBAC"},
+			{"oidcIssuerProfile.enabled", "enable the OIDC issuer"},
+			{"securityProfile.workloadIdentity.enabled", "enable workload identity"},
+		} {
+			if c.IsUnknown(want.path) {
+				out = append(out, CannotVerify(c, want.path))
+			} else if on, _ := c.Bool(want.path); !on {
+				out = append(out, Violation(c, "%s must %s (%s); fix: set %s to true", Subject(c), want.what, netIs(c, want.path), want.path))
+			}
+		}
+		if c.IsUnknown("identity.type") {
+			out = append(out, CannotVerify(c, "identity.type"))
+		} else if t := c.Str("identity.type"); t != "SystemAssigned" && t != "UserAssigned" {
+			out = append(out, Violation(c, "%s must run as a managed identity (%s); fix: set identity.type to UserAssigned or SystemAssigned", Subject(c), netIs(c, "identity.type")))
+		}
+	}
+	for _, fc := range netAzure(s, "managedidentity", "FederatedIdentityCredential") {
+		if fc.IsUnknown("subject") {
+			out = append(out, CannotVerify(fc, "subject"))
+			continue
+		}
+		sub := fc.Str("subject")
+		if strings.HasPrefix(sub, "repo:") {
+			if !netGitHubRepo.MatchString(sub) {
+				out = append(out, Violation(fc, "%s must pin its subject to one repository, repo:<owner>/<repo>:… (%s)", Subject(fc), netIs(fc, "subject")))
+			}
+		} else if !netServiceAccount.MatchString(sub) {
+			out = append(out, Violation(fc, "%s must pin its subject to one service account, system:serviceaccount:<namespace>:<name> (%s)", Subject(fc), netIs(fc, "subject")))
+		}
+	}
+	return out
+}
+
+// aks-network-policy
+
+func netCheckAKSNetworkPolicy(s *Stack) []Finding {
+	var out []Finding
+	for _, c := range netAzure(s, "containerservice", "ManagedCluster") {
+		const policy = "networkProfile.networkPolicy"
+		if c.IsUnknown(policy) {
+			out = append(out, CannotVerify(c, policy))
+		} else if p := c.Str(policy); p != "azure" && p != "calico" && p != "cilium" {
+			out = append(out, Violation(c, "%s must enforce Kubernetes network policies (%s); fix: set %s to azure, calico or cilium", Subject(c), netIs(c, policy), policy))
+		}
+		v, _ := c.Get("agentPoolProfiles")
+		pools, _ := v.([]interface{})
+		for i := range pools {
+			out = append(out, netNoNodePublicIP(c, fmt.Sprintf("agentPoolProfiles[%d].enableNodePublicIP", i))...)
+		}
+	}
+	for _, p := range netAzure(s, "containerservice", "AgentPool") {
+		out = append(out, netNoNodePublicIP(p, "enableNodePublicIP")...)
+	}
+	return out
+}
+
+func netNoNodePublicIP(r *Resource, path string) []Finding {
+	if r.IsUnknown(path) {
+		return []Finding{CannotVerify(r, path)}
+	}
+	if on, _ := r.Bool(path); on {
+		return []Finding{Violation(r, "%s must not give nodes public IPs (%s is true)", Subject(r), path)}
+	}
+	return nil
+}
+
+// azure-data-plane-private
+
+func netCheckAzureDataPlane(s *Stack) []Finding {
+	var out []Finding
+	for _, a := range netAzure(s, "storage", "StorageAccount") {
+		for _, want := range []struct{ path, what, fix string }{
+			{"allowBlobPublicAccess", "disallow public blob access", ""},
+			{"allowSharedKeyAccess", "disable shared key access", " and authorize with Entra ID"},
+		} {
+			if a.IsUnknown(want.path) {
+				out = append(out, CannotVerify(a, want.path))
+			} else if on, set := a.Bool(want.path); on || !set {
+				// Both default to allowed when unset.
+				out = append(out, Violation(a, "%s must %s (%s); fix: set %s to false%s", Subject(a), want.what, netIs(a, want.path), want.path, want.fix))
+			}
+		}
+		out = append(out, netDefaultDeny(a, "publicNetworkAccess", "networkRuleSet.defaultAction")...)
+	}
+	for _, v := range netAzure(s, "keyvault", "Vault") {
+		out = append(out, netDefaultDeny(v, "properties.publicNetworkAccess", "properties.networkAcls.defaultAction")...)
+	}
+	return out
+}
+
+// netDefaultDeny checks that public network access is disabled, or that the
+// network rules deny what they do not allow.
+func netDefaultDeny(r *Resource, public, action string) []Finding {
+	if r.IsUnknown(public) {
+		return []Finding{CannotVerify(r, public)}
+	}
+	if r.Str(public) == "Disabled" {
+		return nil
+	}
+	if r.IsUnknown(action) {
+		return []Finding{CannotVerify(r, action)}
+	}
+	if r.Str(action) == "Deny" {
+		return nil
+	}
+	state := netIs(r, action)
+	if _, set := r.Get(action); !set {
+		state += ", which defaults to Allow"
+	}
+	return []Finding{Violation(r, "%s must deny network access by default (%s); fix: set %s to Deny and allow the subnets or IPs that need access, or set %s to Disabled", Subject(r), state, action, public)}
+}
+
+// Shared helpers.
+
+// netAzure returns the stack's azure-native resources of a module and type
+// in any API version: ("containerservice", "ManagedCluster") matches both
+// azure-native:containerservice:ManagedCluster and
+// azure-native:containerservice/v20240902preview:ManagedCluster.
+func netAzure(s *Stack, module, typ string) []*Resource {
+	var out []*Resource
+	for _, r := range s.Resources {
+		parts := strings.Split(r.Type, ":")
+		if len(parts) == 3 && parts[0] == "azure-native" && strings.Split(parts[1], "/")[0] == module && parts[2] == typ {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// netIs describes an input for a message: `x is true`, `x is "optional"`,
+// `x is not set`.
+func netIs(r *Resource, path string) string {
+	v, set := r.Get(path)
+	if !set || v == nil {
+		return path + " is not set"
+	}
+	if s, ok := v.(string); ok {
+		return fmt.Sprintf("%s is %q", path, s)
+	}
+	b, _ := json.Marshal(v)
+	return path + " is " + string(b)
+}
+
+// netOpenCIDR reports whether a CIDR lets the whole internet in.
+func netOpenCIDR(cidr string) bool {
+	c := strings.TrimSpace(cidr)
+	return c == "0.0.0.0/0" || c == "::/0"
+}
+
+// netRefersTo reports whether child's input at key names parent. When both
+// names are known (parent's at parentKey), same compares them; otherwise (an
+// autonamed parent, or a reference unknown during preview) the dependency
+// the engine records from the input decides.
+func netRefersTo(child *Resource, key string, parent *Resource, parentKey string, same func(ref, name string) bool) bool {
+	ref := child.Str(key)
+	name := ""
+	if parentKey != "" {
+		name = parent.Str(parentKey)
+	}
+	if ref != "" && name != "" {
+		return same(ref, name)
+	}
+	return slices.Contains(child.DependsOn, parent.URN)
+}
+
+// netCompanions returns the candidates that refer to parent through their
+// input key, and the first candidate whose reference is unknown and that
+// could be parent's (it depends on no other resource of parent's type).
+func netCompanions(s *Stack, parent *Resource, key, parentKey string, same func(ref, name string) bool, candidates []*Resource) (found []*Resource, maybe *Resource) {
+	for _, c := range candidates {
+		if netRefersTo(c, key, parent, parentKey, same) {
+			found = append(found, c)
+			continue
+		}
+		if maybe == nil && c.IsUnknown(key) && !netDependsOnOther(s, c, parent) {
+			maybe = c
+		}
+	}
+	return found, maybe
+}
+
+func netDependsOnOther(s *Stack, c, parent *Resource) bool {
+	for _, u := range c.DependsOn {
+		if d := s.ByURN(u); d != nil && d.Type == parent.Type && d.URN != parent.URN {
+			return true
+		}
+	}
+	return false
+}
+
+func netDependsOnType(s *Stack, r *Resource, typ string) bool {
+	for _, u := range r.DependsOn {
+		if d := s.ByURN(u); d != nil && d.Type == typ {
+			return true
+		}
+	}
+	return false
+}
+
+// netCannotMatch reports that parent's companion cannot be told apart
+// during preview, because the companion's reference to it is unknown.
+func netCannotMatch(parent, companion *Resource, key string) Finding {
+	return CannotVerify(parent, fmt.Sprintf("the %s of %s", key, Subject(companion)))
+}
+
+// netStatement is one statement of an IAM or resource policy document.
+type netStatement struct {
+	Sid       string
+	Effect    string
+	Principal interface{}
+	Action    interface{}
+	Resource  interface{}
+	Condition map[string]map[string]interface{}
+}
+
+// where names a statement in a message: `policy Statement[1] "PublicRead"`.
+func (st netStatement) where(path string, i int) string {
+	w := fmt.Sprintf("%s Statement[%d]", path, i)
+	if st.Sid != "" {
+		w += fmt.Sprintf(" %q", st.Sid)
+	}
+	return w
+}
+
+// pinned returns a condition key's values under StringEquals and
+// StringLike (a wildcard in a StringLike value fails the callers' patterns).
+func (st netStatement) pinned(key string) []string {
+	var values []string
+	for _, op := range []string{"StringEquals", "StringLike"} {
+		values = append(values, netList(st.Condition[op][key])...)
+	}
+	return values
+}
+
+// netPolicyAt parses the policy document at path (a JSON string, or a map
+// when a program passes the document as an object). The finding is set when
+// the document is unknown, missing or not valid JSON.
+func netPolicyAt(r *Resource, path string) ([]netStatement, *Finding) {
+	v, set := r.Get(path)
+	if HasUnknown(v) {
+		f := CannotVerify(r, path)
+		return nil, &f
+	}
+	text, ok := v.(string)
+	if !ok && set && v != nil {
+		b, _ := json.Marshal(v)
+		text = string(b)
+	}
+	if text == "" {
+		return nil, nil
+	}
+	var doc struct{ Statement json.RawMessage }
+	err := json.Unmarshal([]byte(text), &doc)
+	var stmts []netStatement
+	if err == nil && len(doc.Statement) > 0 {
+		// Statement is a list, or a single statement object.
+		if err = json.Unmarshal(doc.Statement, &stmts); err != nil {
+			var one netStatement
+			if err = json.Unmarshal(doc.Statement, &one); err == nil {
+				stmts = []netStatement{one}
+			}
+		}
+	}
+	if err != nil {
+		f := Violation(r, "%s must hold a valid JSON policy document in %s (%v)", Subject(r), path, err)
+		return nil, &f
+	}
+	return stmts, nil
+}
+
+// netAnyPrincipal reports whether a policy principal is everyone: "*" or
+// {"AWS": "*"}.
+func netAnyPrincipal(p interface{}) bool {
+	if s, ok := p.(string); ok {
+		return s == "*"
+	}
+	m, _ := p.(map[string]interface{})
+	return slices.Contains(netList(m["AWS"]), "*")
+}
+
+// netList reads a policy field that is a string or a list of strings.
+func netList(v interface{}) []string {
+	if s, ok := v.(string); ok {
+		return []string{s}
+	}
+	return Strings(v)
+}

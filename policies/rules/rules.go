@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"time"
+
+	"github.com/pangea-ai/mlplatform/environments"
 )
 
 // All returns every rule, grouped by category in catalogue order and sorted
@@ -34,4 +36,31 @@ type StackContext struct {
 	Now time.Time
 	// MaxTTL is an ephemeral environment's longest lifetime (0 otherwise).
 	MaxTTL time.Duration
+}
+
+// SettingsFor reads an environment's policy settings.
+func SettingsFor(env *environments.Environment, now time.Time) (Settings, error) {
+	s := Settings{Environment: env.Name, Levels: map[string]Level{}, Now: now}
+	if p := env.Policies; p != nil {
+		for id, l := range p.Levels {
+			s.Levels[id] = Level(l)
+		}
+		for _, w := range p.Waivers {
+			exp, err := time.Parse("2006-01-02", w.Expires)
+			if err != nil {
+				return s, fmt.Errorf("policies.waivers: expires %q: %w", w.Expires, err)
+			}
+			s.Waivers = append(s.Waivers, Waiver{Rule: w.Rule, Resource: w.Resource, Reason: w.Reason, Expires: exp})
+		}
+	}
+	return s, s.Check(All())
+}
+
+// ContextFor is the stack context of an environment at a time.
+func ContextFor(env *environments.Environment, now time.Time) StackContext {
+	c := StackContext{Now: now}
+	if env.Ephemeral != nil {
+		c.MaxTTL, _ = time.ParseDuration(env.Ephemeral.MaxTTL) // validated with the environment
+	}
+	return c
 }

@@ -22,6 +22,8 @@ type Secret struct{ Value interface{} }
 // from `mlplat plan` and the tests (the mock monitor's recording).
 type Resource struct {
 	Type, Name, URN string
+	// ID is the provider's id once known ("" in a preview or the pack).
+	ID string
 	// Parent is the parent's URN ("" at the stack's root).
 	Parent string
 	// Inputs are plain Go values: map[string]interface{}, []interface{},
@@ -32,8 +34,47 @@ type Resource struct {
 	// ProviderInputs are the inputs of the resource's provider (the AWS
 	// provider's defaultTags count as the resource's tags).
 	ProviderInputs map[string]interface{}
-	// DependsOn are the URNs the resource depends on.
+	// DependsOn are the URNs the resource depends on, explicit or through
+	// its inputs (how a node group finds its launch template).
 	DependsOn []string
+	// InputDeps are, per input key, the URNs the input's value came from
+	// (the policy pack's view; nil in recordings).
+	InputDeps map[string][]string
+}
+
+// RefersTo reports whether input key of r names target: through the
+// input's dependencies where the engine sent them, else by the target's
+// physical name, name, ARN or id.
+func (r *Resource) RefersTo(key string, target *Resource) bool {
+	if deps, ok := r.InputDeps[key]; ok {
+		for _, u := range deps {
+			if u == target.URN {
+				return true
+			}
+		}
+		return false
+	}
+	v := r.Str(key)
+	if v == "" {
+		return false
+	}
+	for _, name := range []string{target.ID, target.Str("bucket"), target.Str("name"), target.Str("arn"), target.Str("id")} {
+		if v == name {
+			return true
+		}
+	}
+	return false
+}
+
+// DependsOnType returns the resources of a type this one depends on.
+func (s *Stack) DependsOnType(r *Resource, typ string) []*Resource {
+	var out []*Resource
+	for _, u := range r.DependsOn {
+		if d := s.ByURN(u); d != nil && d.Type == typ {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // Stack is the whole stack a rule looks at.

@@ -145,6 +145,10 @@ func outputs(w World, res *Resource, preview bool) (string, resource.PropertyMap
 		set("arn", "arn:aws:s3:::"+name)
 		set("bucketDomainName", name+".s3.amazonaws.com")
 		set("bucketRegionalDomainName", fmt.Sprintf("%s.s3.%s.amazonaws.com", name, w.Region))
+	case "aws:amp/workspace:Workspace":
+		id = "ws-" + hexOf(res.URN, 8) + "-" + hexOf(res.URN+"ws", 4) + "-" + hexOf(res.URN+"ws2", 4)
+		set("arn", arn("aps", "workspace/"+id))
+		set("prometheusEndpoint", fmt.Sprintf("https://aps-workspaces.%s.amazonaws.com/workspaces/%s/", w.Region, id))
 	case "aws:ecr/repository:Repository":
 		name := str("name")
 		id = name

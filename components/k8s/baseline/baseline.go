@@ -149,6 +149,9 @@ func CommonLabels() pulumi.StringMap {
 func namespace(ctx *pulumi.Context, name string, c Concern, parent pulumi.ResourceOption) (*corev1.Namespace, error) {
 	labels := CommonLabels()
 	labels["app.kubernetes.io/name"] = pulumi.String(c.Namespace)
+	// The stack that owns the namespace (several platforms never share a
+	// cluster, but the label says which one this is).
+	labels["app.kubernetes.io/instance"] = pulumi.String(ctx.Stack())
 	for _, mode := range []string{"enforce", "audit", "warn"} {
 		labels["pod-security.kubernetes.io/"+mode] = pulumi.String(c.PodSecurity)
 	}

@@ -68,6 +68,7 @@ func TestNamespacesCarryPodSecurity(t *testing.T) {
 	recorder.AssertInputs(t, serving, map[string]interface{}{
 		"metadata.name": "serving",
 		"metadata.labels": map[string]interface{}{
+			"app.kubernetes.io/instance":         "s",
 			"pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/audit": "restricted", "pod-security.kubernetes.io/warn": "restricted",
 			LabelManagedBy: "pulumi", LabelPartOf: "mlplatform", "app.kubernetes.io/name": "serving",
 		},

@@ -243,9 +243,12 @@ func JobTemplate(s environments.RunnerSet, id Identity, groupTaints map[string][
 		res["requests"].(map[string]interface{})[nodes.GPUResource] = fmt.Sprint(s.GPUs)
 		res["limits"].(map[string]interface{})[nodes.GPUResource] = fmt.Sprint(s.GPUs)
 	}
+	// Job code needs no Kubernetes API token (the runner drives the API);
+	// cloud identities (IRSA, workload identity) project their own token.
 	spec := map[string]interface{}{
-		"serviceAccountName": s.Name + "-runner",
-		"securityContext":    podSecurity,
+		"serviceAccountName":           s.Name + "-runner",
+		"automountServiceAccountToken": false,
+		"securityContext":              podSecurity,
 		"containers": []interface{}{map[string]interface{}{
 			"name": "$job", "securityContext": containerSecurity, "resources": res,
 		}},

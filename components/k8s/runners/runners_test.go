@@ -132,7 +132,8 @@ func TestGPUJobPodsGetTheGPU(t *testing.T) {
 	if job["name"] != "$job" || !reflect.DeepEqual(job["resources"], wantRes) {
 		t.Errorf("job container = %v", job)
 	}
-	if !reflect.DeepEqual(spec["tolerations"], gpuTol) || spec["securityContext"].(map[string]interface{})["runAsNonRoot"] != true {
+	if !reflect.DeepEqual(spec["tolerations"], gpuTol) || spec["securityContext"].(map[string]interface{})["runAsNonRoot"] != true ||
+		spec["automountServiceAccountToken"] != false {
 		t.Errorf("job pod spec = %v", spec)
 	}
 }

@@ -71,8 +71,9 @@ type ModelServiceArgs struct {
 	NodeGroupTaints []nodes.Taint
 	// ExplainerImage is the custom explainer's full image reference.
 	ExplainerImage string
-	// DisruptionBudget adds PodDisruptionBudgets (prod).
-	DisruptionBudget bool
+	// HighAvailability (prod) adds PodDisruptionBudgets, runs at least two
+	// explainer replicas, and spreads each component's replicas across nodes.
+	HighAvailability bool
 	// WaitFor are resources to create after: the KServe controller (its
 	// webhooks), the monitoring release (the PodMonitor CRD), the identity.
 	WaitFor []pulumi.Resource
@@ -169,7 +170,7 @@ func NewModelService(ctx *pulumi.Context, name string, args *ModelServiceArgs, o
 		}, parent, pulumi.DependsOn(append([]pulumi.Resource{isvc}, args.WaitFor...))); err != nil {
 			return nil, err
 		}
-		if args.DisruptionBudget {
+		if args.HighAvailability {
 			if _, err := policyv1.NewPodDisruptionBudget(ctx, name+"-"+c, &policyv1.PodDisruptionBudgetArgs{
 				Metadata: meta(m.Name + "-" + c),
 				Spec: policyv1.PodDisruptionBudgetSpecArgs{
@@ -255,9 +256,13 @@ func InferenceServiceSpec(a *ModelServiceArgs) map[string]interface{} {
 	placement(predictor, m.NodeGroup, m.GPUs, a.NodeGroupTaints)
 	spec := map[string]interface{}{"predictor": predictor}
 	if e := m.Explainer; e != nil {
+		explainerMin := 1
+		if a.HighAvailability {
+			explainerMin = min(2, m.MaxReplicas)
+		}
 		explainer := map[string]interface{}{
 			"serviceAccountName": m.Name + "-explainer",
-			"minReplicas":        1,
+			"minReplicas":        explainerMin,
 			"maxReplicas":        m.MaxReplicas,
 			"scaleMetric":        "cpu",
 			"scaleTarget":        m.ScaleTargetCPUPercent,
@@ -283,9 +288,25 @@ func InferenceServiceSpec(a *ModelServiceArgs) map[string]interface{} {
 			group, taints = "", nil
 		}
 		placement(explainer, group, 0, taints)
+		if a.HighAvailability {
+			explainer["topologySpreadConstraints"] = spread(m.Name, "explainer")
+		}
 		spec["explainer"] = explainer
 	}
+	if a.HighAvailability {
+		predictor["topologySpreadConstraints"] = spread(m.Name, "predictor")
+	}
 	return spec
+}
+
+// spread keeps a component's replicas on different nodes where it can:
+// ScheduleAnyway, so a scarce GPU pool still schedules a replica it cannot
+// spread rather than leave it pending.
+func spread(model, component string) []interface{} {
+	return []interface{}{map[string]interface{}{
+		"maxSkew": 1, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "ScheduleAnyway",
+		"labelSelector": map[string]interface{}{"matchLabels": map[string]interface{}{LabelInferenceService: model, LabelComponent: component}},
+	}}
 }
 
 // placement pins a component where nodes.Placement says.

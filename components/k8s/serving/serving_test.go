@@ -47,7 +47,7 @@ func TestGPUModelWithARTExplainer(t *testing.T) {
 	rec := record(t, &ModelServiceArgs{
 		Model: gpuModel(), Namespace: "serving", StorageURI: pulumi.String("s3://bucket/models/defects/resnet50/v7"),
 		Identity:         Identity{ServiceAccountAnnotations: pulumi.StringMap{"eks.amazonaws.com/role-arn": pulumi.String("arn:aws:iam::1:role/defect")}},
-		DisruptionBudget: true,
+		HighAvailability: true,
 	})
 	isvc, err := rec.Named(isvcType, "m")
 	if err != nil {
@@ -116,6 +116,16 @@ func TestGPUModelWithARTExplainer(t *testing.T) {
 	if !reflect.DeepEqual(pdbs, []string{"defect-detector-explainer", "defect-detector-predictor"}) {
 		t.Errorf("PDBs = %v", pdbs)
 	}
+	// Highly available: two explainers at least, replicas spread by node.
+	spreadOf := func(c string) []interface{} {
+		return []interface{}{map[string]interface{}{"maxSkew": 1.0, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "ScheduleAnyway",
+			"labelSelector": map[string]interface{}{"matchLabels": map[string]interface{}{"serving.kserve.io/inferenceservice": "defect-detector", "component": c}}}}
+	}
+	recorder.AssertInputs(t, isvc, map[string]interface{}{
+		"spec.explainer.minReplicas":               2.0,
+		"spec.predictor.topologySpreadConstraints": spreadOf("predictor"),
+		"spec.explainer.topologySpreadConstraints": spreadOf("explainer"),
+	})
 }
 
 func TestCPUModelWithCustomExplainerOnAzure(t *testing.T) {
