@@ -46,8 +46,8 @@ FORCE:
 test: lint vet-integration unit fuzz ## Run every test: lint, unit, golden, plan and a short fuzz run.
 
 .PHONY: unit
-unit: ## Run the unit, component, stack and plan tests.
-	$(GO) test -count=1 ./...
+unit: ## Run the unit, component, stack and plan tests, and the non-compliant policy fixture.
+	$(GO) test -count=1 ./... ./test/testdata/noncompliant
 
 .PHONY: fuzz
 fuzz: ## Fuzz the environment loader for FUZZTIME (default 10s).

@@ -24,4 +24,3 @@ func (r *Recorder) PolicyStack(environment string, ctx rules.StackContext) *rule
 	}
 	return st
 }
-
