@@ -43,11 +43,32 @@ FORCE:
 ##@ Tests
 
 .PHONY: test
-test: lint vet-integration unit fuzz ## Run every test: lint, unit, golden, plan and a short fuzz run.
+test: lint vet-integration unit fuzz test-cluster ## Run every test: lint, unit, golden, plan, a short fuzz run and the control-plane suite.
 
 .PHONY: unit
 unit: ## Run the unit, component, stack and plan tests, and the non-compliant policy fixture.
 	$(GO) test -count=1 ./... ./test/testdata/noncompliant
+
+# The control-plane binaries (etcd, kube-apiserver, kube-controller-manager,
+# kube-scheduler, kubectl, kwok) build from the pinned modules under
+# test/cluster/tools into .cache/cluster/<key>, keyed by those modules'
+# go.mod and go.sum: a version change builds a new set, later runs reuse it.
+CLUSTER_KEY := $(shell cat test/cluster/tools/kube/go.mod test/cluster/tools/kube/go.sum test/cluster/tools/kwok/go.mod test/cluster/tools/kwok/go.sum 2>/dev/null | sha256sum | cut -c1-16)
+CLUSTER_BIN := $(CURDIR)/.cache/cluster/$(CLUSTER_KEY)
+
+.PHONY: cluster-bins
+cluster-bins: $(CLUSTER_BIN)/.complete ## Build the control-plane binaries once (about 8 minutes cold on 2 cores).
+
+$(CLUSTER_BIN)/.complete:
+	@mkdir -p $(CLUSTER_BIN)
+	cd test/cluster/tools/kube && $(GO) build -o $(CLUSTER_BIN)/ go.etcd.io/etcd/server/v3 k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
+	mv $(CLUSTER_BIN)/server $(CLUSTER_BIN)/etcd
+	cd test/cluster/tools/kwok && $(GO) build -o $(CLUSTER_BIN)/ sigs.k8s.io/kwok/cmd/kwok
+	@touch $@
+
+.PHONY: test-cluster
+test-cluster: cluster-bins ## Apply aws-dev and azure-dev to a real control plane with kwok nodes.
+	MLPLAT_CLUSTER_BIN=$(CLUSTER_BIN) $(GO) test -tags cluster -count=1 -v -timeout 20m ./test/cluster
 
 .PHONY: fuzz
 fuzz: ## Fuzz the environment loader for FUZZTIME (default 10s).
@@ -56,6 +77,7 @@ fuzz: ## Fuzz the environment loader for FUZZTIME (default 10s).
 .PHONY: vet-integration
 vet-integration: ## Compile the integration tests (they need a cloud to run).
 	$(GO) vet -tags integration ./...
+	$(GO) vet -tags cluster ./test/cluster
 
 .PHONY: lint
 lint: ## go vet and a gofmt check.

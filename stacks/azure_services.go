@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi-azure-native-sdk/resources/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/pangea-ai/mlplatform/components/azure/nodepool"
 	"github.com/pangea-ai/mlplatform/components/azure/roles"
 	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
 	"github.com/pangea-ai/mlplatform/components/k8s/monitoring"
@@ -58,6 +59,7 @@ func azureServices(ctx *pulumi.Context, env *environments.Environment, names Azu
 	}
 	wiLabels := map[string]string{"azure.workload.identity/use": "true"}
 	cs := cloudServices{
+		SpotTaint: &nodepool.SpotTaint,
 		StorageClass: monitoring.StorageClass{Provisioner: "disk.csi.azure.com", Parameters: pulumi.StringMap{
 			"skuName": pulumi.String("Premium_LRS"), "cachingMode": pulumi.String("ReadOnly"),
 		}},

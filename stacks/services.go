@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
@@ -19,6 +20,9 @@ import (
 // cloudServices is what each cloud gives the platform services: encrypted
 // storage, identities for models and runners, where models and images live.
 type cloudServices struct {
+	// SpotTaint is the taint the cloud itself puts on spot nodes (AKS),
+	// which workloads placed on a spot group must tolerate; nil when none.
+	SpotTaint *nodes.Taint
 	// StorageClass is the cloud's encrypted block storage.
 	StorageClass monitoring.StorageClass
 	// StorageReady are what must exist before volumes can be made (the
@@ -79,7 +83,7 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 		mon = []pulumi.Resource{stack.Release}
 	}
 	timeSlicing := map[string]int{}
-	taints := map[string][]nodes.Taint{}
+	taints := nodes.GroupTaints{}
 	for _, name := range sortedNames(env.NodeGroups) {
 		g := env.NodeGroups[name]
 		if g.GPUSharing != nil {
@@ -87,6 +91,15 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 		}
 		for _, t := range g.Taints {
 			taints[name] = append(taints[name], nodes.Taint{Key: t.Key, Value: t.Value, Effect: t.Effect})
+		}
+		if cloud.SpotTaint != nil && g.CapacityType == "SPOT" {
+			taints[name] = append(taints[name], *cloud.SpotTaint)
+		}
+		for _, t := range taints[name] {
+			all := nodes.AnyOfKind(g.Kind)
+			if !slices.Contains(taints[all], t) {
+				taints[all] = append(taints[all], t)
+			}
 		}
 	}
 	if _, err = gpu.NewGPU(ctx, base+"-gpu", &gpu.GPUArgs{
@@ -121,7 +134,7 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 			}
 			if _, err := serving.NewModelService(ctx, base+"-model-"+m.Name, &serving.ModelServiceArgs{
 				Model: m, Namespace: baseline.NamespaceServing, StorageURI: cloud.ModelStorage(m.StorageURI),
-				Identity: id, ExplainerImage: image, NodeGroupTaints: taints[m.NodeGroup],
+				Identity: id, ExplainerImage: image, NodeGroupTaints: taints.For(m.NodeGroup, m.GPUs), CPUGroupTaints: taints.For("", 0),
 				HighAvailability: env.IsProd(),
 				WaitFor:          append(append(ns(baseline.NamespaceServing, ks.Controller), mon...), deps...),
 			}, withK8s); err != nil {

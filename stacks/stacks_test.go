@@ -480,3 +480,24 @@ func TestCommittedStacksPassMandatoryPolicies(t *testing.T) {
 		})
 	}
 }
+
+// AKS taints spot pools itself; models and runners on a spot pool must
+// tolerate that taint or they never schedule (found on the control-plane
+// suite, test/cluster).
+func TestAzureSpotPoolsAreTolerated(t *testing.T) {
+	rec := record(t, "azure-dev", nil)
+	for _, cm := range rec.ByType("kubernetes:core/v1:ConfigMap") {
+		if strings.HasSuffix(cm.Name, "-job-template") && !strings.Contains(cm.StringMap("data")["job.yaml"], "kubernetes.azure.com/scalesetpriority") {
+			t.Errorf("%s: the job pod does not tolerate the AKS spot taint", cm.Name)
+		}
+	}
+	spot := map[string]interface{}{"key": "kubernetes.azure.com/scalesetpriority", "operator": "Equal", "value": "spot", "effect": "NoSchedule"}
+	for _, isvc := range rec.ByType("kubernetes:serving.kserve.io/v1beta1:InferenceService") {
+		for _, c := range []string{"predictor", "explainer"} {
+			tol, _ := isvc.In("spec." + c + ".tolerations").([]interface{})
+			if !slices.ContainsFunc(tol, func(x interface{}) bool { return reflect.DeepEqual(x, spot) }) {
+				t.Errorf("%s %s tolerations %v lack the AKS spot taint", isvc.Name, c, tol)
+			}
+		}
+	}
+}

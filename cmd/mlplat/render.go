@@ -53,6 +53,28 @@ var kindOrder = map[string]int{
 	"InferenceService": 8, "PodDisruptionBudget": 9, "PodMonitor": 9, "ServiceMonitor": 9, "PrometheusRule": 9,
 }
 
+// hideSecretValues keeps a Secret's keys and replaces every value with the
+// secret placeholder, so the manifest stays a valid Secret (an API server
+// accepts it) without showing what the stack holds.
+func hideSecretValues(manifest, revealed map[string]interface{}) {
+	for _, field := range []string{"data", "stringData"} {
+		vals, ok := revealed[field].(map[string]interface{})
+		if !ok {
+			continue
+		}
+		hidden := map[string]interface{}{}
+		for k := range vals {
+			hidden[k] = recorder.SecretPlaceholder
+		}
+		if field == "data" {
+			// data holds base64; the placeholder is written as plain text.
+			delete(manifest, "data")
+			field = "stringData"
+		}
+		manifest[field] = hidden
+	}
+}
+
 // render turns a recording into manifests and releases.
 func render(rec *recorder.Recorder) (*Rendered, error) {
 	out := &Rendered{}
@@ -79,6 +101,9 @@ func render(rec *recorder.Recorder) (*Rendered, error) {
 			if k != "apiVersion" && k != "kind" {
 				manifest[k] = v
 			}
+		}
+		if kind == "Secret" {
+			hideSecretValues(manifest, recorder.Revealed(r.Inputs))
 		}
 		out.Objects = append(out.Objects, RenderedObject{Manifest: manifest})
 	}

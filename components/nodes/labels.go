@@ -94,3 +94,23 @@ func Placement(group string, gpus int, groupTaints []Taint) (selector map[string
 	}
 	return selector, tolerations
 }
+
+// GroupTaints are the taints of each node group by name, plus, under
+// AnyOfKind(kind), the union of the taints of every group of a kind: a
+// workload that selects nodes by kind alone may land on any of them.
+type GroupTaints map[string][]Taint
+
+// AnyOfKind is the GroupTaints key for every group of a kind.
+func AnyOfKind(kind string) string { return "*" + kind }
+
+// For returns the taints a workload must tolerate: its group's, or, when it
+// names no group, those of every group of the kind Placement selects.
+func (g GroupTaints) For(group string, gpus int) []Taint {
+	switch {
+	case group != "":
+		return g[group]
+	case gpus > 0:
+		return g[AnyOfKind(KindGPU)]
+	}
+	return g[AnyOfKind(KindCPU)]
+}

@@ -24,3 +24,17 @@ func TestLabels(t *testing.T) {
 		t.Errorf("GPU taint = %s", GPUTaint)
 	}
 }
+
+func TestGroupTaintsFor(t *testing.T) {
+	spot := Taint{Key: "kubernetes.azure.com/scalesetpriority", Value: "spot", Effect: "NoSchedule"}
+	g := GroupTaints{"gpu": {spot}, AnyOfKind(KindGPU): {spot}, AnyOfKind(KindCPU): {spot}, "system": nil}
+	if got := g.For("system", 0); len(got) != 0 {
+		t.Errorf("named group: %v", got)
+	}
+	if got := g.For("", 1); len(got) != 1 || got[0] != spot {
+		t.Errorf("GPU workload without a group: %v", got)
+	}
+	if got := g.For("", 0); len(got) != 1 || got[0] != spot {
+		t.Errorf("CPU workload without a group: %v", got)
+	}
+}

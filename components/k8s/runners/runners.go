@@ -63,7 +63,7 @@ type RunnersArgs struct {
 	Identities map[string]Identity
 	// GroupTaints are the taints of each node group, so runners tolerate
 	// the group they are pinned to.
-	GroupTaints map[string][]nodes.Taint
+	GroupTaints nodes.GroupTaints
 	// WorkStorageClass provisions each runner's work volume.
 	WorkStorageClass string
 	// Metrics turns on the controller's and listeners' metrics and the
@@ -234,7 +234,7 @@ var (
 // pod: the restricted security context, the set's resources and, for GPU
 // sets, the GPU limit and toleration. The job pod lands on the runner's
 // node, which the runner's own node selector chose.
-func JobTemplate(s environments.RunnerSet, id Identity, groupTaints map[string][]nodes.Taint) (string, error) {
+func JobTemplate(s environments.RunnerSet, id Identity, groupTaints nodes.GroupTaints) (string, error) {
 	res := map[string]interface{}{
 		"requests": map[string]interface{}{"cpu": s.Resources.CPU, "memory": s.Resources.Memory},
 		"limits":   map[string]interface{}{"memory": s.Resources.Memory},
@@ -254,7 +254,7 @@ func JobTemplate(s environments.RunnerSet, id Identity, groupTaints map[string][
 		}},
 	}
 	// The job pod lands on the runner's node; it only needs to tolerate it.
-	if _, tolerations := nodes.Placement(s.NodeGroup, s.GPUs, groupTaints[s.NodeGroup]); len(tolerations) > 0 {
+	if _, tolerations := nodes.Placement(s.NodeGroup, s.GPUs, groupTaints.For(s.NodeGroup, s.GPUs)); len(tolerations) > 0 {
 		spec["tolerations"] = tolerations
 	}
 	doc := map[string]interface{}{"spec": spec}
@@ -270,7 +270,7 @@ func JobTemplate(s environments.RunnerSet, id Identity, groupTaints map[string][
 
 // ScaleSetValues are one runner set's gha-runner-scale-set values.
 func ScaleSetValues(s environments.RunnerSet, a *RunnersArgs) map[string]interface{} {
-	selector, tolerations := nodes.Placement(s.NodeGroup, s.GPUs, a.GroupTaints[s.NodeGroup])
+	selector, tolerations := nodes.Placement(s.NodeGroup, s.GPUs, a.GroupTaints.For(s.NodeGroup, s.GPUs))
 	spec := map[string]interface{}{
 		"serviceAccountName": s.Name + "-runner",
 		"nodeSelector":       selector,

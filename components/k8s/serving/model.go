@@ -69,6 +69,9 @@ type ModelServiceArgs struct {
 	// NodeGroupTaints are the taints of the model's node group, which the
 	// predictor (and an explainer sharing the group) tolerate.
 	NodeGroupTaints []nodes.Taint
+	// CPUGroupTaints are the taints of the CPU groups an explainer of a GPU
+	// model may land on (it selects CPU nodes by kind), e.g. AKS's spot taint.
+	CPUGroupTaints []nodes.Taint
 	// ExplainerImage is the custom explainer's full image reference.
 	ExplainerImage string
 	// HighAvailability (prod) adds PodDisruptionBudgets, runs at least two
@@ -285,7 +288,7 @@ func InferenceServiceSpec(a *ModelServiceArgs) map[string]interface{} {
 		// Explainers run on CPU, beside the model when it is on CPU too.
 		group, taints := m.NodeGroup, a.NodeGroupTaints
 		if m.GPUs > 0 {
-			group, taints = "", nil
+			group, taints = "", a.CPUGroupTaints
 		}
 		placement(explainer, group, 0, taints)
 		if a.HighAvailability {

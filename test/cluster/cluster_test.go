@@ -1,0 +1,297 @@
+//go:build cluster
+
+package cluster
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gruntwork-io/terratest/modules/k8s"
+	"gopkg.in/yaml.v3"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/pangea-ai/mlplatform/components/nodes"
+)
+
+const root = "../.."
+
+// chartCRDs are the kinds whose CRDs come from third-party charts the
+// control plane does not install: objects of these kinds are reported as
+// not verifiable, never dropped silently.
+var chartCRDs = map[string]string{
+	"InferenceService": "kserve-crd (KServe)",
+	"PodMonitor":       "kube-prometheus-stack (prometheus-operator)",
+	"ServiceMonitor":   "kube-prometheus-stack (prometheus-operator)",
+	"PrometheusRule":   "kube-prometheus-stack (prometheus-operator)",
+	"EnvoyProxy":       "gateway-helm (Envoy Gateway)",
+	"GatewayClass":     "gateway-helm (Gateway API CRDs)",
+	"Gateway":          "gateway-helm (Gateway API CRDs)",
+}
+
+// summary is what the test reports per stack.
+type summary struct {
+	applied, verified int
+	notVerifiable     map[string]int // reason → count
+	placed            map[string]int // node group → pods
+}
+
+func TestStacksOnAControlPlane(t *testing.T) {
+	bin := os.Getenv("MLPLAT_CLUSTER_BIN")
+	if bin == "" {
+		t.Fatal("MLPLAT_CLUSTER_BIN is not set: run `make test-cluster`, which builds the control-plane binaries and sets it")
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH")) // terratest runs kubectl from PATH
+	mlplat := filepath.Join(t.TempDir(), "mlplat")
+	if out, err := exec.Command("go", "build", "-o", mlplat, "../../cmd/mlplat").CombinedOutput(); err != nil {
+		t.Fatalf("building mlplat: %v\n%s", err, out)
+	}
+	for _, stack := range []string{"aws-dev", "azure-dev"} {
+		t.Run(stack, func(t *testing.T) { verifyStack(t, bin, mlplat, stack) })
+	}
+}
+
+func verifyStack(t *testing.T, bin, mlplat, stack string) {
+	cp := Start(t, bin)
+	opts := k8s.NewKubectlOptions("", cp.Kubeconfig, "")
+	sum := summary{notVerifiable: map[string]int{}, placed: map[string]int{}}
+	work := t.TempDir()
+
+	// Fake nodes for each node group, as the toolkit declares them.
+	groups := groupsOf(t, mlplat, root, stack)
+	for i, n := range nodeManifests(groups) {
+		apply(t, opts, writeManifest(t, work, fmt.Sprintf("node-%02d.yaml", i), n))
+	}
+
+	// Everything mlplat render produced, in its order, by server-side apply.
+	out := filepath.Join(work, "rendered")
+	if b, err := exec.Command(mlplat, "render", "--stack", stack, "--out", out, "--root", root).CombinedOutput(); err != nil {
+		t.Fatalf("mlplat render: %v\n%s", err, b)
+	}
+	files, _ := filepath.Glob(filepath.Join(out, "[0-9]*.yaml"))
+	sort.Strings(files)
+	var isvcs []map[string]interface{}
+	for _, f := range files {
+		obj := readManifest(t, f)
+		kind := str(obj["kind"])
+		if chart, ok := chartCRDs[kind]; ok {
+			sum.notVerifiable["CRD from chart "+chart]++
+			if kind == "InferenceService" {
+				isvcs = append(isvcs, obj)
+			}
+			continue
+		}
+		if err := applyE(t, opts, f); err != nil {
+			t.Errorf("the API server rejected %s: %v", filepath.Base(f), err)
+			continue
+		}
+		sum.applied++
+		sum.verified++
+	}
+	releases := readReleases(t, filepath.Join(out, "helm-releases.yaml"))
+	for _, r := range releases {
+		sum.notVerifiable["Helm release "+r+" (charts are not installed offline)"]++
+	}
+
+	// Each workload namespace keeps its default-deny policy.
+	for _, ns := range []string{"serving", "runners", "monitoring", "gpu"} {
+		if _, err := k8s.RunKubectlAndGetOutputE(t, k8s.NewKubectlOptions("", cp.Kubeconfig, ns), "get", "networkpolicy", "default-deny", "-o", "name"); err != nil {
+			t.Errorf("namespace %s has no default-deny NetworkPolicy: %v", ns, err)
+		}
+	}
+
+	// KServe turns each InferenceService into Deployments; without its CRD
+	// and controller here, stand-in Deployments carry the same pod spec so
+	// admission (Pod Security, quotas, limit ranges) and the scheduler
+	// judge exactly what the model would run.
+	for _, isvc := range isvcs {
+		for _, d := range standIns(isvc) {
+			f := writeManifest(t, work, "standin-"+name(d)+".yaml", d)
+			if err := applyE(t, opts, f); err != nil {
+				t.Errorf("the API server rejected the pods of %s: %v", name(d), err)
+				continue
+			}
+			checkPlacement(t, cp, groups, d, &sum)
+		}
+	}
+	negativeGPU(t, cp, work, isvcs)
+	report(t, stack, groups, sum)
+}
+
+// checkPlacement waits for a stand-in to become available and checks each
+// pod landed on the node group it targets: GPU pods only on GPU nodes, no
+// CPU pod on a GPU node.
+func checkPlacement(t *testing.T, cp *ControlPlane, groups []Group, d map[string]interface{}, sum *summary) {
+	t.Helper()
+	ns := str(mapOf(d["metadata"])["namespace"])
+	opts := k8s.NewKubectlOptions("", cp.Kubeconfig, ns)
+	if err := k8s.WaitUntilDeploymentAvailableE(t, opts, name(d), 60, 2*time.Second); err != nil {
+		t.Errorf("%s/%s did not become available: %v\nscheduler events: %s", ns, name(d), err, events(t, opts))
+		return
+	}
+	pod := mapOf(mapOf(mapOf(d["spec"])["template"])["spec"])
+	wantGroup := str(mapOf(pod["nodeSelector"])[nodes.LabelNodeGroup])
+	gpu := gpuRequest(pod)
+	sel := mapOf(mapOf(d["spec"])["selector"])["matchLabels"]
+	var parts []string
+	for k, v := range mapOf(sel) {
+		parts = append(parts, k+"="+str(v))
+	}
+	sort.Strings(parts)
+	byNode := map[string]Group{}
+	for _, g := range groups {
+		for i := 0; i < g.Nodes; i++ {
+			byNode[fmt.Sprintf("%s-%d", g.Name, i)] = g
+		}
+	}
+	for _, p := range k8s.ListPods(t, opts, metav1.ListOptions{LabelSelector: strings.Join(parts, ",")}) {
+		g := byNode[p.Spec.NodeName]
+		switch {
+		case wantGroup != "" && g.Name != wantGroup:
+			t.Errorf("pod %s landed on %s (group %s), want group %s", p.Name, p.Spec.NodeName, g.Name, wantGroup)
+		case gpu && !g.IsGPU():
+			t.Errorf("GPU pod %s landed on non-GPU node %s", p.Name, p.Spec.NodeName)
+		case !gpu && g.IsGPU():
+			t.Errorf("CPU pod %s landed on GPU node %s", p.Name, p.Spec.NodeName)
+		}
+		sum.placed[g.Name]++
+	}
+}
+
+// negativeGPU applies a copy of a GPU model's pods without their GPU
+// toleration: it must stay Pending, and the scheduler must say why.
+func negativeGPU(t *testing.T, cp *ControlPlane, work string, isvcs []map[string]interface{}) {
+	t.Helper()
+	for _, isvc := range isvcs {
+		for _, d := range standIns(isvc) {
+			pod := mapOf(mapOf(mapOf(d["spec"])["template"])["spec"])
+			if !gpuRequest(pod) {
+				continue
+			}
+			// Its own namespace: no quota or limits to refuse the copy.
+			const ns = "negative-gpu"
+			opts := k8s.NewKubectlOptions("", cp.Kubeconfig, ns)
+			_, _ = k8s.RunKubectlAndGetOutputE(t, opts, "create", "namespace", ns)
+			delete(pod, "tolerations")
+			delete(pod, "serviceAccountName")
+			delete(pod, "priorityClassName")
+			meta := mapOf(d["metadata"])
+			meta["namespace"], meta["name"] = ns, name(d)+"-no-toleration"
+			mapOf(d["spec"])["replicas"] = 1
+			apply(t, opts, writeManifest(t, work, "negative.yaml", d))
+			deadline := time.Now().Add(60 * time.Second)
+			for time.Now().Before(deadline) {
+				ev := events(t, opts)
+				if strings.Contains(ev, "untolerated taint {"+nodes.GPUTaintKey+": true}") {
+					t.Logf("negative case: %s stays Pending: %s", meta["name"], ev)
+					for _, p := range k8s.ListPods(t, opts, metav1.ListOptions{}) {
+						if p.Status.Phase != "Pending" || p.Spec.NodeName != "" {
+							t.Errorf("pod %s without the GPU toleration is %s on %q, want Pending and unscheduled", p.Name, p.Status.Phase, p.Spec.NodeName)
+						}
+					}
+					return
+				}
+				time.Sleep(2 * time.Second)
+			}
+			t.Errorf("a GPU model without its toleration did not report an untolerated GPU taint; events: %s", events(t, opts))
+			return
+		}
+	}
+	t.Error("the stack has no GPU model to run the negative case with")
+}
+
+func gpuRequest(pod map[string]interface{}) bool {
+	for _, c := range list(pod["containers"]) {
+		if _, ok := mapOf(mapOf(mapOf(c)["resources"])["limits"])[nodes.GPUResource]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// events are the namespace's FailedScheduling messages.
+func events(t *testing.T, opts *k8s.KubectlOptions) string {
+	var msgs []string
+	for _, e := range k8s.ListEvents(t, opts, metav1.ListOptions{}) {
+		if e.Reason == "FailedScheduling" {
+			msgs = append(msgs, e.Message)
+		}
+	}
+	return strings.Join(msgs, "; ")
+}
+
+func report(t *testing.T, stack string, groups []Group, s summary) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n%s on a real control plane (kwok nodes: the API server, admission and the scheduler are real; no container runs)\n", stack)
+	fmt.Fprintf(&b, "  objects applied and accepted: %d (verified %d)\n", s.applied, s.verified)
+	for _, r := range sortedKeys(s.notVerifiable) {
+		fmt.Fprintf(&b, "  not verifiable: %-70s %d\n", r, s.notVerifiable[r])
+	}
+	for _, g := range groups {
+		fmt.Fprintf(&b, "  node group %-10s %-24s %d nodes  %2d pods placed\n", g.Name, g.InstanceType, g.Nodes, s.placed[g.Name])
+	}
+	fmt.Print(b.String())
+}
+
+func apply(t *testing.T, opts *k8s.KubectlOptions, file string) {
+	t.Helper()
+	if err := applyE(t, opts, file); err != nil {
+		t.Fatalf("applying %s: %v", filepath.Base(file), err)
+	}
+}
+
+func applyE(t *testing.T, opts *k8s.KubectlOptions, file string) error {
+	out, err := k8s.RunKubectlAndGetOutputE(t, opts, "apply", "--server-side", "--field-manager=mlplatform-cluster-test", "-f", file)
+	if err != nil {
+		return fmt.Errorf("%v: %s", err, out)
+	}
+	return nil
+}
+
+func readManifest(t *testing.T, path string) map[string]interface{} {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]interface{}
+	if err := yaml.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func readReleases(t *testing.T, path string) []string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Releases []struct{ Name, Namespace, Chart, Version string }
+	}
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, r := range doc.Releases {
+		out = append(out, fmt.Sprintf("%s/%s (%s %s)", r.Namespace, r.Name, r.Chart, r.Version))
+	}
+	return out
+}
+
+func name(obj map[string]interface{}) string { return str(mapOf(obj["metadata"])["name"]) }
+
+func sortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
