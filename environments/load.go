@@ -69,6 +69,7 @@ func Parse(path string, data []byte, opts Options) (*Environment, error) {
 	if err := Validate(path, &env, opts); err != nil {
 		return nil, err
 	}
+	env.catalog = opts.Catalog
 	return &env, nil
 }
 
@@ -123,6 +124,9 @@ func (w *shapeWalker) check(node *yaml.Node, t reflect.Type, path string) {
 		for i := 0; i < t.NumField(); i++ {
 			f := t.Field(i)
 			key := strings.Split(f.Tag.Get("yaml"), ",")[0]
+			if !f.IsExported() || key == "-" {
+				continue
+			}
 			fields[key] = f
 			names = append(names, key)
 		}

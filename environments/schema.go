@@ -1,5 +1,7 @@
 package environments
 
+import "github.com/pangea-ai/mlplatform/components/catalog"
+
 // Environment is one environment file. Sections that later issues add
 // (monitoring, models, runners, policy levels, waivers) get their own fields;
 // until then an unknown section is rejected like any unknown key.
@@ -33,6 +35,9 @@ type Environment struct {
 	// Policies set policy levels for this environment and waive single
 	// resources from single rules.
 	Policies *Policies `yaml:"policies,omitempty"`
+	// catalog is the instance catalogue the environment was validated
+	// against (the default one with the environments' override).
+	catalog *catalog.Catalog
 }
 
 // Policies are an environment's policy settings. Which rule ids and levels
@@ -417,4 +422,14 @@ type RunnerSet struct {
 	DockerInDocker bool `yaml:"dockerInDocker,omitempty"`
 	// PushImages lets runners push to the platform registry.
 	PushImages bool `yaml:"pushImages,omitempty"`
+}
+
+// Catalog returns the instance catalogue the environment was validated
+// against: the default catalogue with environments/catalog-overrides.yaml
+// laid over it when that file exists.
+func (e *Environment) Catalog() *catalog.Catalog {
+	if e.catalog == nil {
+		return catalog.Default()
+	}
+	return e.catalog
 }

@@ -11,6 +11,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/pangea-ai/mlplatform/components/catalog"
 	"github.com/pangea-ai/mlplatform/environments"
 )
 
@@ -92,7 +93,13 @@ func LoadEnvironment(root string, s Settings, now time.Time) (*environments.Envi
 	if err != nil {
 		return nil, fmt.Errorf("reading environment %q: %w", s.Environment, err)
 	}
-	return environments.Parse(rel, data, environments.Options{Now: now})
+	// The catalogue override beside the environment files adds or reprices
+	// instance types; validation must know the types it adds.
+	cat, err := catalog.LoadForEnvironments(filepath.Dir(path))
+	if err != nil {
+		return nil, err
+	}
+	return environments.Parse(rel, data, environments.Options{Now: now, Catalog: cat})
 }
 
 // ProjectRoot finds the directory holding Pulumi.yaml, from dir upwards.

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"os"
 	"sort"
+	"strings"
 	"sync"
 
 	"gopkg.in/yaml.v3"
@@ -56,12 +58,17 @@ type Prices struct {
 	PriceAsOf string `yaml:"priceAsOf"`
 	// Types lists the instance types.
 	Types []InstanceType `yaml:"types"`
+	// Rates are the service prices the cost model uses beside instances,
+	// keyed by name (see the Rate* constants); the unit is in the name.
+	Rates map[string]float64 `yaml:"rates"`
 }
 
 // Catalog is the whole instance catalogue.
 type Catalog struct {
 	AWS   Prices `yaml:"aws"`
 	Azure Prices `yaml:"azure"`
+	// Durations are the reference provisioning times of the deploy-time model.
+	Durations Durations `yaml:"durations"`
 }
 
 //go:embed instances.yaml
@@ -91,19 +98,38 @@ func Parse(data []byte) (*Catalog, error) {
 	if err := dec.Decode(&c); err != nil {
 		return nil, fmt.Errorf("parsing instance catalogue: %w", err)
 	}
-	for _, p := range []struct {
-		cloud Cloud
-		types []InstanceType
-	}{{AWS, c.AWS.Types}, {Azure, c.Azure.Types}} {
-		seen := map[string]bool{}
-		for _, t := range p.types {
-			if seen[t.Name] {
-				return nil, fmt.Errorf("parsing instance catalogue: %s type %q is listed twice", p.cloud, t.Name)
-			}
-			seen[t.Name] = true
-		}
+	if err := c.check(); err != nil {
+		return nil, fmt.Errorf("parsing instance catalogue: %w", err)
 	}
 	return &c, nil
+}
+
+// check rejects duplicate names, negative prices and unknown rate keys.
+func (c *Catalog) check() error {
+	for _, p := range []struct {
+		cloud Cloud
+		sec   *Prices
+	}{{AWS, &c.AWS}, {Azure, &c.Azure}} {
+		seen := map[string]bool{}
+		for _, t := range p.sec.Types {
+			if seen[t.Name] {
+				return fmt.Errorf("%s type %q is listed twice", p.cloud, t.Name)
+			}
+			seen[t.Name] = true
+			if t.OnDemandUSD < 0 || t.SpotUSD < 0 {
+				return fmt.Errorf("%s type %q: prices must not be negative", p.cloud, t.Name)
+			}
+		}
+		for k, v := range p.sec.Rates {
+			if !knownRate(p.cloud, k) {
+				return fmt.Errorf("%s rate %q is not one the cost model reads; known rates: %s", p.cloud, k, strings.Join(rateNames(p.cloud), ", "))
+			}
+			if v < 0 {
+				return fmt.Errorf("%s rate %q = %g must not be negative", p.cloud, k, v)
+			}
+		}
+	}
+	return c.Durations.check()
 }
 
 func (c *Catalog) section(cloud Cloud) *Prices {
@@ -136,3 +162,109 @@ func (c *Catalog) Names(cloud Cloud) []string {
 
 // PriceAsOf returns the date a cloud's prices were taken on.
 func (c *Catalog) PriceAsOf(cloud Cloud) string { return c.section(cloud).PriceAsOf }
+
+// Rate returns a cloud's service price by key and whether the catalogue has it.
+func (c *Catalog) Rate(cloud Cloud, key string) (float64, bool) {
+	v, ok := c.section(cloud).Rates[key]
+	return v, ok
+}
+
+// PriceRegion returns the region a cloud's prices were taken in.
+func (c *Catalog) PriceRegion(cloud Cloud) string { return c.section(cloud).PriceRegion }
+
+// OverrideFile is the name of the optional catalogue override beside the
+// environment files (environments/catalog-overrides.yaml).
+const OverrideFile = "catalog-overrides.yaml"
+
+// WithOverride returns a copy of c with an override document laid over it:
+// instance types replace the type of the same name or are added, rates and
+// durations replace their key, and a priceAsOf/priceRegion replaces the
+// section's (an override that changes prices should say when they were taken).
+func (c *Catalog) WithOverride(data []byte) (*Catalog, error) {
+	var o Catalog
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&o); err != nil {
+		return nil, fmt.Errorf("parsing catalogue override: %w", err)
+	}
+	// Check the override on its own first, so problems name its own indexes.
+	if err := o.Durations.check(); err != nil {
+		return nil, fmt.Errorf("catalogue override: %w", err)
+	}
+	out := c.clone()
+	for _, p := range []struct{ dst, src *Prices }{{&out.AWS, &o.AWS}, {&out.Azure, &o.Azure}} {
+		if p.src.PriceAsOf != "" {
+			p.dst.PriceAsOf = p.src.PriceAsOf
+		}
+		if p.src.PriceRegion != "" {
+			p.dst.PriceRegion = p.src.PriceRegion
+		}
+		for _, t := range p.src.Types {
+			replaced := false
+			for i := range p.dst.Types {
+				if p.dst.Types[i].Name == t.Name {
+					p.dst.Types[i], replaced = t, true
+				}
+			}
+			if !replaced {
+				p.dst.Types = append(p.dst.Types, t)
+			}
+		}
+		for k, v := range p.src.Rates {
+			p.dst.Rates[k] = v
+		}
+	}
+	if o.Durations.AsOf != "" {
+		out.Durations.AsOf = o.Durations.AsOf
+	}
+	if o.Durations.DefaultSeconds != 0 {
+		out.Durations.DefaultSeconds = o.Durations.DefaultSeconds
+	}
+	for _, d := range o.Durations.Types {
+		replaced := false
+		for i := range out.Durations.Types {
+			if out.Durations.Types[i].Type == d.Type && out.Durations.Types[i].Chart == d.Chart {
+				out.Durations.Types[i], replaced = d, true
+			}
+		}
+		if !replaced {
+			out.Durations.Types = append(out.Durations.Types, d)
+		}
+	}
+	if err := out.check(); err != nil {
+		return nil, fmt.Errorf("catalogue override: %w", err)
+	}
+	return out, nil
+}
+
+// LoadForEnvironments returns the default catalogue with dir's
+// catalog-overrides.yaml laid over it when that file exists.
+func LoadForEnvironments(dir string) (*Catalog, error) {
+	path := dir + string(os.PathSeparator) + OverrideFile
+	data, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return Default(), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	c, err := Default().WithOverride(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+func (c *Catalog) clone() *Catalog {
+	out := *c
+	for _, p := range []*Prices{&out.AWS, &out.Azure} {
+		p.Types = append([]InstanceType(nil), p.Types...)
+		rates := make(map[string]float64, len(p.Rates))
+		for k, v := range p.Rates {
+			rates[k] = v
+		}
+		p.Rates = rates
+	}
+	out.Durations.Types = append([]Duration(nil), c.Durations.Types...)
+	return &out
+}
