@@ -73,10 +73,13 @@ func AWS(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set) er
 	if err != nil {
 		return err
 	}
-	var groups []pulumi.Resource
+	// The add-ons' pods (CoreDNS, the EBS CSI controller) run on the
+	// system and CPU groups; GPU groups are tainted, so waiting for them
+	// would only put GPU capacity on the deploy's critical path.
+	var addonGroups []pulumi.Resource
 	groupNames := pulumi.StringArray{}
 	for _, name := range sortedNames(env.NodeGroups) {
-		args, err := nodeGroupArgs(name, env.NodeGroups[name], cluster, net, platformKey.ARN, tagSet)
+		args, err := nodeGroupArgs(name, env.NodeGroups[name], env.Catalog(), cluster, net, platformKey.ARN, tagSet)
 		if err != nil {
 			return err
 		}
@@ -85,11 +88,13 @@ func AWS(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set) er
 		if err != nil {
 			return err
 		}
-		groups = append(groups, ng.ManagedNodeGroup)
+		if env.NodeGroups[name].Kind != "gpu" {
+			addonGroups = append(addonGroups, ng.ManagedNodeGroup)
+		}
 		groupNames = append(groupNames, ng.NodeGroupName)
 	}
 	addons, err := eks.NewWorkloadAddons(ctx, base+"-workload", &eks.WorkloadAddonsArgs{
-		Cluster: cluster, VolumeKMSKeyARN: platformKey.ARN, WaitFor: groups,
+		Cluster: cluster, VolumeKMSKeyARN: platformKey.ARN, WaitFor: addonGroups,
 	}, withProv)
 	if err != nil {
 		return err
@@ -157,7 +162,7 @@ func networkArgs(env *environments.Environment, stack, accountID string, keyARN 
 	return args
 }
 
-func nodeGroupArgs(name string, g environments.NodeGroup, c *eks.Cluster, net *network.Network, keyARN pulumi.StringInput, tagSet tags.Set) (*nodegroup.NodeGroupArgs, error) {
+func nodeGroupArgs(name string, g environments.NodeGroup, cat *catalog.Catalog, c *eks.Cluster, net *network.Network, keyARN pulumi.StringInput, tagSet tags.Set) (*nodegroup.NodeGroupArgs, error) {
 	args := &nodegroup.NodeGroupArgs{
 		ClusterName: c.Name, GroupName: name, SubnetIDs: net.PrivateSubnetIDs,
 		GPU:           g.Kind == "gpu",
@@ -174,7 +179,7 @@ func nodeGroupArgs(name string, g environments.NodeGroup, c *eks.Cluster, net *n
 	if args.GPU {
 		var models []string
 		for i, it := range g.AWS.InstanceTypes {
-			t, ok := catalog.Default().Lookup(catalog.AWS, it)
+			t, ok := cat.Lookup(catalog.AWS, it)
 			if !ok {
 				return nil, fmt.Errorf("node group %s: instance type %q is not in the catalogue", name, it)
 			}

@@ -62,7 +62,9 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 	ns := func(name string, more ...pulumi.Resource) []pulumi.Resource {
 		return append([]pulumi.Resource{b.Namespaces[name]}, more...)
 	}
-	var mon []pulumi.Resource
+	// mon is the monitoring release: only monitors and rules wait for it
+	// (its CRDs), so the other charts install beside it.
+	var mon, storage []pulumi.Resource
 	if m := env.Monitoring; m != nil {
 		stack, err := monitoring.NewMonitoring(ctx, base+"-monitoring", &monitoring.MonitoringArgs{
 			Namespace: baseline.NamespaceMonitoring, Cluster: base, Environment: env.Name,
@@ -81,6 +83,7 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 			return err
 		}
 		mon = []pulumi.Resource{stack.Release}
+		storage = []pulumi.Resource{stack.StorageClass}
 	}
 	timeSlicing := map[string]int{}
 	taints := nodes.GroupTaints{}
@@ -104,8 +107,8 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 	}
 	if _, err = gpu.NewGPU(ctx, base+"-gpu", &gpu.GPUArgs{
 		Namespace: baseline.NamespaceGPU, TimeSlicing: timeSlicing,
-		ServiceMonitor: len(mon) > 0,
-		WaitFor:        ns(baseline.NamespaceGPU, mon...),
+		ServiceMonitor: len(mon) > 0, ServiceMonitorAfter: mon,
+		WaitFor: ns(baseline.NamespaceGPU),
 	}, withK8s); err != nil {
 		return err
 	}
@@ -136,7 +139,8 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 				Model: m, Namespace: baseline.NamespaceServing, StorageURI: cloud.ModelStorage(m.StorageURI),
 				Identity: id, ExplainerImage: image, NodeGroupTaints: taints.For(m.NodeGroup, m.GPUs), CPUGroupTaints: taints.For("", 0),
 				HighAvailability: env.IsProd(),
-				WaitFor:          append(append(ns(baseline.NamespaceServing, ks.Controller), mon...), deps...),
+				WaitFor:          append(ns(baseline.NamespaceServing, ks.Controller), deps...),
+				MetricsAfter:     mon,
 			}, withK8s); err != nil {
 				return err
 			}
@@ -158,8 +162,8 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 				AppID: secrets["githubAppId"], InstallationID: secrets["githubAppInstallationId"], PrivateKey: secrets["githubAppPrivateKey"],
 			},
 			WorkStorageClass: monitoring.StorageClassName,
-			Metrics:          len(mon) > 0,
-			WaitFor:          append(ns(baseline.NamespaceRunners, b.Namespaces[baseline.NamespaceARC]), mon...),
+			Metrics:          len(mon) > 0, MetricsAfter: mon,
+			WaitFor: append(ns(baseline.NamespaceRunners, b.Namespaces[baseline.NamespaceARC]), storage...),
 		}, withK8s); err != nil {
 			return err
 		}

@@ -10,9 +10,11 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/pangea-ai/mlplatform/components/catalog"
 	"github.com/pangea-ai/mlplatform/environments"
 	"github.com/pangea-ai/mlplatform/policies/rules"
 	"github.com/pangea-ai/mlplatform/stacks"
+	"github.com/pangea-ai/mlplatform/stacks/estimate"
 	"github.com/pangea-ai/mlplatform/test/recorder"
 )
 
@@ -23,8 +25,11 @@ type Plan struct {
 	Resources   []PlannedItem `json:"resources"`
 	// Violations are policy findings: {"policy", "level", "urn", "message"}.
 	Violations []Violation `json:"violations"`
-	// Cost is the estimate by component.
-	Cost map[string]interface{} `json:"cost"`
+	// Cost is the running-cost estimate by component.
+	Cost estimate.Cost `json:"cost"`
+	// DeployTime is the deploy-time model: the critical path of a first
+	// pulumi up and its length.
+	DeployTime estimate.DeployTime `json:"deployTime"`
 }
 
 // PlannedItem is one resource of a plan.
@@ -49,6 +54,8 @@ type Violation struct {
 
 type planFlags struct {
 	stack, format, envFile, root string
+	// diffAgainst is an earlier JSON plan to print the Markdown delta against.
+	diffAgainst string
 }
 
 func runPlan(args []string, stdout, stderr io.Writer) int {
@@ -59,6 +66,7 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.format, "format", "text", "output format: text or json")
 	fs.StringVar(&f.envFile, "environment-file", "", "use this environment file instead of the stack's")
 	fs.StringVar(&f.root, "root", "", "project root (default: the checkout around the current directory)")
+	fs.StringVar(&f.diffAgainst, "diff-against", "", "print a Markdown delta (resources, cost, policies) against this earlier `plan.json` instead of the text plan")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -66,6 +74,17 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mlplat plan: --stack is required and --format is text or json")
 		fs.Usage()
 		return exitUsage
+	}
+	if f.diffAgainst != "" && f.format == "json" {
+		fmt.Fprintln(stderr, "mlplat plan: --diff-against prints Markdown; drop --format json")
+		return exitUsage
+	}
+	var old Plan
+	if f.diffAgainst != "" {
+		var err error
+		if old, err = readPlanFile(f.diffAgainst); err != nil {
+			return failed(stderr, err)
+		}
 	}
 	plan, err := buildPlan(f, time.Now())
 	if err != nil {
@@ -86,7 +105,13 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 		}
 		return code
 	}
+	if f.diffAgainst != "" {
+		fmt.Fprint(stdout, diffMarkdown(old, plan.doc))
+		return code
+	}
 	writeText(stdout, plan)
+	writeCostTable(stdout, plan.doc.Cost)
+	writeDeployTime(stdout, plan.doc.DeployTime)
 	writePolicyReport(stdout, plan.results)
 	if len(plan.unset) > 0 {
 		fmt.Fprintf(stderr, "note: the plan used placeholders for config this stack does not set yet; before pulumi up, run:\n")
@@ -108,6 +133,12 @@ type planned struct {
 	unset []string
 	// results are every policy finding, waived ones included.
 	results []rules.Result
+	// schedule is the deploy-time model's timing of every resource.
+	schedule estimate.Schedule
+	// catalog is the instance catalogue with the environments' override.
+	catalog *catalog.Catalog
+	// env is the stack's validated environment.
+	env *environments.Environment
 }
 
 // buildPlan validates the stack's environment, then runs the program under
@@ -177,8 +208,8 @@ func buildPlan(f planFlags, now time.Time) (*planned, error) {
 	if len(rec.Resources()) == 0 {
 		return nil, errors.New("stack " + f.stack + ": the program registered no resources")
 	}
-	p := &planned{cloud: settings.Cloud, rec: rec, unset: unset, doc: Plan{
-		Stack: f.stack, Environment: env.Name, Violations: []Violation{}, Cost: map[string]interface{}{},
+	p := &planned{cloud: settings.Cloud, rec: rec, unset: unset, env: env, doc: Plan{
+		Stack: f.stack, Environment: env.Name, Violations: []Violation{},
 	}}
 	switch {
 	case settings.Cloud == stacks.CloudAzure && env.Azure != nil:
@@ -203,6 +234,19 @@ func buildPlan(f planFlags, now time.Time) (*planned, error) {
 			URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Inputs: recorder.Plain(r.Inputs),
 			Protect: r.Protect, DependsOn: deps, Provider: r.Provider,
 		})
+	}
+	// The catalogue the environment was validated against: the default
+	// one with environments/catalog-overrides.yaml laid over it.
+	cat := env.Catalog()
+	p.catalog = cat
+	cloud := catalog.AWS
+	if settings.Cloud == stacks.CloudAzure {
+		cloud = catalog.Azure
+	}
+	res := estimateResources(rec)
+	p.doc.Cost = estimate.EstimateCost(cloud, res, cat)
+	if p.doc.DeployTime, p.schedule, err = estimate.EstimateDeployTime(res, cat); err != nil {
+		return nil, fmt.Errorf("stack %s: %w", f.stack, err)
 	}
 	return p, nil
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/pangea-ai/mlplatform/components/k8s/charts"
@@ -36,10 +38,14 @@ type GPUArgs struct {
 	Namespace string
 	// TimeSlicing maps a node group to how many pods share each of its GPUs.
 	TimeSlicing map[string]int
-	// ServiceMonitor makes the DCGM exporter discoverable by Prometheus; it
-	// needs the ServiceMonitor CRD, so pass the monitoring release in WaitFor.
+	// ServiceMonitor makes the DCGM exporter discoverable by Prometheus
+	// with a ServiceMonitor created after ServiceMonitorAfter.
 	ServiceMonitor bool
-	// WaitFor are resources to install after (the namespace, the monitoring stack).
+	// ServiceMonitorAfter are resources the ServiceMonitor waits for: the
+	// monitoring release that brings its CRD. Only the ServiceMonitor waits,
+	// so the charts install beside the monitoring stack, not after it.
+	ServiceMonitorAfter []pulumi.Resource
+	// WaitFor are resources to install after (the namespace).
 	WaitFor []pulumi.Resource
 }
 
@@ -67,9 +73,23 @@ func NewGPU(ctx *pulumi.Context, name string, args *GPUArgs, opts ...pulumi.Reso
 		DevicePluginValues(args.TimeSlicing), after...); err != nil {
 		return nil, err
 	}
-	if _, err := charts.Install(ctx, name+"-dcgm-exporter", charts.DCGMExporter, "dcgm-exporter", args.Namespace,
-		DCGMValues(args.ServiceMonitor), after...); err != nil {
+	dcgm, err := charts.Install(ctx, name+"-dcgm-exporter", charts.DCGMExporter, DCGMRelease, args.Namespace,
+		DCGMValues(), after...)
+	if err != nil {
 		return nil, err
+	}
+	if args.ServiceMonitor {
+		if _, err := apiextensions.NewCustomResource(ctx, name+"-dcgm-metrics", &apiextensions.CustomResourceArgs{
+			ApiVersion: pulumi.String("monitoring.coreos.com/v1"),
+			Kind:       pulumi.String("ServiceMonitor"),
+			Metadata: metav1.ObjectMetaArgs{
+				Name: pulumi.String(DCGMRelease), Namespace: pulumi.String(args.Namespace),
+				Labels: pulumi.StringMap{"app.kubernetes.io/name": pulumi.String(DCGMRelease), "app.kubernetes.io/managed-by": pulumi.String("mlplatform")},
+			},
+			OtherFields: map[string]interface{}{"spec": DCGMServiceMonitorSpec()},
+		}, pulumi.Parent(comp), pulumi.DependsOn(append([]pulumi.Resource{dcgm}, args.ServiceMonitorAfter...))); err != nil {
+			return nil, err
+		}
 	}
 	return comp, ctx.RegisterResourceOutputs(comp, pulumi.Map{})
 }
@@ -105,16 +125,34 @@ func deviceConfig(replicas int) string {
 	return cfg
 }
 
-// DCGMValues are the DCGM exporter chart's values: GPU nodes only, the
-// tolerations, and a ServiceMonitor that keeps the exporter's pod, namespace
-// and container labels (honorLabels) so metrics are attributed to workloads.
-func DCGMValues(serviceMonitor bool) map[string]interface{} {
+// DCGMRelease is the DCGM exporter's release name; the chart names its
+// Service and labels after it.
+const DCGMRelease = "dcgm-exporter"
+
+// DCGMValues are the DCGM exporter chart's values: GPU nodes only and the
+// tolerations. The chart's own ServiceMonitor stays off: installing it would
+// make the whole release wait for the monitoring stack's CRDs, which puts the
+// chart on the deploy's critical path. NewGPU creates the ServiceMonitor as
+// its own resource instead.
+func DCGMValues() map[string]interface{} {
 	return map[string]interface{}{
 		"nodeSelector":      NodeSelector,
 		"tolerations":       Tolerations,
 		"priorityClassName": "system-node-critical",
-		"serviceMonitor": map[string]interface{}{
-			"enabled": serviceMonitor, "interval": "15s", "honorLabels": true,
-		},
+		"serviceMonitor":    map[string]interface{}{"enabled": false},
+	}
+}
+
+// DCGMServiceMonitorSpec selects the exporter's Service and keeps the
+// exporter's pod, namespace and container labels (honorLabels), so GPU
+// metrics are attributed to the workloads using the GPUs.
+func DCGMServiceMonitorSpec() map[string]interface{} {
+	return map[string]interface{}{
+		"selector": map[string]interface{}{"matchLabels": map[string]interface{}{
+			"app.kubernetes.io/name": DCGMRelease, "app.kubernetes.io/instance": DCGMRelease,
+		}},
+		"endpoints": []interface{}{map[string]interface{}{
+			"port": "metrics", "path": "/metrics", "interval": "15s", "honorLabels": true,
+		}},
 	}
 }

@@ -63,11 +63,38 @@ func TestTimeSlicingConfigPerGroup(t *testing.T) {
 }
 
 func TestDCGMKeepsPodAttribution(t *testing.T) {
-	rec := record(t, &GPUArgs{Namespace: "gpu", ServiceMonitor: true})
+	rec, err := recorder.Run(func(ctx *pulumi.Context) error {
+		var mon pulumi.CustomResourceState
+		if err := ctx.RegisterResource("kubernetes:helm.sh/v3:Release", "monitoring", pulumi.Map{}, &mon); err != nil {
+			return err
+		}
+		_, err := NewGPU(ctx, "gpu", &GPUArgs{Namespace: "gpu", ServiceMonitor: true, ServiceMonitorAfter: []pulumi.Resource{&mon}})
+		return err
+	}, recorder.Options{Project: "p", Stack: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	d, _ := rec.Named(releaseType, "gpu-dcgm-exporter")
 	recorder.AssertInputs(t, d, map[string]interface{}{
-		"values.serviceMonitor": map[string]interface{}{"enabled": true, "interval": "15s", "honorLabels": true},
+		"values.serviceMonitor": map[string]interface{}{"enabled": false},
 	})
+	sm, err := rec.Named("kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "gpu-dcgm-metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recorder.AssertInputs(t, sm, map[string]interface{}{
+		"metadata.name": "dcgm-exporter", "metadata.namespace": "gpu",
+		"spec.selector.matchLabels": map[string]interface{}{"app.kubernetes.io/name": "dcgm-exporter", "app.kubernetes.io/instance": "dcgm-exporter"},
+		"spec.endpoints":            []interface{}{map[string]interface{}{"port": "metrics", "path": "/metrics", "interval": "15s", "honorLabels": true}},
+	})
+	// Only the ServiceMonitor waits for the monitoring release: the
+	// charts install beside it.
+	if !reflect.DeepEqual(sm.DependsOn, []string{"urn:pulumi:s::p::kubernetes:helm.sh/v3:Release::monitoring", d.URN}) {
+		t.Errorf("ServiceMonitor depends on %v", sm.DependsOn)
+	}
+	if len(d.DependsOn) != 0 {
+		t.Errorf("the DCGM release waits for %v; it must not wait for the monitoring stack", d.DependsOn)
+	}
 }
 
 func TestWaitsForWhatItIsGiven(t *testing.T) {

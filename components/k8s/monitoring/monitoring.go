@@ -98,6 +98,9 @@ type Monitoring struct {
 	// ServiceMonitor, PodMonitor and PrometheusRule CRDs: components that
 	// create those wait for it.
 	Release *helmv3.Release
+	// StorageClass is the encrypted storage class Prometheus, Grafana and
+	// the runners' work volumes use.
+	StorageClass *storagev1.StorageClass
 }
 
 // NewMonitoring installs kube-prometheus-stack with an encrypted volume, the
@@ -169,6 +172,7 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 		return nil, err
 	}
 	comp.Release = rel
+	comp.StorageClass = sc
 	for _, g := range Rules(args.Thresholds) {
 		if _, err := apiextensions.NewCustomResource(ctx, name+"-rules-"+g.Name, &apiextensions.CustomResourceArgs{
 			ApiVersion: pulumi.String("monitoring.coreos.com/v1"),

@@ -67,9 +67,14 @@ type RunnersArgs struct {
 	// WorkStorageClass provisions each runner's work volume.
 	WorkStorageClass string
 	// Metrics turns on the controller's and listeners' metrics and the
-	// PodMonitor (needs the monitoring release in WaitFor).
+	// PodMonitor, created after MetricsAfter.
 	Metrics bool
-	// WaitFor are resources to install after (namespaces, monitoring).
+	// MetricsAfter are resources the PodMonitor waits for: the monitoring
+	// release that brings its CRD. Nothing else waits for it, so the
+	// runner charts install beside the monitoring stack.
+	MetricsAfter []pulumi.Resource
+	// WaitFor are resources to install after (namespaces, the work
+	// volumes' storage class).
 	WaitFor []pulumi.Resource
 }
 
@@ -163,7 +168,7 @@ func NewRunners(ctx *pulumi.Context, name string, args *RunnersArgs, opts ...pul
 				"selector":            map[string]interface{}{"matchLabels": map[string]interface{}{"app.kubernetes.io/component": "runner-scale-set-listener"}},
 				"podMetricsEndpoints": []interface{}{map[string]interface{}{"port": "metrics", "path": "/metrics", "interval": "30s"}},
 			}},
-		}, parent, pulumi.DependsOn(append([]pulumi.Resource{ctrl}, args.WaitFor...))); err != nil {
+		}, parent, pulumi.DependsOn(append(append([]pulumi.Resource{ctrl}, args.WaitFor...), args.MetricsAfter...))); err != nil {
 			return nil, err
 		}
 	}

@@ -78,8 +78,12 @@ type ModelServiceArgs struct {
 	// explainer replicas, and spreads each component's replicas across nodes.
 	HighAvailability bool
 	// WaitFor are resources to create after: the KServe controller (its
-	// webhooks), the monitoring release (the PodMonitor CRD), the identity.
+	// webhooks), the identity.
 	WaitFor []pulumi.Resource
+	// MetricsAfter are resources the PodMonitors and the PrometheusRule
+	// wait for: the monitoring release that brings their CRDs. The model
+	// itself does not wait for monitoring.
+	MetricsAfter []pulumi.Resource
 }
 
 // ModelService is one served model and its explainer.
@@ -148,7 +152,7 @@ func NewModelService(ctx *pulumi.Context, name string, args *ModelServiceArgs, o
 		Kind:        pulumi.String("PrometheusRule"),
 		Metadata:    meta(m.Name + "-requests"),
 		OtherFields: map[string]interface{}{"spec": map[string]interface{}{"groups": []interface{}{rules.Spec()}}},
-	}, parent, after); err != nil {
+	}, parent, pulumi.DependsOn(append(append([]pulumi.Resource{}, args.WaitFor...), args.MetricsAfter...))); err != nil {
 		return nil, err
 	}
 	components := []string{"predictor"}
@@ -170,7 +174,7 @@ func NewModelService(ctx *pulumi.Context, name string, args *ModelServiceArgs, o
 					"targetPort": port, "path": "/metrics", "interval": "30s",
 				}},
 			}},
-		}, parent, pulumi.DependsOn(append([]pulumi.Resource{isvc}, args.WaitFor...))); err != nil {
+		}, parent, pulumi.DependsOn(append(append([]pulumi.Resource{isvc}, args.WaitFor...), args.MetricsAfter...))); err != nil {
 			return nil, err
 		}
 		if args.HighAvailability {

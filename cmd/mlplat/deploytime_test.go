@@ -1,0 +1,127 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pangea-ai/mlplatform/stacks"
+)
+
+// TestCriticalPathHoldsOnlyTheControlPlaneChain checks the program's
+// dependency graph, not the durations: on every committed stack, the chain
+// that decides the deploy time is network → control plane → the nodes the
+// add-ons need → the slowest chart. Buckets, registries, IAM for services,
+// GPU groups and the other charts must run beside it. A dependency added
+// without need shows up here as a longer path.
+func TestCriticalPathHoldsOnlyTheControlPlaneChain(t *testing.T) {
+	root, _ := filepath.Abs("../..")
+	for _, stack := range stacks.ListStacks(root) {
+		t.Run(stack, func(t *testing.T) {
+			p, err := buildPlan(planFlags{stack: stack, root: root}, time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			dt := p.doc.DeployTime
+			if len(dt.CriticalPath) == 0 || dt.CriticalPath[len(dt.CriticalPath)-1].FinishSeconds != dt.TotalSeconds {
+				t.Fatalf("the critical path does not end at the total: %+v", dt)
+			}
+			cluster := false
+			for _, s := range dt.CriticalPath {
+				bad := ""
+				switch {
+				case strings.HasPrefix(s.Type, "aws:s3/"), strings.HasPrefix(s.Type, "azure-native:storage:"):
+					bad = "an artifact store"
+				case strings.HasPrefix(s.Type, "aws:ecr/"), strings.HasPrefix(s.Type, "azure-native:containerregistry:"):
+					bad = "a registry"
+				case s.Type == "aws:iam/role:Role" && !strings.HasSuffix(s.Name, "-vpc-cni"):
+					bad = "an IAM role the nodes do not need"
+				case strings.HasPrefix(s.Type, "azure-native:managedidentity:"), s.Type == "aws:iam/policy:Policy":
+					bad = "a service identity"
+				case s.Type == "kubernetes:helm.sh/v3:Release" && !strings.HasSuffix(s.Name, "-monitoring-stack"):
+					bad = "a chart other than the slowest"
+				case s.Type == "aws:eks/nodeGroup:NodeGroup" || strings.HasSuffix(s.Type, ":AgentPool"):
+					group := strings.TrimPrefix(s.Name, stack+"-")
+					if g, ok := p.env.NodeGroups[group]; !ok || g.Kind == "gpu" {
+						bad = "a GPU node group"
+					}
+				case strings.HasSuffix(s.Type, ":ManagedCluster"), s.Type == "aws:eks/cluster:Cluster":
+					cluster = true
+				}
+				if bad != "" {
+					t.Errorf("%s %s (%s) is on the critical path; it should run beside the control-plane chain. Path:\n%s", bad, s.Name, s.Type, pathNames(dt))
+				}
+			}
+			if !cluster {
+				t.Errorf("the control plane is not on the critical path:\n%s", pathNames(dt))
+			}
+		})
+	}
+}
+
+// TestCriticalPathOfTheDevStacks pins the whole chain of the dev stacks, so
+// a change to it is a reviewed change.
+func TestCriticalPathOfTheDevStacks(t *testing.T) {
+	cases := map[string]struct {
+		path  string
+		total int
+	}{
+		"aws-dev": {path: `pulumi:providers:aws aws
+aws:kms/key:Key aws-dev-secrets
+aws:cloudwatch/logGroup:LogGroup aws-dev-control-plane
+aws:eks/cluster:Cluster aws-dev
+aws:iam/openIdConnectProvider:OpenIdConnectProvider aws-dev-oidc
+aws:iam/role:Role aws-dev-vpc-cni
+aws:eks/addon:Addon aws-dev-vpc-cni
+aws:eks/nodeGroup:NodeGroup aws-dev-system
+aws:eks/addon:Addon aws-dev-workload-coredns
+kubernetes:core/v1:ConfigMap aws-dev-monitoring-dashboard-mlplatform-explainers
+kubernetes:helm.sh/v3:Release aws-dev-monitoring-stack
+kubernetes:monitoring.coreos.com/v1:ServiceMonitor aws-dev-gpu-dcgm-metrics`, total: 1013},
+		"azure-dev": {path: `pulumi:providers:azure-native azure
+azure-native:resources:ResourceGroup azure-dev
+azure-native:network:VirtualNetwork azure-dev
+azure-native:network:Subnet azure-dev-system
+azure-native:network:Subnet azure-dev-user
+azure-native:network:Subnet azure-dev-endpoints
+azure-native:network:Subnet azure-dev-apiserver
+azure-native:authorization:RoleAssignment azure-dev-cluster-network-2
+azure-native:containerservice/v20240902preview:ManagedCluster azure-dev
+pulumi:providers:kubernetes azure-dev
+kubernetes:core/v1:Namespace azure-dev-baseline-monitoring
+kubernetes:core/v1:ConfigMap azure-dev-monitoring-dashboard-mlplatform-explainers
+kubernetes:helm.sh/v3:Release azure-dev-monitoring-stack
+kubernetes:monitoring.coreos.com/v1:ServiceMonitor azure-dev-gpu-dcgm-metrics`, total: 752},
+	}
+	root, _ := filepath.Abs("../..")
+	for stack, tc := range cases {
+		t.Run(stack, func(t *testing.T) {
+			p, err := buildPlan(planFlags{stack: stack, root: root}, time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := pathNames(p.doc.DeployTime); got != tc.path {
+				t.Errorf("critical path:\n%s\nwant:\n%s", got, tc.path)
+			}
+			if p.doc.DeployTime.TotalSeconds != tc.total {
+				t.Errorf("total %d s, want %d s", p.doc.DeployTime.TotalSeconds, tc.total)
+			}
+		})
+	}
+}
+
+// BenchmarkPlan measures a whole offline plan (program under mocks, policies,
+// cost and deploy time) of the largest committed stack.
+func BenchmarkPlan(b *testing.B) {
+	root, _ := filepath.Abs("../..")
+	for _, stack := range []string{"aws-prod", "azure-prod"} {
+		b.Run(stack, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := buildPlan(planFlags{stack: stack, root: root}, time.Now()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,218 @@
+package estimate
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/pangea-ai/mlplatform/components/catalog"
+)
+
+// DeployTime is the deploy-time model of a plan: every resource takes its
+// reference duration and starts when everything it waits for has finished,
+// so the stack is ready after the longest chain of waits, the critical path.
+// It assumes the engine runs every ready resource at once (Pulumi's default
+// parallelism is far above the width of these stacks).
+type DeployTime struct {
+	// DurationsAsOf is when the catalogue's reference durations were gathered.
+	DurationsAsOf string `json:"durationsAsOf"`
+	// TotalSeconds is the length of the critical path: the estimated time
+	// of a first `pulumi up`.
+	TotalSeconds int `json:"totalSeconds"`
+	// SerialSeconds is the sum of every resource's duration: what the
+	// deploy would take one resource at a time.
+	SerialSeconds int `json:"serialSeconds"`
+	// CriticalPath lists the chain that decides TotalSeconds, first to last.
+	CriticalPath []Step `json:"criticalPath"`
+}
+
+// Step is one resource on the critical path.
+type Step struct {
+	URN  string `json:"urn"`
+	Type string `json:"type"`
+	Name string `json:"name"`
+	// Seconds is the resource's reference duration.
+	Seconds int `json:"seconds"`
+	// StartSeconds and FinishSeconds are offsets from the start of the deploy.
+	StartSeconds  int `json:"startSeconds"`
+	FinishSeconds int `json:"finishSeconds"`
+	// Source is where the duration comes from: the catalogue row's source,
+	// or "default" for an unlisted type.
+	Source string `json:"source"`
+}
+
+// Schedule is the model's timing of every resource, for callers that need
+// more than the critical path (tests asserting what runs beside it).
+type Schedule struct {
+	// Finish maps each URN to its finish offset in seconds.
+	Finish map[string]int
+	// Seconds maps each URN to its own duration.
+	Seconds map[string]int
+}
+
+// EstimateDeployTime computes the critical path of resources with the
+// catalogue's reference durations. A dependency on a component waits for
+// every custom resource inside it, as the engine does; a resource also waits
+// for its provider. It fails on a dependency cycle or a dependency on a
+// resource that is not in the plan.
+func EstimateDeployTime(resources []Resource, cat *catalog.Catalog) (DeployTime, Schedule, error) {
+	byURN := make(map[string]*Resource, len(resources))
+	children := map[string][]string{}
+	for i := range resources {
+		r := &resources[i]
+		byURN[r.URN] = r
+		if r.Parent != "" {
+			children[r.Parent] = append(children[r.Parent], r.URN)
+		}
+	}
+	// waits lists, per custom resource, the custom resources it waits for.
+	waits := map[string][]string{}
+	var missing []string
+	var expand func(urn string, into map[string]bool)
+	expand = func(urn string, into map[string]bool) {
+		r, ok := byURN[urn]
+		if !ok {
+			missing = append(missing, urn)
+			return
+		}
+		if !r.IsComponent() {
+			into[urn] = true
+			return
+		}
+		for _, c := range children[urn] {
+			expand(c, into)
+		}
+	}
+	for _, r := range resources {
+		if r.IsComponent() {
+			continue
+		}
+		set := map[string]bool{}
+		for _, d := range r.DependsOn {
+			expand(d, set)
+		}
+		if r.Provider != "" {
+			// A provider reference is "<urn>::<id>" (or the bare URN).
+			// Default providers are not registered in the plan; only
+			// explicit ones are waited for.
+			urn := r.Provider
+			if _, ok := byURN[urn]; !ok {
+				if i := strings.LastIndex(urn, "::"); i > 0 {
+					urn = urn[:i]
+				}
+			}
+			if _, ok := byURN[urn]; ok {
+				set[urn] = true
+			}
+		}
+		delete(set, r.URN)
+		deps := make([]string, 0, len(set))
+		for d := range set {
+			deps = append(deps, d)
+		}
+		sort.Strings(deps)
+		waits[r.URN] = deps
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return DeployTime{}, Schedule{}, fmt.Errorf("estimating deploy time: resources depend on URNs not in the plan: %s", strings.Join(missing, ", "))
+	}
+
+	sched := Schedule{Finish: map[string]int{}, Seconds: map[string]int{}}
+	source := map[string]string{}
+	for urn := range waits {
+		secs, src := durationOf(*byURN[urn], cat)
+		sched.Seconds[urn], source[urn] = secs, src
+	}
+	// Longest path over the DAG, memoised; state 1 marks a resource being
+	// visited, so meeting it again is a cycle.
+	state := map[string]int{}
+	via := map[string]string{}
+	var finish func(urn string, stack []string) error
+	finish = func(urn string, stack []string) error {
+		switch state[urn] {
+		case 2:
+			return nil
+		case 1:
+			return fmt.Errorf("estimating deploy time: dependency cycle: %s -> %s", strings.Join(stack, " -> "), urn)
+		}
+		state[urn] = 1
+		start := 0
+		for _, d := range waits[urn] {
+			if err := finish(d, append(stack, urn)); err != nil {
+				return err
+			}
+			// Ties go to the first URN in sorted order, so the path is stable.
+			if f := sched.Finish[d]; f > start || via[urn] == "" {
+				start, via[urn] = f, d
+			}
+		}
+		sched.Finish[urn] = start + sched.Seconds[urn]
+		state[urn] = 2
+		return nil
+	}
+	urns := make([]string, 0, len(waits))
+	for urn := range waits {
+		urns = append(urns, urn)
+	}
+	sort.Strings(urns)
+	dt := DeployTime{DurationsAsOf: cat.Durations.AsOf, CriticalPath: []Step{}}
+	last := ""
+	for _, urn := range urns {
+		if err := finish(urn, nil); err != nil {
+			return DeployTime{}, Schedule{}, err
+		}
+		dt.SerialSeconds += sched.Seconds[urn]
+		if f := sched.Finish[urn]; last == "" || f > sched.Finish[last] {
+			last = urn
+		}
+	}
+	for urn := last; urn != ""; urn = via[urn] {
+		r := byURN[urn]
+		f := sched.Finish[urn]
+		dt.CriticalPath = append(dt.CriticalPath, Step{
+			URN: urn, Type: r.Type, Name: r.Name, Seconds: sched.Seconds[urn],
+			StartSeconds: f - sched.Seconds[urn], FinishSeconds: f, Source: source[urn],
+		})
+	}
+	for i, j := 0, len(dt.CriticalPath)-1; i < j; i, j = i+1, j-1 {
+		dt.CriticalPath[i], dt.CriticalPath[j] = dt.CriticalPath[j], dt.CriticalPath[i]
+	}
+	if last != "" {
+		dt.TotalSeconds = sched.Finish[last]
+	}
+	return dt, sched, nil
+}
+
+// durationOf returns a resource's reference seconds and their source.
+func durationOf(r Resource, cat *catalog.Catalog) (int, string) {
+	if strings.HasPrefix(r.Type, "pulumi:providers:") {
+		// A provider instance is configuration: creating it calls no cloud.
+		return 0, "provider"
+	}
+	chart := ""
+	if r.Type == "kubernetes:helm.sh/v3:Release" {
+		chart = r.str("chart")
+		if i := strings.LastIndex(chart, "/"); i >= 0 {
+			chart = chart[i+1:]
+		}
+	}
+	secs, src, listed := cat.DurationOf(r.Type, chart, startsNodes(r))
+	if !listed {
+		return secs, "default"
+	}
+	return secs, src
+}
+
+// startsNodes reports whether a node group or pool waits for nodes when it
+// is created: EKS groups with a desired size above zero, AKS pools with a
+// count above zero.
+func startsNodes(r Resource) bool {
+	if n, ok := r.num("scalingConfig.desiredSize"); ok {
+		return n > 0
+	}
+	if n, ok := r.num("count"); ok {
+		return n > 0
+	}
+	return false
+}
