@@ -43,7 +43,7 @@ FORCE:
 ##@ Tests
 
 .PHONY: test
-test: lint vet-integration unit fuzz test-cluster ## Run every test: lint, unit, golden, plan, a short fuzz run and the control-plane suite.
+test: lint lint-workflows vet-integration unit fuzz test-cluster ## Run every test: lint, workflows, unit, golden, plan, a short fuzz run and the control-plane suite.
 
 .PHONY: unit
 unit: ## Run the unit, component, stack and plan tests, and the non-compliant policy fixture.
@@ -84,6 +84,19 @@ lint: ## go vet and a gofmt check.
 	$(GO) vet ./...
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
+
+# actionlint builds from its pinned module under test/tools/actionlint into
+# .cache/tools/<key>, keyed like the control-plane binaries.
+ACTIONLINT_KEY := $(shell cat test/tools/actionlint/go.mod test/tools/actionlint/go.sum 2>/dev/null | sha256sum | cut -c1-16)
+ACTIONLINT := $(CURDIR)/.cache/tools/$(ACTIONLINT_KEY)/actionlint
+
+$(ACTIONLINT):
+	@mkdir -p $(dir $@)
+	cd test/tools/actionlint && $(GO) build -o $@ github.com/rhysd/actionlint/cmd/actionlint
+
+.PHONY: lint-workflows
+lint-workflows: $(ACTIONLINT) ## Check every GitHub Actions workflow with actionlint.
+	$(ACTIONLINT) -no-color .github/workflows/*.yml
 
 .PHONY: docs
 docs: ## Regenerate docs/policies.md from the policy rules.
