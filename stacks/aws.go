@@ -133,6 +133,8 @@ func AWS(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set) er
 	ctx.Export("ebsCsiRoleArn", addons.EBSCSIRoleARN)
 	ctx.Export("artifactBucket", art.BucketName)
 	ctx.Export("artifactBucketArn", art.BucketARN)
+	// Pull-request previews give their models read access with this key.
+	ctx.Export("dataKeyArn", dataKey.ARN)
 	ctx.Export("registryUrls", art.RepositoryURLs)
 	ctx.Export("modelsReadOnlyPolicyArn", art.ReadOnlyPolicyARN)
 	ctx.Export("modelsReadWritePolicyArn", art.ReadWritePolicyARN)

@@ -37,7 +37,7 @@ func awsServices(ctx *pulumi.Context, env *environments.Environment, accountID s
 		StorageClass: monitoring.StorageClass{Provisioner: "ebs.csi.aws.com", Parameters: pulumi.StringMap{
 			"type": pulumi.String("gp3"), "encrypted": pulumi.String("true"), "kmsKeyId": platformKeyARN,
 		}},
-		StorageReady:   []pulumi.Resource{addons},
+		StorageReady:   addons.Ready,
 		RegistryPrefix: fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", accountID, a.Region, base),
 		ModelStorage: func(path string) pulumi.StringInput {
 			return pulumi.Sprintf("s3://%s/%s%s", art.BucketName, a.Artifacts.ModelPrefix, path)
@@ -56,7 +56,7 @@ func awsServices(ctx *pulumi.Context, env *environments.Environment, accountID s
 				"eks.amazonaws.com/role-arn": r.ARN,
 				// The storage initializer signs S3 requests for the bucket's region.
 				"serving.kserve.io/s3-region": pulumi.String(a.Region),
-			}}, []pulumi.Resource{r}, nil
+			}}, r.Ready, nil
 		},
 		RunnerIdentity: func(s environments.RunnerSet) (runners.Identity, error) {
 			r, err := role(base+"-runner-"+s.Name, baseline.NamespaceRunners, s.Name+"-runner", &irsa.RoleArgs{

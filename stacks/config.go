@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,6 +38,14 @@ type Settings struct {
 	// DeployerPrincipalType is what runs the deployment on Azure:
 	// ServicePrincipal (default; CI) or User (someone's own az login).
 	DeployerPrincipalType string
+	// Scope is ScopePlatform (the whole platform) or ScopeNamespace (a pull
+	// request's models on the base stack's cluster).
+	Scope string
+	// PullRequest is the pull request a preview stack serves.
+	PullRequest int
+	// BaseStack is the fully qualified stack a namespace preview deploys
+	// onto ("organization/mlplatform/aws-dev").
+	BaseStack string
 }
 
 // SettingsFrom reads Settings from a flat "<namespace>:<key>" config map and
@@ -52,6 +61,8 @@ func settingsFrom(get func(key string) string) (Settings, error) {
 		ExpiresAt:             get(Project + ":expiresAt"),
 		EnvironmentFile:       get(Project + ":environmentFile"),
 		DeployerPrincipalType: get(Project + ":deployerPrincipalType"),
+		Scope:                 get(Project + ":scope"),
+		BaseStack:             get(Project + ":baseStack"),
 	}
 	if s.DeployerPrincipalType == "" {
 		s.DeployerPrincipalType = "ServicePrincipal"
@@ -65,6 +76,25 @@ func settingsFrom(get func(key string) string) (Settings, error) {
 	}
 	if s.DeployerPrincipalType != "ServicePrincipal" && s.DeployerPrincipalType != "User" {
 		problems = append(problems, fmt.Sprintf("mlplatform:deployerPrincipalType = %q: must be ServicePrincipal or User; fix: pulumi config set deployerPrincipalType User when deploying with your own login", s.DeployerPrincipalType))
+	}
+	if pr := get(Project + ":pullRequest"); pr != "" {
+		n, err := strconv.Atoi(pr)
+		if err != nil || n <= 0 {
+			problems = append(problems, fmt.Sprintf("mlplatform:pullRequest = %q: must be a pull request number; fix: pulumi config set pullRequest <N>", pr))
+		}
+		s.PullRequest = n
+	}
+	switch s.Scope {
+	case ScopePlatform:
+	case ScopeNamespace:
+		if s.PullRequest <= 0 {
+			problems = append(problems, "mlplatform:scope = namespace needs mlplatform:pullRequest; fix: pulumi config set pullRequest <N> (mlplat preview up sets it)")
+		}
+		if s.BaseStack == "" {
+			problems = append(problems, "mlplatform:scope = namespace needs mlplatform:baseStack, the stack whose cluster hosts the preview; fix: pulumi config set baseStack organization/mlplatform/<cloud>-dev")
+		}
+	default:
+		problems = append(problems, fmt.Sprintf("mlplatform:scope = %q: must be empty (the whole platform) or namespace; fix: pulumi config rm scope, or set it to namespace", s.Scope))
 	}
 	if len(problems) > 0 {
 		return s, errors.New("stack config: " + strings.Join(problems, "; "))

@@ -36,6 +36,12 @@ func Program(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	if s.Scope == ScopeNamespace {
+		if (s.Cloud == CloudAWS && env.AWS == nil) || (s.Cloud == CloudAzure && env.Azure == nil) {
+			return fmt.Errorf("environment %s has no %s section, so a %s namespace preview has nothing to deploy onto; fix: preview on the cloud the environment has", env.Name, s.Cloud, s.Cloud)
+		}
+		return NamespacePreview(ctx, env, s, now)
+	}
 	tagSet, err := tags.Build(env, ctx.Stack(), s.ExpiresAt, now)
 	if err != nil {
 		return err

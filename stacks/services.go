@@ -2,7 +2,6 @@ package stacks
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
@@ -86,25 +85,12 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 		storage = []pulumi.Resource{stack.StorageClass}
 	}
 	timeSlicing := map[string]int{}
-	taints := nodes.GroupTaints{}
 	for _, name := range sortedNames(env.NodeGroups) {
-		g := env.NodeGroups[name]
-		if g.GPUSharing != nil {
+		if g := env.NodeGroups[name]; g.GPUSharing != nil {
 			timeSlicing[name] = g.GPUSharing.TimeSlicingReplicas
 		}
-		for _, t := range g.Taints {
-			taints[name] = append(taints[name], nodes.Taint{Key: t.Key, Value: t.Value, Effect: t.Effect})
-		}
-		if cloud.SpotTaint != nil && g.CapacityType == "SPOT" {
-			taints[name] = append(taints[name], *cloud.SpotTaint)
-		}
-		for _, t := range taints[name] {
-			all := nodes.AnyOfKind(g.Kind)
-			if !slices.Contains(taints[all], t) {
-				taints[all] = append(taints[all], t)
-			}
-		}
 	}
+	taints := groupTaints(env, cloud.SpotTaint)
 	if _, err = gpu.NewGPU(ctx, base+"-gpu", &gpu.GPUArgs{
 		Namespace: baseline.NamespaceGPU, TimeSlicing: timeSlicing,
 		ServiceMonitor: len(mon) > 0, ServiceMonitorAfter: mon,

@@ -50,6 +50,7 @@ type Recorder struct {
 	project, stack string
 	preview        bool
 	world          World
+	stackRefs      map[string]StackOutputs
 
 	mu        sync.Mutex
 	resources map[string]*Resource
@@ -106,7 +107,22 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		Aliases:        len(req.GetAliases()) + len(req.GetAliasURNs()),
 	}
 	id, state := "", resource.PropertyMap{}
-	if args.Custom {
+	switch {
+	case args.TypeToken == "pulumi:pulumi:StackReference":
+		// A StackReference is read, not registered: its name is its ID.
+		ref, ok := r.stackRefs[args.Name]
+		if !ok {
+			return "", nil, fmt.Errorf("stack reference %s: the recorder was given no outputs for that stack", args.Name)
+		}
+		secrets := []interface{}{}
+		for _, s := range ref.Secrets {
+			secrets = append(secrets, s)
+		}
+		rec.Inputs = resource.NewPropertyMapFromMap(map[string]interface{}{"name": args.Name})
+		id, state = args.Name, resource.NewPropertyMapFromMap(map[string]interface{}{
+			"name": args.Name, "outputs": ref.Values, "secretOutputNames": secrets,
+		})
+	case args.Custom:
 		id, state = outputs(r.world, rec, r.preview)
 	}
 	rec.ID, rec.State = id, state

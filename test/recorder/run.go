@@ -19,6 +19,16 @@ type Options struct {
 	Preview bool
 	// World is the fake account; zero means DefaultWorld.
 	World World
+	// StackReferences answer StackReferences, by the referenced stack's
+	// fully qualified name; a reference to a stack not listed fails.
+	StackReferences map[string]StackOutputs
+}
+
+// StackOutputs are the outputs a referenced stack answers with.
+type StackOutputs struct {
+	Values map[string]interface{}
+	// Secrets names the outputs that are secrets.
+	Secrets []string
 }
 
 // Run executes program under the recorder and returns what it registered.
@@ -29,6 +39,7 @@ func Run(program pulumi.RunFunc, o Options) (*Recorder, error) {
 		o.World = DefaultWorld
 	}
 	rec := New(o.Project, o.Stack, o.World, o.Preview)
+	rec.stackRefs = o.StackReferences
 	err := pulumi.RunErr(program, pulumi.WithMocks(o.Project, o.Stack, rec), func(info *pulumi.RunInfo) {
 		info.Config = o.Config
 		info.ConfigSecretKeys = o.SecretKeys

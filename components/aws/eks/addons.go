@@ -84,6 +84,10 @@ type WorkloadAddons struct {
 
 	// EBSCSIRoleARN is the CSI controller's IRSA role.
 	EBSCSIRoleARN pulumi.StringOutput `pulumi:"ebsCsiRoleArn"`
+	// Ready are the add-ons and the CSI role's resources: what workloads
+	// needing DNS and volumes wait for (the exact resources, not the
+	// component, so the dependency does not vary between runs).
+	Ready []pulumi.Resource
 }
 
 // NewWorkloadAddons installs coredns and the EBS CSI driver with its role.
@@ -98,7 +102,8 @@ func NewWorkloadAddons(ctx *pulumi.Context, name string, args *WorkloadAddonsArg
 	}
 	parent := pulumi.Parent(comp)
 	afterNodes := pulumi.DependsOn(args.WaitFor)
-	if _, err := addon(ctx, name+"-coredns", AddonCoreDNS, c, nil, parent, afterNodes); err != nil {
+	coredns, err := addon(ctx, name+"-coredns", AddonCoreDNS, c, nil, parent, afterNodes)
+	if err != nil {
 		return nil, err
 	}
 	role, err := irsa.NewRole(ctx, name+"-ebs-csi", &irsa.RoleArgs{
@@ -120,11 +125,13 @@ func NewWorkloadAddons(ctx *pulumi.Context, name string, args *WorkloadAddonsArg
 	if err != nil {
 		return nil, err
 	}
-	if _, err := addon(ctx, name+"-ebs-csi", AddonEBSCSI, c, func(a *eks.AddonArgs) {
+	csi, err := addon(ctx, name+"-ebs-csi", AddonEBSCSI, c, func(a *eks.AddonArgs) {
 		a.ServiceAccountRoleArn = role.ARN
-	}, parent, afterNodes); err != nil {
+	}, parent, afterNodes)
+	if err != nil {
 		return nil, err
 	}
+	comp.Ready = append([]pulumi.Resource{coredns, csi}, role.Ready...)
 	comp.EBSCSIRoleARN = role.ARN
 	return comp, ctx.RegisterResourceOutputs(comp, pulumi.Map{"ebsCsiRoleArn": role.ARN})
 }

@@ -39,6 +39,11 @@ type Role struct {
 	ARN pulumi.StringOutput `pulumi:"arn"`
 	// Name is the role's name.
 	Name pulumi.StringOutput `pulumi:"name"`
+	// Ready are the role and its policies: what a workload using the role
+	// waits for. Waiting for these rather than the component keeps the
+	// dependency exact (the SDK expands a component to the children it has
+	// seen so far, which varies between runs).
+	Ready []pulumi.Resource
 }
 
 // NewRole creates the role, its trust policy and its policies.
@@ -60,24 +65,29 @@ func NewRole(ctx *pulumi.Context, name string, args *RoleArgs, opts ...pulumi.Re
 	if err != nil {
 		return nil, fmt.Errorf("creating IRSA role %q: %w", name, err)
 	}
+	comp.Ready = []pulumi.Resource{role}
 	policies := make([]pulumi.StringInput, 0, len(args.ManagedPolicyARNs)+len(args.PolicyARNs))
 	for _, arn := range args.ManagedPolicyARNs {
 		policies = append(policies, pulumi.String(arn))
 	}
 	policies = append(policies, args.PolicyARNs...)
 	for i, arn := range policies {
-		if _, err := iam.NewRolePolicyAttachment(ctx, fmt.Sprintf("%s-%d", name, i), &iam.RolePolicyAttachmentArgs{
+		att, err := iam.NewRolePolicyAttachment(ctx, fmt.Sprintf("%s-%d", name, i), &iam.RolePolicyAttachmentArgs{
 			Role: role.Name, PolicyArn: arn,
-		}, pulumi.Parent(comp)); err != nil {
+		}, pulumi.Parent(comp))
+		if err != nil {
 			return nil, fmt.Errorf("attaching policy %d to IRSA role %q: %w", i, name, err)
 		}
+		comp.Ready = append(comp.Ready, att)
 	}
 	if args.InlinePolicy != nil {
-		if _, err := iam.NewRolePolicy(ctx, name, &iam.RolePolicyArgs{
+		inline, err := iam.NewRolePolicy(ctx, name, &iam.RolePolicyArgs{
 			Role: role.Name, Policy: args.InlinePolicy,
-		}, pulumi.Parent(comp)); err != nil {
+		}, pulumi.Parent(comp))
+		if err != nil {
 			return nil, fmt.Errorf("adding inline policy to IRSA role %q: %w", name, err)
 		}
+		comp.Ready = append(comp.Ready, inline)
 	}
 	comp.ARN, comp.Name = role.Arn, role.Name
 	return comp, ctx.RegisterResourceOutputs(comp, pulumi.Map{"arn": role.Arn, "name": role.Name})

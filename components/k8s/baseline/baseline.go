@@ -27,6 +27,9 @@ const (
 	LabelManagedBy      = "app.kubernetes.io/managed-by"
 	LabelPartOf         = "app.kubernetes.io/part-of"
 	AnnotationPSSReason = "mlplatform.pangea.ai/pod-security-reason"
+	// LabelModelNamespace marks namespaces whose models the model gateway
+	// routes to: the serving namespace and preview namespaces.
+	LabelModelNamespace = "mlplatform.pangea.ai/models"
 )
 
 // PriorityClasses the baseline creates: platform services preempt serving,
@@ -55,6 +58,8 @@ type Concern struct {
 	// WebhookPorts admit traffic from anywhere on these TCP ports: the API
 	// server calls admission webhooks from outside the pod network.
 	WebhookPorts []int
+	// Labels and Annotations are added to the namespace's own.
+	Labels, Annotations map[string]string
 }
 
 // Quota caps a workload namespace.
@@ -70,6 +75,9 @@ type Quota struct {
 // BaselineArgs configure a Baseline.
 type BaselineArgs struct {
 	Concerns []Concern
+	// NamespacesOnly skips the cluster-wide objects (priority classes):
+	// for namespaces added to a cluster another stack owns (previews).
+	NamespacesOnly bool
 }
 
 // Baseline holds the namespaces and their policies.
@@ -93,6 +101,9 @@ func NewBaseline(ctx *pulumi.Context, name string, args *BaselineArgs, opts ...p
 	}
 	parent := pulumi.Parent(comp)
 	for _, pc := range sortedKeys(PriorityClasses) {
+		if args.NamespacesOnly {
+			break
+		}
 		if _, err := schedulingv1.NewPriorityClass(ctx, name+"-"+pc, &schedulingv1.PriorityClassArgs{
 			Metadata:      metav1.ObjectMetaArgs{Name: pulumi.String(pc), Labels: CommonLabels()},
 			Value:         pulumi.Int(PriorityClasses[pc]),
@@ -155,9 +166,19 @@ func namespace(ctx *pulumi.Context, name string, c Concern, parent pulumi.Resour
 	for _, mode := range []string{"enforce", "audit", "warn"} {
 		labels["pod-security.kubernetes.io/"+mode] = pulumi.String(c.PodSecurity)
 	}
-	meta := metav1.ObjectMetaArgs{Name: pulumi.String(c.Namespace), Labels: labels}
+	for k, v := range c.Labels {
+		labels[k] = pulumi.String(v)
+	}
+	annotations := pulumi.StringMap{}
+	for k, v := range c.Annotations {
+		annotations[k] = pulumi.String(v)
+	}
 	if c.PodSecurity != Restricted {
-		meta.Annotations = pulumi.StringMap{AnnotationPSSReason: pulumi.String(c.PrivilegedReason)}
+		annotations[AnnotationPSSReason] = pulumi.String(c.PrivilegedReason)
+	}
+	meta := metav1.ObjectMetaArgs{Name: pulumi.String(c.Namespace), Labels: labels}
+	if len(annotations) > 0 {
+		meta.Annotations = annotations
 	}
 	return corev1.NewNamespace(ctx, name+"-"+c.Namespace, &corev1.NamespaceArgs{Metadata: meta}, parent)
 }

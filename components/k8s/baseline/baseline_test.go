@@ -69,6 +69,7 @@ func TestNamespacesCarryPodSecurity(t *testing.T) {
 		"metadata.name": "serving",
 		"metadata.labels": map[string]interface{}{
 			"app.kubernetes.io/instance":         "s",
+			LabelModelNamespace:                  "true",
 			"pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/audit": "restricted", "pod-security.kubernetes.io/warn": "restricted",
 			LabelManagedBy: "pulumi", LabelPartOf: "mlplatform", "app.kubernetes.io/name": "serving",
 		},

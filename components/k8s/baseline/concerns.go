@@ -53,7 +53,8 @@ func ConcernsFor(env *environments.Environment) ([]Concern, error) {
 			EgressAll:        true},
 		// Callers reach models through the gateway's proxies only.
 		{Namespace: NamespaceServing, PodSecurity: Restricted, Quota: serving,
-			IngressFrom: []string{NamespaceMonitoring, NamespaceGateway}, EgressHTTPS: true},
+			IngressFrom: []string{NamespaceMonitoring, NamespaceGateway}, EgressHTTPS: true,
+			Labels: map[string]string{LabelModelNamespace: "true"}},
 		{Namespace: NamespaceRunners, PodSecurity: runnersPSS, PrivilegedReason: runnersReason, Quota: runners,
 			IngressFrom: []string{NamespaceMonitoring}, EgressHTTPS: true},
 		// cert-manager's chart meets restricted; its webhook listens on 10250.
@@ -73,6 +74,10 @@ func ConcernsFor(env *environments.Environment) ([]Concern, error) {
 			IngressFrom: []string{NamespaceMonitoring}, EgressHTTPS: true},
 	}, nil
 }
+
+// ServingQuota is the quota of a namespace serving models: their and their
+// explainers' requests at maximum replicas, with headroom for rollouts.
+func ServingQuota(models []environments.Model) (*Quota, error) { return servingQuota(models) }
 
 func servingQuota(models []environments.Model) (*Quota, error) {
 	var q Quota

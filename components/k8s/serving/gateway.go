@@ -124,10 +124,14 @@ func newGateway(ctx *pulumi.Context, name string, a *KServeArgs, parent pulumi.R
 		Metadata:   metav1.ObjectMetaArgs{Name: pulumi.String(GatewayName), Namespace: pulumi.String(a.ServingNamespace), Labels: labels},
 		OtherFields: map[string]interface{}{"spec": map[string]interface{}{
 			"gatewayClassName": GatewayClassName,
-			// Only the serving namespace's routes (KServe's) attach.
+			// Only routes (KServe's) in model namespaces attach: the
+			// serving namespace and pull-request previews.
 			"listeners": []interface{}{map[string]interface{}{
 				"name": "http", "protocol": "HTTP", "port": GatewayPort,
-				"allowedRoutes": map[string]interface{}{"namespaces": map[string]interface{}{"from": "Same"}},
+				"allowedRoutes": map[string]interface{}{"namespaces": map[string]interface{}{
+					"from":     "Selector",
+					"selector": map[string]interface{}{"matchLabels": map[string]interface{}{baseline.LabelModelNamespace: "true"}},
+				}},
 			}},
 		}},
 	}, parent, pulumi.DependsOn([]pulumi.Resource{class}))
@@ -192,7 +196,7 @@ func gatewayPolicies(ctx *pulumi.Context, name, servingNamespace string, opts ..
 			PolicyTypes: pulumi.StringArray{pulumi.String("Egress")},
 			Egress: networkingv1.NetworkPolicyEgressRuleArray{networkingv1.NetworkPolicyEgressRuleArgs{
 				To: networkingv1.NetworkPolicyPeerArray{networkingv1.NetworkPolicyPeerArgs{
-					NamespaceSelector: metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{baseline.NamespaceNameLabel: pulumi.String(servingNamespace)}},
+					NamespaceSelector: metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{baseline.LabelModelNamespace: pulumi.String("true")}},
 				}},
 				Ports: tcp(HTTPPort),
 			}},

@@ -61,6 +61,10 @@ type ModelServiceArgs struct {
 	Model environments.Model
 	// Namespace is the baseline's serving namespace.
 	Namespace string
+	// GatewayNamespace is the namespace of the model gateway whose proxies
+	// may call the model; empty means Namespace (the serving namespace).
+	// Previews in their own namespace name the serving namespace here.
+	GatewayNamespace string
 	// StorageURI is the model's full address in the artifact store
 	// (s3://bucket/models/fraud/v3, https://acct.blob.core.windows.net/models/fraud/v3).
 	StorageURI pulumi.StringInput
@@ -190,6 +194,14 @@ func NewModelService(ctx *pulumi.Context, name string, args *ModelServiceArgs, o
 		}
 	}
 	return comp, ctx.RegisterResourceOutputs(comp, pulumi.Map{})
+}
+
+// gatewayNamespace is where the model gateway lives.
+func (a *ModelServiceArgs) gatewayNamespace() string {
+	if a.GatewayNamespace != "" {
+		return a.GatewayNamespace
+	}
+	return a.Namespace
 }
 
 func (a *ModelServiceArgs) check() error {
@@ -357,7 +369,7 @@ func networkPolicy(ctx *pulumi.Context, name string, a *ModelServiceArgs, opts .
 			Ingress: networkingv1.NetworkPolicyIngressRuleArray{networkingv1.NetworkPolicyIngressRuleArgs{
 				From: networkingv1.NetworkPolicyPeerArray{networkingv1.NetworkPolicyPeerArgs{
 					NamespaceSelector: metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{baseline.NamespaceNameLabel: pulumi.String(NamespaceGateway)}},
-					PodSelector:       metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(ProxyLabels(a.Namespace))},
+					PodSelector:       metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(ProxyLabels(a.gatewayNamespace()))},
 				}},
 				Ports: networkingv1.NetworkPolicyPortArray{networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("TCP"), Port: pulumi.Int(HTTPPort)}},
 			}},

@@ -268,7 +268,8 @@ func TestModelGateway(t *testing.T) {
 	recorder.AssertInputs(t, gw, map[string]interface{}{
 		"metadata.name": "models", "metadata.namespace": "serving", "spec.gatewayClassName": "mlplatform",
 		"spec.listeners": []interface{}{map[string]interface{}{"name": "http", "protocol": "HTTP", "port": 80.0,
-			"allowedRoutes": map[string]interface{}{"namespaces": map[string]interface{}{"from": "Same"}}}},
+			"allowedRoutes": map[string]interface{}{"namespaces": map[string]interface{}{"from": "Selector",
+				"selector": map[string]interface{}{"matchLabels": map[string]interface{}{"mlplatform.pangea.ai/models": "true"}}}}}},
 	})
 	callers, _ := rec.Named("kubernetes:networking.k8s.io/v1:NetworkPolicy", "ks-gateway-callers")
 	recorder.AssertInputs(t, callers, map[string]interface{}{
@@ -279,7 +280,7 @@ func TestModelGateway(t *testing.T) {
 	egress, _ := rec.Named("kubernetes:networking.k8s.io/v1:NetworkPolicy", "ks-gateway-to-models")
 	recorder.AssertInputs(t, egress, map[string]interface{}{
 		"spec.policyTypes": []interface{}{"Egress"},
-		"spec.egress[0].to[0].namespaceSelector.matchLabels": map[string]interface{}{"kubernetes.io/metadata.name": "serving"},
+		"spec.egress[0].to[0].namespaceSelector.matchLabels": map[string]interface{}{"mlplatform.pangea.ai/models": "true"},
 		"spec.egress[0].ports[0].port":                       8080.0,
 	})
 	pm, _ := rec.Named("kubernetes:monitoring.coreos.com/v1:PodMonitor", "ks-gateway-metrics")
