@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -198,12 +199,21 @@ func ReadStackConfig(root, stack string) (StackConfig, error) {
 // the operator holds.
 func Placeholder(key string) string { return "offline-placeholder-for-" + key }
 
-// ListStacks returns the stacks with a config file under stacks/.
+var previewStack = regexp.MustCompile(`-pr-[0-9]+(-full)?$`)
+
+// ListStacks returns the committed stacks: those with a config file under
+// stacks/, except pull-request previews'.
 func ListStacks(root string) []string {
 	matches, _ := filepath.Glob(filepath.Join(root, "stacks", "Pulumi.*.yaml"))
 	var out []string
 	for _, m := range matches {
-		out = append(out, strings.TrimSuffix(strings.TrimPrefix(filepath.Base(m), "Pulumi."), ".yaml"))
+		name := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(m), "Pulumi."), ".yaml")
+		// mlplat preview up leaves its stacks' files here when run by hand;
+		// they are not committed stacks.
+		if previewStack.MatchString(name) {
+			continue
+		}
+		out = append(out, name)
 	}
 	sort.Strings(out)
 	return out

@@ -98,7 +98,7 @@ func NamespacePreview(ctx *pulumi.Context, env *environments.Environment, s Sett
 	var cloud cloudServices
 	switch s.Cloud {
 	case CloudAWS:
-		cloud, err = awsPreviewServices(ctx, env, tagSet, ns, out)
+		cloud, err = awsPreviewServices(ctx, env, tagSet, ns, s.BaseStack, out)
 	default:
 		cloud, err = azurePreviewServices(ctx, env, tagSet, ns, s.BaseStack, out)
 	}
@@ -135,7 +135,7 @@ func NamespacePreview(ctx *pulumi.Context, env *environments.Environment, s Sett
 
 // awsPreviewServices gives preview models an IRSA role each on the base
 // stack's artifact bucket, limited to the model's own prefix.
-func awsPreviewServices(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set, ns string, out func(string) pulumi.StringOutput) (cloudServices, error) {
+func awsPreviewServices(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set, ns, baseStack string, out func(string) pulumi.StringOutput) (cloudServices, error) {
 	a := env.AWS
 	prov, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{
 		Region:      pulumi.String(a.Region),
@@ -151,7 +151,8 @@ func awsPreviewServices(ctx *pulumi.Context, env *environments.Environment, tagS
 	}
 	base := ctx.Stack()
 	return cloudServices{
-		RegistryPrefix: fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", caller.AccountId, a.Region, baseStackName(base)),
+		// Explainer images come from the base stack's repositories.
+		RegistryPrefix: fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", caller.AccountId, a.Region, baseStackName(baseStack)),
 		ModelStorage: func(path string) pulumi.StringInput {
 			return pulumi.Sprintf("s3://%s/%s%s", out("artifactBucket"), a.Artifacts.ModelPrefix, path)
 		},

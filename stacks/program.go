@@ -46,6 +46,13 @@ func Program(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	if at := tagSet[tags.ExpiresAt]; at != "" {
+		// Preview stacks say when they expire; mlplat preview reap reads it.
+		ctx.Export("expiresAt", pulumi.String(at))
+		if s.PullRequest > 0 {
+			ctx.Export("pullRequest", pulumi.Int(s.PullRequest))
+		}
+	}
 	switch s.Cloud {
 	case CloudAWS:
 		if env.AWS == nil {

@@ -21,9 +21,15 @@ const usage = `mlplat: the mlplatform toolkit's command line
 Commands:
   plan --stack <name> [--format text|json] [--environment-file <path>]
         Show every resource a stack would create, offline, without credentials.
+        --diff-against <old.json> prints the resource, cost and policy delta
+        as Markdown (a PR comment) instead.
   render --stack <name> --out <dir> [--environment-file <path>]
         Write every Kubernetes object the stack creates as YAML, one file per
         object in apply order, and its Helm releases to helm-releases.yaml.
+  preview up|destroy|list|reap [--pr <N>] [--scope namespace|full] [--cloud aws|azure] [--ttl 48h]
+        Pull-request preview stacks (deploying needs the pulumi CLI).
+  affected --changed <file>
+        Print the JSON list of stacks the changed paths (one per line) affect.
 
 Run 'mlplat <command> -h' for a command's flags.
 `
@@ -38,6 +44,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runPlan(args[1:], stdout, stderr)
 	case "render":
 		return runRender(args[1:], stdout, stderr)
+	case "preview":
+		return runPreview(args[1:], stdout, stderr)
+	case "affected":
+		return runAffected(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

@@ -163,6 +163,13 @@ func buildPlan(f planFlags, now time.Time) (*planned, error) {
 	if err != nil {
 		return nil, err
 	}
+	return planConfig(root, f.stack, f.envFile, cfg, nil, now)
+}
+
+// planConfig plans a stack from its config: a committed stack's file, or a
+// preview's config built by mlplat preview. refs answer StackReferences.
+func planConfig(root, stack, envFile string, cfg stacks.StackConfig, refs map[string]recorder.StackOutputs, now time.Time) (*planned, error) {
+	f := planFlags{stack: stack, envFile: envFile, root: root}
 	if f.envFile != "" {
 		abs, err := filepath.Abs(f.envFile)
 		if err != nil {
@@ -201,6 +208,7 @@ func buildPlan(f planFlags, now time.Time) (*planned, error) {
 	}
 	rec, err := recorder.Run(stacks.Program, recorder.Options{
 		Project: stacks.Project, Stack: f.stack, Config: cfg.Values, SecretKeys: cfg.SecretKeys,
+		StackReferences: refs,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("stack %s: the program failed: %w", f.stack, err)

@@ -187,8 +187,12 @@ func (c *Catalog) WithOverride(data []byte) (*Catalog, error) {
 	if err := dec.Decode(&o); err != nil {
 		return nil, fmt.Errorf("parsing catalogue override: %w", err)
 	}
-	// Check the override on its own first, so problems name its own indexes.
-	if err := o.Durations.check(); err != nil {
+	// Check the override on its own first, so problems name its own indexes
+	// and a type listed twice is caught before merging hides it.
+	for i := range o.Durations.Types {
+		o.Durations.Types[i].Type = NormalizeType(o.Durations.Types[i].Type)
+	}
+	if err := o.check(); err != nil {
 		return nil, fmt.Errorf("catalogue override: %w", err)
 	}
 	out := c.clone()

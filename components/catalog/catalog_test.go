@@ -151,6 +151,10 @@ func TestOverrideErrors(t *testing.T) {
 			doc:  "aws:\n  prices: {}\n",
 			want: "parsing catalogue override: yaml: unmarshal errors:\n  line 2: field prices not found in type catalog.Prices",
 		},
+		"a type listed twice": {
+			doc:  "aws:\n  types:\n    - {name: g7.xlarge, arch: x86_64, vcpu: 8, memoryGiB: 64, onDemand: 9}\n    - {name: g7.xlarge, arch: x86_64, vcpu: 8, memoryGiB: 64, onDemand: 8}\n",
+			want: `catalogue override: aws type "g7.xlarge" is listed twice`,
+		},
 		"negative duration": {
 			doc:  "durations:\n  types:\n    - {type: \"aws:kms/key:Key\", seconds: -5}\n",
 			want: "catalogue override: durations.types[0] (aws:kms/key:Key): seconds must not be negative",
@@ -163,6 +167,16 @@ func TestOverrideErrors(t *testing.T) {
 				t.Errorf("error:\n%v\nwant:\n%s", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestOverrideDurationWithAnAPIVersionMatches(t *testing.T) {
+	c, err := Default().WithOverride([]byte("durations:\n  types:\n    - {type: \"azure-native:containerservice/v20240902preview:ManagedCluster\", seconds: 900, source: ours}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, src, _ := c.DurationOf("azure-native:containerservice/v20250101:ManagedCluster", "", false); s != 900 || src != "ours" {
+		t.Errorf("duration %d from %q, want the override's 900", s, src)
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
 
+	"github.com/pangea-ai/mlplatform/components/catalog"
 	"github.com/pangea-ai/mlplatform/environments"
 	"github.com/pangea-ai/mlplatform/policies/rules"
 )
@@ -108,7 +109,12 @@ func (o Options) view(in []policyx.AnalyzerResource) (*rules.Stack, rules.Settin
 		o.Log(fmt.Sprintf("mlplatform policies: %v; using the default levels of environment %s, no waivers", err, st.Environment))
 		return st, settings
 	}
-	env, err := environments.Parse(path, data, environments.Options{Now: now})
+	cat, err := catalog.LoadForEnvironments(filepath.Dir(path))
+	if err != nil {
+		o.Log(fmt.Sprintf("mlplatform policies: %v; using the default catalogue", err))
+		cat = catalog.Default()
+	}
+	env, err := environments.Parse(path, data, environments.Options{Now: now, Catalog: cat})
 	if err != nil {
 		o.Log(fmt.Sprintf("mlplatform policies: %v; using the default levels of environment %s, no waivers", err, st.Environment))
 		return st, settings

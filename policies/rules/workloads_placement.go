@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -192,8 +193,11 @@ var wlECRHost = regexp.MustCompile(`^[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\
 // ACR hosts; unknown names the first whose name is not known yet.
 type wlRegistries struct {
 	ecr, acr map[string]bool
-	unknown  *Resource
-	what     string
+	// bases are the stacks a namespace preview deploys onto (its
+	// StackReferences): their registries count as the preview's own.
+	bases   []string
+	unknown *Resource
+	what    string
 }
 
 func wlOwnRegistries(s *Stack) wlRegistries {
@@ -211,6 +215,8 @@ func wlOwnRegistries(s *Stack) wlRegistries {
 			out.ecr[note(r, "name")] = true
 		case strings.HasPrefix(r.Type, "azure-native:containerregistry") && strings.HasSuffix(r.Type, ":Registry"):
 			out.acr[strings.ToLower(note(r, "registryName"))+".azurecr.io"] = true
+		case r.Type == "pulumi:pulumi:StackReference":
+			out.bases = append(out.bases, path.Base(r.Name))
 		}
 	}
 	return out
@@ -233,6 +239,16 @@ func wlSplitImage(ref string) (host, repo, tag, digest string) {
 }
 
 func (g wlRegistries) allows(host, repo string) bool {
+	// A base stack's repositories live under its name (ECR) or in a
+	// registry named after it (ACR: acr<stack without dashes><hash>).
+	for _, base := range g.bases {
+		switch {
+		case wlECRHost.MatchString(host) && strings.HasPrefix(repo, base+"/"):
+			return true
+		case strings.HasSuffix(host, ".azurecr.io") && strings.HasPrefix(host, "acr"+strings.ReplaceAll(base, "-", "")):
+			return true
+		}
+	}
 	switch {
 	case wlECRHost.MatchString(host):
 		return g.ecr[repo]

@@ -384,6 +384,16 @@ func TestWorkloadImageProvenance(t *testing.T) {
 			want: []string{on + `pull image "123456789012.dkr.ecr.us-east-1.amazonaws.com/aws-dev/explainers/shap-server:1.2.0" on container kserve-container of the explainer` + allowed}},
 		{name: "another ACR", stack: stackOf("prod", acr, image("someoneelse.azurecr.io/explainers/shap-server:1.2.0")),
 			want: []string{on + `pull image "someoneelse.azurecr.io/explainers/shap-server:1.2.0" on container kserve-container of the explainer` + allowed}},
+		{name: "a namespace preview pulls from its base stack's ECR repositories", stack: stackOf("dev",
+			res("pulumi:pulumi:StackReference", "organization/mlplatform/aws-dev", map[string]interface{}{"name": "organization/mlplatform/aws-dev"}),
+			image("123456789012.dkr.ecr.us-east-1.amazonaws.com/aws-dev/explainers/shap-server:1.2.0"))},
+		{name: "and from its base stack's ACR", stack: stackOf("dev",
+			res("pulumi:pulumi:StackReference", "organization/mlplatform/azure-dev", map[string]interface{}{"name": "organization/mlplatform/azure-dev"}),
+			image("acrazuredev1a2b3c.azurecr.io/explainers/shap-server:1.2.0"))},
+		{name: "but not from another stack's", stack: stackOf("dev",
+			res("pulumi:pulumi:StackReference", "organization/mlplatform/aws-dev", map[string]interface{}{"name": "organization/mlplatform/aws-dev"}),
+			image("123456789012.dkr.ecr.us-east-1.amazonaws.com/aws-prod/explainers/shap-server:1.2.0")),
+			want: []string{on + `pull image "123456789012.dkr.ecr.us-east-1.amazonaws.com/aws-prod/explainers/shap-server:1.2.0" on container kserve-container of the explainer` + allowed}},
 		{name: "an image the chart fills in", stack: stackOf("prod", image(""))},
 		{name: "image not known yet", stack: stackOf("prod", func() *Resource {
 			r := wlISVC()

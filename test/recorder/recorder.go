@@ -119,6 +119,7 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 			secrets = append(secrets, s)
 		}
 		rec.Inputs = resource.NewPropertyMapFromMap(map[string]interface{}{"name": args.Name})
+		rec.Custom = true // a read custom resource; the mock does not say so
 		id, state = args.Name, resource.NewPropertyMapFromMap(map[string]interface{}{
 			"name": args.Name, "outputs": ref.Values, "secretOutputNames": secrets,
 		})
