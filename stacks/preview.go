@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -263,19 +264,10 @@ func groupTaints(env *environments.Environment, spot *nodes.Taint) nodes.GroupTa
 		}
 		for _, t := range taints[name] {
 			all := nodes.AnyOfKind(g.Kind)
-			if !containsTaint(taints[all], t) {
+			if !slices.Contains(taints[all], t) {
 				taints[all] = append(taints[all], t)
 			}
 		}
 	}
 	return taints
-}
-
-func containsTaint(ts []nodes.Taint, t nodes.Taint) bool {
-	for _, x := range ts {
-		if x == t {
-			return true
-		}
-	}
-	return false
 }
