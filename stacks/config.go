@@ -47,6 +47,9 @@ type Settings struct {
 	// BaseStack is the fully qualified stack a namespace preview deploys
 	// onto ("organization/mlplatform/aws-dev").
 	BaseStack string
+	// PreviewModels names the models a namespace preview deploys (the ones
+	// the pull request adds or changes); empty means every model.
+	PreviewModels []string
 }
 
 // SettingsFrom reads Settings from a flat "<namespace>:<key>" config map and
@@ -64,6 +67,11 @@ func settingsFrom(get func(key string) string) (Settings, error) {
 		DeployerPrincipalType: get(Project + ":deployerPrincipalType"),
 		Scope:                 get(Project + ":scope"),
 		BaseStack:             get(Project + ":baseStack"),
+	}
+	for _, m := range strings.Split(get(Project+":previewModels"), ",") {
+		if m = strings.TrimSpace(m); m != "" {
+			s.PreviewModels = append(s.PreviewModels, m)
+		}
 	}
 	if s.DeployerPrincipalType == "" {
 		s.DeployerPrincipalType = "ServicePrincipal"

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -77,7 +78,11 @@ func NamespacePreview(ctx *pulumi.Context, env *environments.Environment, s Sett
 		return err
 	}
 	ns := PreviewNamespace(s.PullRequest)
-	quota, err := baseline.ServingQuota(env.Models)
+	models, err := previewModels(env, s.PreviewModels)
+	if err != nil {
+		return err
+	}
+	quota, err := baseline.ServingQuota(models)
 	if err != nil {
 		return err
 	}
@@ -107,7 +112,7 @@ func NamespacePreview(ctx *pulumi.Context, env *environments.Environment, s Sett
 		return err
 	}
 	taints := groupTaints(env, cloud.SpotTaint)
-	for _, m := range env.Models {
+	for _, m := range models {
 		id, deps, err := cloud.ModelIdentity(m)
 		if err != nil {
 			return err
@@ -237,6 +242,33 @@ func azurePreviewServices(ctx *pulumi.Context, env *environments.Environment, ta
 			}, []pulumi.Resource{fed, ra}, nil
 		},
 	}, nil
+}
+
+// previewModels returns the environment's models a preview deploys: those
+// named, in the environment's order, or all of them when none are named.
+func previewModels(env *environments.Environment, names []string) ([]environments.Model, error) {
+	if len(names) == 0 {
+		return env.Models, nil
+	}
+	var out []environments.Model
+	var known []string
+	for _, m := range env.Models {
+		known = append(known, m.Name)
+		if slices.Contains(names, m.Name) {
+			out = append(out, m)
+		}
+	}
+	var unknown []string
+	for _, n := range names {
+		if !slices.Contains(known, n) {
+			unknown = append(unknown, n)
+		}
+	}
+	if len(unknown) > 0 {
+		return nil, fmt.Errorf("config mlplatform:previewModels names %s, not in environments/%s.yaml; fix: name models the environment has (%s)",
+			strings.Join(unknown, ", "), env.Name, strings.Join(known, ", "))
+	}
+	return out, nil
 }
 
 // baseStackName is the stack part of a fully qualified stack name

@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -140,6 +141,8 @@ func TestNamespacePreviewConfigErrors(t *testing.T) {
 			`stack config: mlplatform:pullRequest = "x": must be a pull request number; fix: pulumi config set pullRequest <N>; mlplatform:scope = "cluster": must be empty (the whole platform) or namespace; fix: pulumi config rm scope, or set it to namespace`},
 		"expired": {map[string]string{"expiresAt": "2020-01-01T00:00:00Z"},
 			`config mlplatform:expiresAt = "2020-01-01T00:00:00Z": a namespace preview needs an RFC 3339 expiry in the future; fix: set it, e.g. `},
+		"a model dev.yaml lacks": {map[string]string{"previewModels": "fraud-xgb,churn"},
+			"config mlplatform:previewModels names churn, not in environments/dev.yaml; fix: name models the environment has (fraud-xgb, defect-detector)"},
 		"unknown base stack": {map[string]string{"baseStack": "organization/mlplatform/aws-qa"},
 			"stack reference organization/mlplatform/aws-qa: the recorder was given no outputs for that stack"},
 	}
@@ -150,5 +153,27 @@ func TestNamespacePreviewConfigErrors(t *testing.T) {
 				t.Errorf("error:\n%v\nwant it to contain:\n%s", err, tc.want)
 			}
 		})
+	}
+}
+
+// A pull request that changes one model previews that model alone, with a
+// quota sized to it.
+func TestNamespacePreviewOfChosenModels(t *testing.T) {
+	rec, err := recordPreview(t, CloudAWS, map[string]string{"previewModels": "fraud-xgb"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	isvcs := rec.ByType("kubernetes:serving.kserve.io/v1beta1:InferenceService")
+	if len(isvcs) != 1 || isvcs[0].In("metadata.name") != "fraud-xgb" {
+		t.Fatalf("InferenceServices %d, want only fraud-xgb", len(isvcs))
+	}
+	if roles := rec.ByType("aws:iam/role:Role"); len(roles) != 1 {
+		t.Errorf("%d IAM roles, want one for fraud-xgb", len(roles))
+	}
+	// fraud-xgb at 2 replicas: predictor 1 CPU / 2Gi and explainer 500m /
+	// 1Gi, times 1.25 headroom (pods also get a surge pod per component); no GPUs.
+	want := map[string]string{"requests.cpu": "3750m", "requests.memory": "7680Mi", "limits.memory": "7680Mi", "requests.nvidia.com/gpu": "0", "pods": "7"}
+	if got := rec.ByType("kubernetes:core/v1:ResourceQuota")[0].StringMap("spec.hard"); !reflect.DeepEqual(got, want) {
+		t.Errorf("quota %v, want %v", got, want)
 	}
 }

@@ -1,14 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/pangea-ai/mlplatform/components/catalog"
@@ -22,7 +25,10 @@ import (
 const previewUsage = `usage: mlplat preview <command> [flags]
 
   up --pr <N> [--scope namespace|full] [--cloud aws|azure] [--ttl 48h]
+     [--models a,b | --changed-since <git-ref>]
         Show the preview stack's offline plan, then deploy it (pulumi CLI).
+        A namespace preview serves every model of environments/dev.yaml, or
+        those named, or those the branch adds or changes since git-ref.
   destroy --pr <N>
         Destroy and remove every preview stack of the pull request.
   list
@@ -52,6 +58,8 @@ func runPreview(args []string, stdout, stderr io.Writer) int {
 	cloud := fs.String("cloud", "aws", "aws or azure")
 	ttl := fs.Duration("ttl", previews.DefaultTTL, "how long the preview lives (at most environments/preview.yaml ephemeral.maxTTL)")
 	dryRun := fs.Bool("dry-run", false, "reap: list what would be destroyed, destroy nothing")
+	models := fs.String("models", "", "up: comma-separated models of dev.yaml to preview (default: every model)")
+	changedSince := fs.String("changed-since", "", "up: preview only the models dev.yaml adds or changes since this git ref (the PR's base)")
 	rootFlag := fs.String("root", "", "project root (default: the checkout around the current directory)")
 	if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
 		fmt.Fprint(stderr, previewUsage)
@@ -70,7 +78,30 @@ func runPreview(args []string, stdout, stderr io.Writer) int {
 	now := time.Now()
 	switch args[0] {
 	case "up":
-		return previewUp(ctx, previews.Request{PR: *pr, Scope: previews.Scope(*scope), Cloud: *cloud, TTL: *ttl}, root, org, now, stdout, stderr)
+		req := previews.Request{PR: *pr, Scope: previews.Scope(*scope), Cloud: *cloud, TTL: *ttl}
+		switch {
+		case *models != "" && *changedSince != "":
+			fmt.Fprintln(stderr, "mlplat preview up: --models and --changed-since both pick the models; give one")
+			return exitUsage
+		case *models != "":
+			for _, m := range strings.Split(*models, ",") {
+				if m = strings.TrimSpace(m); m != "" {
+					req.Models = append(req.Models, m)
+				}
+			}
+		case *changedSince != "":
+			changed, err := modelsChangedSince(root, *changedSince)
+			if err != nil {
+				return failed(stderr, fmt.Errorf("mlplat preview up: %w", err))
+			}
+			if len(changed) == 0 {
+				fmt.Fprintf(stdout, "no model in environments/dev.yaml is added or changed since %s: nothing to preview\n", *changedSince)
+				return exitOK
+			}
+			fmt.Fprintf(stdout, "models added or changed since %s: %s\n", *changedSince, strings.Join(changed, ", "))
+			req.Models = changed
+		}
+		return previewUp(ctx, req, root, org, now, stdout, stderr)
 	case "destroy":
 		if *pr <= 0 {
 			fmt.Fprintf(stderr, "mlplat preview destroy: --pr %d: must be the pull request's number\n", *pr)
@@ -197,6 +228,39 @@ func previewUp(ctx context.Context, r previews.Request, root, org string, now ti
 		fmt.Fprintf(stdout, "  %s: %s\n", k, v)
 	}
 	return exitOK
+}
+
+// modelsChangedSince returns the models environments/dev.yaml adds or
+// changes between git ref and the working tree.
+func modelsChangedSince(root, ref string) ([]string, error) {
+	head, err := os.ReadFile(filepath.Join(root, "environments", "dev.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command("git", "-C", root, "show", ref+":environments/dev.yaml")
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	base, err := cmd.Output()
+	if err != nil {
+		msg := strings.TrimSpace(errOut.String())
+		// A ref without the file: every model is new.
+		if strings.Contains(msg, "does not exist in") || strings.Contains(msg, "exists on disk, but not in") {
+			base = nil
+		} else {
+			return nil, fmt.Errorf("reading environments/dev.yaml at %s: %s (fetch the ref first, e.g. git fetch origin main)", ref, firstLine(msg, err))
+		}
+	}
+	return previews.ChangedModels(base, head)
+}
+
+func firstLine(msg string, err error) string {
+	if msg == "" {
+		return err.Error()
+	}
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		return msg[:i]
+	}
+	return msg
 }
 
 // offlineConfig turns a preview's config into what the offline plan runs

@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -182,5 +185,39 @@ func TestAffected(t *testing.T) {
 	code, out, stderr := mlplat(t, "affected", "--changed", "../../test/testdata/changed-paths.txt", "--root", "../..")
 	if code != exitOK || out != "[\"aws-dev\",\"azure-dev\"]\n" {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, out, stderr)
+	}
+}
+
+// modelsChangedSince reads the base version with git: a temporary
+// repository with a committed dev.yaml and an edit in the working tree.
+func TestModelsChangedSince(t *testing.T) {
+	dir := t.TempDir()
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	write := func(doc string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Join(dir, "environments"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "environments", "dev.yaml"), []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	git("init", "-q")
+	write("models:\n  - {name: a, format: sklearn, storageUri: a/v1}\n  - {name: b, format: sklearn, storageUri: b/v1}\n")
+	git("add", ".")
+	git("commit", "-q", "-m", "base")
+	write("models:\n  - {name: a, format: sklearn, storageUri: a/v2}\n  - {name: b, format: sklearn, storageUri: b/v1}\n  - {name: c, format: sklearn, storageUri: c/v1}\n")
+	got, err := modelsChangedSince(dir, "HEAD")
+	if err != nil || !reflect.DeepEqual(got, []string{"a", "c"}) {
+		t.Errorf("changed since HEAD = %v, %v; want [a c]", got, err)
+	}
+	if _, err := modelsChangedSince(dir, "no-such-ref"); err == nil || !strings.Contains(err.Error(), "reading environments/dev.yaml at no-such-ref: fatal: ") {
+		t.Errorf("an unknown ref: %v", err)
 	}
 }

@@ -40,6 +40,9 @@ func Config(r Request, env *environments.Environment, org string, now time.Time,
 	if r.Scope == Namespace {
 		cfg[p+"scope"] = Value{Value: stacks.ScopeNamespace}
 		cfg[p+"baseStack"] = Value{Value: FullyQualified(org, r.BaseStack())}
+		if len(r.Models) > 0 {
+			cfg[p+"previewModels"] = Value{Value: strings.Join(r.Models, ",")}
+		}
 		return cfg, nil
 	}
 	var missing []string

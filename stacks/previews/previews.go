@@ -36,6 +36,9 @@ type Request struct {
 	Scope Scope
 	Cloud string
 	TTL   time.Duration
+	// Models limits a namespace preview to these models (the ones the pull
+	// request adds or changes); empty means every model of dev.yaml.
+	Models []string
 }
 
 // Validate reports every problem with the request at once; maxTTL is the
@@ -50,6 +53,9 @@ func (r Request) Validate(maxTTL time.Duration) error {
 	}
 	if r.Cloud != "aws" && r.Cloud != "azure" {
 		problems = append(problems, fmt.Sprintf("--cloud %q: must be aws or azure", r.Cloud))
+	}
+	if len(r.Models) > 0 && r.Scope == Full {
+		problems = append(problems, "--models or --changed-since: a full preview stands up every model; pick the models only with --scope namespace")
 	}
 	if r.TTL <= 0 || r.TTL > maxTTL {
 		problems = append(problems, fmt.Sprintf("--ttl %s: must be above 0 and at most %s (environments/preview.yaml ephemeral.maxTTL)", r.TTL, maxTTL))

@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -155,5 +157,57 @@ func TestParseExpiry(t *testing.T) {
 				t.Errorf("ParseExpiry = %v, %q", at, problem)
 			}
 		})
+	}
+}
+
+func TestChangedModels(t *testing.T) {
+	const base = `models:
+  - name: fraud-xgb
+    format: xgboost
+    storageUri: fraud/v3
+  - name: defect-detector
+    format: pytorch
+    storageUri: defects/v7
+`
+	cases := map[string]struct {
+		base, head string
+		want       []string
+	}{
+		"nothing changed":                  {base, base, []string{}},
+		"a new version of one model":       {base, strings.Replace(base, "fraud/v3", "fraud/v4", 1), []string{"fraud-xgb"}},
+		"a model added":                    {base, base + "  - name: churn\n    format: sklearn\n    storageUri: churn/v1\n", []string{"churn"}},
+		"a model removed is not previewed": {base, "models:\n  - name: fraud-xgb\n    format: xgboost\n    storageUri: fraud/v3\n", []string{}},
+		"a new file: every model":          {"", base, []string{"fraud-xgb", "defect-detector"}},
+		"other sections do not count":      {base, "name: dev\n" + base, []string{}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			var b []byte
+			if tc.base != "" {
+				b = []byte(tc.base)
+			}
+			got, err := ChangedModels(b, []byte(tc.head))
+			if err != nil || !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("ChangedModels = %v, %v; want %v", got, err, tc.want)
+			}
+		})
+	}
+	if _, err := ChangedModels([]byte("models: {"), []byte(base)); err == nil || !strings.HasPrefix(err.Error(), "reading the models of the base version: ") {
+		t.Errorf("a broken base: %v", err)
+	}
+}
+
+func TestModelsOnlyForNamespacePreviews(t *testing.T) {
+	err := (Request{PR: 1, Scope: Full, Cloud: "aws", TTL: time.Hour, Models: []string{"a"}}).Validate(72 * time.Hour)
+	if err == nil || !strings.Contains(err.Error(), "--models or --changed-since: a full preview stands up every model; pick the models only with --scope namespace") {
+		t.Errorf("error %v", err)
+	}
+	dev, err := environments.Load("../..", "dev", environments.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Config(Request{PR: 1, Scope: Namespace, Cloud: "aws", TTL: time.Hour, Models: []string{"fraud-xgb", "defect-detector"}}, dev, "o", time.Now(), os.Getenv)
+	if err != nil || cfg["mlplatform:previewModels"] != (Value{Value: "fraud-xgb,defect-detector"}) {
+		t.Errorf("config %v, %v", cfg["mlplatform:previewModels"], err)
 	}
 }
