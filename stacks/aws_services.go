@@ -43,20 +43,8 @@ func awsServices(ctx *pulumi.Context, env *environments.Environment, accountID s
 			return pulumi.Sprintf("s3://%s/%s%s", art.BucketName, a.Artifacts.ModelPrefix, path)
 		},
 		ModelIdentity: func(m environments.Model) (serving.Identity, []pulumi.Resource, error) {
-			prefix := a.Artifacts.ModelPrefix + m.StorageURI + "/"
-			r, err := role(base+"-model-"+m.Name, baseline.NamespaceServing, m.Name, &irsa.RoleArgs{
-				InlinePolicy: pulumi.All(art.BucketARN, dataKeyARN).ApplyT(func(v []interface{}) string {
-					return artifacts.BucketAccess(v[0].(string), v[1].(string), prefix, false).JSON()
-				}).(pulumi.StringOutput),
-			})
-			if err != nil {
-				return serving.Identity{}, nil, err
-			}
-			return serving.Identity{ServiceAccountAnnotations: pulumi.StringMap{
-				"eks.amazonaws.com/role-arn": r.ARN,
-				// The storage initializer signs S3 requests for the bucket's region.
-				"serving.kserve.io/s3-region": pulumi.String(a.Region),
-			}}, r.Ready, nil
+			return awsModelIdentity(ctx, base+"-model-"+m.Name, baseline.NamespaceServing, m, a,
+				cluster.OIDCProviderARN, cluster.OIDCIssuerURL, art.BucketARN, dataKeyARN, opts...)
 		},
 		RunnerIdentity: func(s environments.RunnerSet) (runners.Identity, error) {
 			r, err := role(base+"-runner-"+s.Name, baseline.NamespaceRunners, s.Name+"-runner", &irsa.RoleArgs{
@@ -88,6 +76,28 @@ func awsServices(ctx *pulumi.Context, env *environments.Environment, accountID s
 		}
 	}
 	return cs, nil
+}
+
+// awsModelIdentity gives model m's service account (namespace/<model>) an
+// IRSA role that reads the model's own prefix of the artifact bucket, with
+// the data key that encrypts it.
+func awsModelIdentity(ctx *pulumi.Context, name, namespace string, m environments.Model, a *environments.AWS,
+	oidcProviderARN, oidcIssuerURL, bucketARN, keyARN pulumi.StringInput, opts ...pulumi.ResourceOption) (serving.Identity, []pulumi.Resource, error) {
+	prefix := a.Artifacts.ModelPrefix + m.StorageURI + "/"
+	r, err := irsa.NewRole(ctx, name, &irsa.RoleArgs{
+		OIDCProviderARN: oidcProviderARN, OIDCIssuerURL: oidcIssuerURL, Namespace: namespace, ServiceAccount: m.Name,
+		InlinePolicy: pulumi.All(bucketARN, keyARN).ApplyT(func(v []interface{}) string {
+			return artifacts.BucketAccess(v[0].(string), v[1].(string), prefix, false).JSON()
+		}).(pulumi.StringOutput),
+	}, opts...)
+	if err != nil {
+		return serving.Identity{}, nil, err
+	}
+	return serving.Identity{ServiceAccountAnnotations: pulumi.StringMap{
+		"eks.amazonaws.com/role-arn": r.ARN,
+		// The storage initializer signs S3 requests for the bucket's region.
+		"serving.kserve.io/s3-region": pulumi.String(a.Region),
+	}}, r.Ready, nil
 }
 
 // explainerRepositories are the registry repositories the environment's

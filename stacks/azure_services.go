@@ -36,28 +36,10 @@ type azureIdentityScope struct {
 func azureServices(ctx *pulumi.Context, env *environments.Environment, names AzureNames, scope azureIdentityScope, opts ...pulumi.ResourceOption) (cloudServices, error) {
 	base := ctx.Stack()
 	a := env.Azure
-	container := a.Artifacts.ModelsContainer
-	if container == "" {
-		container = "models"
-	}
+	container := modelsContainer(a)
 	identity := func(name, namespace, sa string) (*managedidentity.UserAssignedIdentity, error) {
-		id, err := managedidentity.NewUserAssignedIdentity(ctx, name, &managedidentity.UserAssignedIdentityArgs{
-			ResourceGroupName: scope.ResourceGroupName, Location: pulumi.String(a.Location),
-			ResourceName: pulumi.String("id-" + name), Tags: scope.Tags.StringMap(),
-		}, opts...)
-		if err != nil {
-			return nil, err
-		}
-		_, err = managedidentity.NewFederatedIdentityCredential(ctx, name, &managedidentity.FederatedIdentityCredentialArgs{
-			ResourceGroupName: scope.ResourceGroupName, ResourceName: id.Name,
-			FederatedIdentityCredentialResourceName: pulumi.String(namespace + "-" + sa),
-			Issuer:                                  scope.IssuerURL,
-			Subject:                                 pulumi.String(fmt.Sprintf("system:serviceaccount:%s:%s", namespace, sa)),
-			Audiences:                               pulumi.StringArray{pulumi.String("api://AzureADTokenExchange")},
-		}, append(opts, pulumi.Parent(id))...)
-		return id, err
+		return azureWorkloadIdentity(ctx, name, namespace, sa, a.Location, scope, opts...)
 	}
-	wiLabels := map[string]string{"azure.workload.identity/use": "true"}
 	cs := cloudServices{
 		SpotTaint: &nodepool.SpotTaint,
 		StorageClass: monitoring.StorageClass{Provisioner: "disk.csi.azure.com", Parameters: pulumi.StringMap{
@@ -68,21 +50,7 @@ func azureServices(ctx *pulumi.Context, env *environments.Environment, names Azu
 			return pulumi.String(fmt.Sprintf("https://%s.blob.core.windows.net/%s/%s", names.StorageAccount, container, path))
 		},
 		ModelIdentity: func(m environments.Model) (serving.Identity, []pulumi.Resource, error) {
-			id, err := identity(base+"-model-"+m.Name, baseline.NamespaceServing, m.Name)
-			if err != nil {
-				return serving.Identity{}, nil, err
-			}
-			ra, err := roles.Assign(ctx, base+"-model-"+m.Name+"-read", scope.SubscriptionID, roles.Assignment{
-				PrincipalID: id.PrincipalId, PrincipalType: roles.ServicePrincipal, Role: roles.StorageBlobDataReader,
-				Scope: scope.ModelsContainerID, Condition: roles.BlobPathCondition(m.StorageURI + "/"),
-			}, append(opts, pulumi.Parent(id))...)
-			if err != nil {
-				return serving.Identity{}, nil, err
-			}
-			return serving.Identity{
-				ServiceAccountAnnotations: pulumi.StringMap{"azure.workload.identity/client-id": id.ClientId},
-				PodLabels:                 wiLabels,
-			}, []pulumi.Resource{ra}, nil
+			return azureModelIdentity(ctx, base+"-model-"+m.Name, baseline.NamespaceServing, m, a.Location, scope, opts...)
 		},
 		RunnerIdentity: func(s environments.RunnerSet) (runners.Identity, error) {
 			id, err := identity(base+"-runner-"+s.Name, baseline.NamespaceRunners, s.Name+"-runner")
@@ -96,7 +64,7 @@ func azureServices(ctx *pulumi.Context, env *environments.Environment, names Azu
 			}
 			return runners.Identity{
 				ServiceAccountAnnotations: pulumi.StringMap{"azure.workload.identity/client-id": id.ClientId},
-				PodLabels:                 wiLabels,
+				PodLabels:                 workloadIdentityLabels,
 			}, nil
 		},
 	}
@@ -105,7 +73,7 @@ func azureServices(ctx *pulumi.Context, env *environments.Environment, names Azu
 		if err != nil {
 			return cs, err
 		}
-		rw.PodLabels = wiLabels
+		rw.PodLabels = workloadIdentityLabels
 		cs.RemoteWrite = rw
 	}
 	return cs, nil
@@ -186,4 +154,57 @@ func azureRemoteWrite(ctx *pulumi.Context, base, location string, scope azureIde
 		AzureTenantID:             scope.TenantID,
 		ServiceAccountAnnotations: pulumi.StringMap{"azure.workload.identity/client-id": id.ClientId},
 	}, nil
+}
+
+// workloadIdentityLabels put a pod under AKS workload identity.
+var workloadIdentityLabels = map[string]string{"azure.workload.identity/use": "true"}
+
+// azureWorkloadIdentity creates a user-assigned identity that service
+// account namespace/sa signs in as, through a federated credential on the
+// cluster's issuer.
+func azureWorkloadIdentity(ctx *pulumi.Context, name, namespace, sa, location string, scope azureIdentityScope, opts ...pulumi.ResourceOption) (*managedidentity.UserAssignedIdentity, error) {
+	id, err := managedidentity.NewUserAssignedIdentity(ctx, name, &managedidentity.UserAssignedIdentityArgs{
+		ResourceGroupName: scope.ResourceGroupName, Location: pulumi.String(location),
+		ResourceName: pulumi.String("id-" + name), Tags: scope.Tags.StringMap(),
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	_, err = managedidentity.NewFederatedIdentityCredential(ctx, name, &managedidentity.FederatedIdentityCredentialArgs{
+		ResourceGroupName: scope.ResourceGroupName, ResourceName: id.Name,
+		FederatedIdentityCredentialResourceName: pulumi.String(namespace + "-" + sa),
+		Issuer:                                  scope.IssuerURL,
+		Subject:                                 pulumi.String(fmt.Sprintf("system:serviceaccount:%s:%s", namespace, sa)),
+		Audiences:                               pulumi.StringArray{pulumi.String("api://AzureADTokenExchange")},
+	}, append(opts, pulumi.Parent(id))...)
+	return id, err
+}
+
+// azureModelIdentity gives model m's service account (namespace/<model>) a
+// workload identity with Storage Blob Data Reader on the model's own prefix
+// of the models container.
+func azureModelIdentity(ctx *pulumi.Context, name, namespace string, m environments.Model, location string, scope azureIdentityScope, opts ...pulumi.ResourceOption) (serving.Identity, []pulumi.Resource, error) {
+	id, err := azureWorkloadIdentity(ctx, name, namespace, m.Name, location, scope, opts...)
+	if err != nil {
+		return serving.Identity{}, nil, err
+	}
+	ra, err := roles.Assign(ctx, name+"-read", scope.SubscriptionID, roles.Assignment{
+		PrincipalID: id.PrincipalId, PrincipalType: roles.ServicePrincipal, Role: roles.StorageBlobDataReader,
+		Scope: scope.ModelsContainerID, Condition: roles.BlobPathCondition(m.StorageURI + "/"),
+	}, append(opts, pulumi.Parent(id))...)
+	if err != nil {
+		return serving.Identity{}, nil, err
+	}
+	return serving.Identity{
+		ServiceAccountAnnotations: pulumi.StringMap{"azure.workload.identity/client-id": id.ClientId},
+		PodLabels:                 workloadIdentityLabels,
+	}, []pulumi.Resource{ra}, nil
+}
+
+// modelsContainer is the blob container models live in.
+func modelsContainer(a *environments.Azure) string {
+	if a.Artifacts.ModelsContainer == "" {
+		return "models"
+	}
+	return a.Artifacts.ModelsContainer
 }

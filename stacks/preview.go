@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"fmt"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -9,15 +10,11 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-azure-native-sdk/authorization/v2"
-	"github.com/pulumi/pulumi-azure-native-sdk/managedidentity/v2"
 	azurenative "github.com/pulumi/pulumi-azure-native-sdk/v2"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/pangea-ai/mlplatform/components/aws/artifacts"
-	"github.com/pangea-ai/mlplatform/components/aws/irsa"
 	"github.com/pangea-ai/mlplatform/components/azure/nodepool"
-	"github.com/pangea-ai/mlplatform/components/azure/roles"
 	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
 	"github.com/pangea-ai/mlplatform/components/k8s/serving"
 	"github.com/pangea-ai/mlplatform/components/nodes"
@@ -113,20 +110,14 @@ func NamespacePreview(ctx *pulumi.Context, env *environments.Environment, s Sett
 	}
 	taints := groupTaints(env, cloud.SpotTaint)
 	for _, m := range models {
-		id, deps, err := cloud.ModelIdentity(m)
+		args, deps, err := modelArgs(cloud, taints, m)
 		if err != nil {
 			return err
 		}
-		image := ""
-		if m.Explainer != nil && m.Explainer.Type == "custom" {
-			image = ResolveImage(cloud.RegistryPrefix, m.Explainer.Image)
-		}
-		if _, err := serving.NewModelService(ctx, ctx.Stack()+"-model-"+m.Name, &serving.ModelServiceArgs{
-			Model: m, Namespace: ns, GatewayNamespace: baseline.NamespaceServing,
-			StorageURI: cloud.ModelStorage(m.StorageURI), Identity: id, ExplainerImage: image,
-			NodeGroupTaints: taints.For(m.NodeGroup, m.GPUs), CPUGroupTaints: taints.For("", 0),
-			WaitFor: append([]pulumi.Resource{b.Namespaces[ns]}, deps...),
-		}, pulumi.Provider(k8s)); err != nil {
+		// Served by the dev cluster's gateway, in the serving namespace.
+		args.Namespace, args.GatewayNamespace = ns, baseline.NamespaceServing
+		args.WaitFor = append([]pulumi.Resource{b.Namespaces[ns]}, deps...)
+		if _, err := serving.NewModelService(ctx, ctx.Stack()+"-model-"+m.Name, args, pulumi.Provider(k8s)); err != nil {
 			return err
 		}
 	}
@@ -158,26 +149,13 @@ func awsPreviewServices(ctx *pulumi.Context, env *environments.Environment, tagS
 	base := ctx.Stack()
 	return cloudServices{
 		// Explainer images come from the base stack's repositories.
-		RegistryPrefix: fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", caller.AccountId, a.Region, baseStackName(baseStack)),
+		RegistryPrefix: fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", caller.AccountId, a.Region, path.Base(baseStack)),
 		ModelStorage: func(path string) pulumi.StringInput {
 			return pulumi.Sprintf("s3://%s/%s%s", out("artifactBucket"), a.Artifacts.ModelPrefix, path)
 		},
 		ModelIdentity: func(m environments.Model) (serving.Identity, []pulumi.Resource, error) {
-			prefix := a.Artifacts.ModelPrefix + m.StorageURI + "/"
-			r, err := irsa.NewRole(ctx, base+"-model-"+m.Name, &irsa.RoleArgs{
-				OIDCProviderARN: out("oidcProviderArn"), OIDCIssuerURL: out("oidcIssuerUrl"),
-				Namespace: ns, ServiceAccount: m.Name,
-				InlinePolicy: pulumi.All(out("artifactBucketArn"), out("dataKeyArn")).ApplyT(func(v []interface{}) string {
-					return artifacts.BucketAccess(v[0].(string), v[1].(string), prefix, false).JSON()
-				}).(pulumi.StringOutput),
-			}, withProv)
-			if err != nil {
-				return serving.Identity{}, nil, err
-			}
-			return serving.Identity{ServiceAccountAnnotations: pulumi.StringMap{
-				"eks.amazonaws.com/role-arn":  r.ARN,
-				"serving.kserve.io/s3-region": pulumi.String(a.Region),
-			}}, r.Ready, nil
+			return awsModelIdentity(ctx, base+"-model-"+m.Name, ns, m, a,
+				out("oidcProviderArn"), out("oidcIssuerUrl"), out("artifactBucketArn"), out("dataKeyArn"), withProv)
 		},
 	}, nil
 }
@@ -187,11 +165,8 @@ func awsPreviewServices(ctx *pulumi.Context, env *environments.Environment, tagS
 // own prefix of the base stack's models container.
 func azurePreviewServices(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set, ns, baseStack string, out func(string) pulumi.StringOutput) (cloudServices, error) {
 	a := env.Azure
-	names := AzureNamesFor(baseStackName(baseStack), a)
-	container := a.Artifacts.ModelsContainer
-	if container == "" {
-		container = "models"
-	}
+	names := AzureNamesFor(path.Base(baseStack), a)
+	container := modelsContainer(a)
 	prov, err := azurenative.NewProvider(ctx, "azure", &azurenative.ProviderArgs{Location: pulumi.String(a.Location)})
 	if err != nil {
 		return cloudServices{}, err
@@ -201,8 +176,12 @@ func azurePreviewServices(ctx *pulumi.Context, env *environments.Environment, ta
 	if err != nil {
 		return cloudServices{}, fmt.Errorf("looking up the Azure subscription: %w", err)
 	}
-	containerID := fmt.Sprintf("/subscriptions/%s/resourceGroups/%s/providers/Microsoft.Storage/storageAccounts/%s/blobServices/default/containers/%s",
-		client.SubscriptionId, names.ResourceGroup, names.StorageAccount, container)
+	scope := azureIdentityScope{
+		ResourceGroupName: pulumi.String(names.ResourceGroup), SubscriptionID: client.SubscriptionId,
+		IssuerURL: out("oidcIssuerUrl"), Tags: tagSet,
+		ModelsContainerID: pulumi.String(fmt.Sprintf("/subscriptions/%s/resourceGroups/%s/providers/Microsoft.Storage/storageAccounts/%s/blobServices/default/containers/%s",
+			client.SubscriptionId, names.ResourceGroup, names.StorageAccount, container)),
+	}
 	base := ctx.Stack()
 	return cloudServices{
 		SpotTaint:      &nodepool.SpotTaint,
@@ -211,35 +190,7 @@ func azurePreviewServices(ctx *pulumi.Context, env *environments.Environment, ta
 			return pulumi.String(fmt.Sprintf("https://%s.blob.core.windows.net/%s/%s", names.StorageAccount, container, path))
 		},
 		ModelIdentity: func(m environments.Model) (serving.Identity, []pulumi.Resource, error) {
-			name := base + "-model-" + m.Name
-			id, err := managedidentity.NewUserAssignedIdentity(ctx, name, &managedidentity.UserAssignedIdentityArgs{
-				ResourceGroupName: pulumi.String(names.ResourceGroup), Location: pulumi.String(a.Location),
-				ResourceName: pulumi.String("id-" + name), Tags: tagSet.StringMap(),
-			}, withProv)
-			if err != nil {
-				return serving.Identity{}, nil, err
-			}
-			fed, err := managedidentity.NewFederatedIdentityCredential(ctx, name, &managedidentity.FederatedIdentityCredentialArgs{
-				ResourceGroupName: pulumi.String(names.ResourceGroup), ResourceName: id.Name,
-				FederatedIdentityCredentialResourceName: pulumi.String(ns + "-" + m.Name),
-				Issuer:                                  out("oidcIssuerUrl"),
-				Subject:                                 pulumi.String(fmt.Sprintf("system:serviceaccount:%s:%s", ns, m.Name)),
-				Audiences:                               pulumi.StringArray{pulumi.String("api://AzureADTokenExchange")},
-			}, withProv, pulumi.Parent(id))
-			if err != nil {
-				return serving.Identity{}, nil, err
-			}
-			ra, err := roles.Assign(ctx, name+"-read", client.SubscriptionId, roles.Assignment{
-				PrincipalID: id.PrincipalId, PrincipalType: roles.ServicePrincipal, Role: roles.StorageBlobDataReader,
-				Scope: pulumi.String(containerID), Condition: roles.BlobPathCondition(m.StorageURI + "/"),
-			}, withProv, pulumi.Parent(id))
-			if err != nil {
-				return serving.Identity{}, nil, err
-			}
-			return serving.Identity{
-				ServiceAccountAnnotations: pulumi.StringMap{"azure.workload.identity/client-id": id.ClientId},
-				PodLabels:                 map[string]string{"azure.workload.identity/use": "true"},
-			}, []pulumi.Resource{fed, ra}, nil
+			return azureModelIdentity(ctx, base+"-model-"+m.Name, ns, m, a.Location, scope, withProv)
 		},
 	}, nil
 }
@@ -269,17 +220,6 @@ func previewModels(env *environments.Environment, names []string) ([]environment
 			strings.Join(unknown, ", "), env.Name, strings.Join(known, ", "))
 	}
 	return out, nil
-}
-
-// baseStackName is the stack part of a fully qualified stack name
-// ("organization/mlplatform/aws-dev" → "aws-dev").
-func baseStackName(fq string) string {
-	for i := len(fq) - 1; i >= 0; i-- {
-		if fq[i] == '/' {
-			return fq[i+1:]
-		}
-	}
-	return fq
 }
 
 // groupTaints returns each node group's taints (and the cloud's spot taint

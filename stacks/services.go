@@ -113,21 +113,13 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 			return err
 		}
 		for _, m := range env.Models {
-			id, deps, err := cloud.ModelIdentity(m)
+			args, deps, err := modelArgs(cloud, taints, m)
 			if err != nil {
 				return err
 			}
-			image := ""
-			if m.Explainer != nil && m.Explainer.Type == "custom" {
-				image = ResolveImage(cloud.RegistryPrefix, m.Explainer.Image)
-			}
-			if _, err := serving.NewModelService(ctx, base+"-model-"+m.Name, &serving.ModelServiceArgs{
-				Model: m, Namespace: baseline.NamespaceServing, StorageURI: cloud.ModelStorage(m.StorageURI),
-				Identity: id, ExplainerImage: image, NodeGroupTaints: taints.For(m.NodeGroup, m.GPUs), CPUGroupTaints: taints.For("", 0),
-				HighAvailability: env.IsProd(),
-				WaitFor:          append(ns(baseline.NamespaceServing, ks.Controller), deps...),
-				MetricsAfter:     mon,
-			}, withK8s); err != nil {
+			args.Namespace, args.HighAvailability = baseline.NamespaceServing, env.IsProd()
+			args.WaitFor, args.MetricsAfter = append(ns(baseline.NamespaceServing, ks.Controller), deps...), mon
+			if _, err := serving.NewModelService(ctx, base+"-model-"+m.Name, args, withK8s); err != nil {
 				return err
 			}
 		}
@@ -155,6 +147,24 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 		}
 	}
 	return nil
+}
+
+// modelArgs are model m's ModelServiceArgs apart from where it runs: its
+// cloud identity, storage, explainer image and the taints it tolerates. It
+// also returns what the model must wait for (its identity's resources).
+func modelArgs(cloud cloudServices, taints nodes.GroupTaints, m environments.Model) (*serving.ModelServiceArgs, []pulumi.Resource, error) {
+	id, deps, err := cloud.ModelIdentity(m)
+	if err != nil {
+		return nil, nil, err
+	}
+	image := ""
+	if m.Explainer != nil && m.Explainer.Type == "custom" {
+		image = ResolveImage(cloud.RegistryPrefix, m.Explainer.Image)
+	}
+	return &serving.ModelServiceArgs{
+		Model: m, StorageURI: cloud.ModelStorage(m.StorageURI), Identity: id, ExplainerImage: image,
+		NodeGroupTaints: taints.For(m.NodeGroup, m.GPUs), CPUGroupTaints: taints.For("", 0),
+	}, deps, nil
 }
 
 // ResolveImage puts an image path inside the platform registry under the

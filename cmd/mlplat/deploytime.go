@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/pangea-ai/mlplatform/stacks/estimate"
 )
@@ -32,14 +31,4 @@ func minutes(s int) string {
 // clock renders seconds as m:ss.
 func clock(s int) string {
 	return fmt.Sprintf("%d:%02d", s/60, s%60)
-}
-
-// pathNames lists the critical path's resources as "type name", for tests
-// and messages.
-func pathNames(dt estimate.DeployTime) string {
-	var out []string
-	for _, s := range dt.CriticalPath {
-		out = append(out, s.Type+" "+s.Name)
-	}
-	return strings.Join(out, "\n")
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/pangea-ai/mlplatform/stacks"
+	"github.com/pangea-ai/mlplatform/stacks/estimate"
 )
 
 // TestCriticalPathHoldsOnlyTheControlPlaneChain checks the program's
@@ -124,4 +125,14 @@ func BenchmarkPlan(b *testing.B) {
 			}
 		})
 	}
+}
+
+// pathNames lists the critical path's resources as "type name" for test
+// messages.
+func pathNames(dt estimate.DeployTime) string {
+	var out []string
+	for _, s := range dt.CriticalPath {
+		out = append(out, s.Type+" "+s.Name)
+	}
+	return strings.Join(out, "\n")
 }

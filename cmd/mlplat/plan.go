@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -133,10 +132,6 @@ type planned struct {
 	unset []string
 	// results are every policy finding, waived ones included.
 	results []rules.Result
-	// schedule is the deploy-time model's timing of every resource.
-	schedule estimate.Schedule
-	// catalog is the instance catalogue with the environments' override.
-	catalog *catalog.Catalog
 	// env is the stack's validated environment.
 	env *environments.Environment
 }
@@ -145,17 +140,7 @@ type planned struct {
 // the recorder. An invalid environment returns the validator's error
 // untouched, so the caller can tell it apart.
 func buildPlan(f planFlags, now time.Time) (*planned, error) {
-	root := f.root
-	if root == "" {
-		cwd, err := os.Getwd()
-		if err != nil {
-			return nil, err
-		}
-		if root, err = stacks.ProjectRoot(cwd); err != nil {
-			return nil, err
-		}
-	}
-	root, err := filepath.Abs(root)
+	root, err := projectRoot(f.root)
 	if err != nil {
 		return nil, err
 	}
@@ -246,14 +231,13 @@ func planConfig(root, stack, envFile string, cfg stacks.StackConfig, refs map[st
 	// The catalogue the environment was validated against: the default
 	// one with environments/catalog-overrides.yaml laid over it.
 	cat := env.Catalog()
-	p.catalog = cat
 	cloud := catalog.AWS
 	if settings.Cloud == stacks.CloudAzure {
 		cloud = catalog.Azure
 	}
 	res := estimateResources(rec)
 	p.doc.Cost = estimate.EstimateCost(cloud, res, cat)
-	if p.doc.DeployTime, p.schedule, err = estimate.EstimateDeployTime(res, cat); err != nil {
+	if p.doc.DeployTime, err = estimate.EstimateDeployTime(res, cat); err != nil {
 		return nil, fmt.Errorf("stack %s: %w", f.stack, err)
 	}
 	return p, nil

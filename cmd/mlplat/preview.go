@@ -76,8 +76,7 @@ func runPreview(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx := context.Background()
 	now := time.Now()
-	switch args[0] {
-	case "up":
+	if args[0] == "up" {
 		req := previews.Request{PR: *pr, Scope: previews.Scope(*scope), Cloud: *cloud, TTL: *ttl}
 		switch {
 		case *models != "" && *changedSince != "":
@@ -102,19 +101,25 @@ func runPreview(args []string, stdout, stderr io.Writer) int {
 			req.Models = changed
 		}
 		return previewUp(ctx, req, root, org, now, stdout, stderr)
+	}
+	if args[0] != "destroy" && args[0] != "list" && args[0] != "reap" {
+		fmt.Fprintf(stderr, "mlplat preview: unknown command %q\n\n%s", args[0], previewUsage)
+		return exitUsage
+	}
+	if args[0] == "destroy" && *pr <= 0 {
+		fmt.Fprintf(stderr, "mlplat preview destroy: --pr %d: must be the pull request's number\n", *pr)
+		return exitUsage
+	}
+	b, err := newPreviewBackend(root, org)
+	if err != nil {
+		return failed(stderr, fmt.Errorf("mlplat preview %s: %w", args[0], err))
+	}
+	list, err := b.List(ctx)
+	if err != nil {
+		return failed(stderr, err)
+	}
+	switch args[0] {
 	case "destroy":
-		if *pr <= 0 {
-			fmt.Fprintf(stderr, "mlplat preview destroy: --pr %d: must be the pull request's number\n", *pr)
-			return exitUsage
-		}
-		b, err := newPreviewBackend(root, org)
-		if err != nil {
-			return failed(stderr, fmt.Errorf("mlplat preview destroy: %w", err))
-		}
-		list, err := b.List(ctx)
-		if err != nil {
-			return failed(stderr, err)
-		}
 		mine := previews.ForPR(list, *pr)
 		if len(mine) == 0 {
 			fmt.Fprintf(stdout, "no preview stacks for pull request %d\n", *pr)
@@ -126,47 +131,29 @@ func runPreview(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "destroyed and removed %d preview stacks of pull request %d\n", len(mine), *pr)
 		return exitOK
 	case "list":
-		b, err := newPreviewBackend(root, org)
-		if err != nil {
-			return failed(stderr, fmt.Errorf("mlplat preview list: %w", err))
-		}
-		list, err := b.List(ctx)
-		if err != nil {
-			return failed(stderr, err)
-		}
 		writePreviewList(stdout, list, now)
 		return exitOK
-	case "reap":
-		b, err := newPreviewBackend(root, org)
-		if err != nil {
-			return failed(stderr, fmt.Errorf("mlplat preview reap: %w", err))
-		}
-		list, err := b.List(ctx)
-		if err != nil {
-			return failed(stderr, err)
-		}
-		expired, unknown := previews.Expired(list, now)
-		for _, s := range unknown {
-			fmt.Fprintf(stderr, "warning: %s: expiry unknown (%s); not destroyed: check it and run mlplat preview destroy --pr %d if it is stale\n", s.Name, s.Problem, s.PR)
-		}
-		if len(expired) == 0 {
-			fmt.Fprintf(stdout, "no expired preview stacks (%d listed)\n", len(list))
-			return exitOK
-		}
-		if *dryRun {
-			for _, s := range expired {
-				fmt.Fprintf(stdout, "would destroy %s (pull request %d, expired %s)\n", s.Name, s.PR, s.ExpiresAt.Format(time.RFC3339))
-			}
-			return exitOK
-		}
-		if err := previews.DestroyAll(ctx, b, expired, stdout); err != nil {
-			return failed(stderr, err)
-		}
-		fmt.Fprintf(stdout, "reaped %d expired preview stacks\n", len(expired))
+	}
+	// reap: destroy what has expired, never what cannot be read.
+	expired, unknown := previews.Expired(list, now)
+	for _, s := range unknown {
+		fmt.Fprintf(stderr, "warning: %s: expiry unknown (%s); not destroyed: check it and run mlplat preview destroy --pr %d if it is stale\n", s.Name, s.Problem, s.PR)
+	}
+	if len(expired) == 0 {
+		fmt.Fprintf(stdout, "no expired preview stacks (%d listed)\n", len(list))
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "mlplat preview: unknown command %q\n\n%s", args[0], previewUsage)
-	return exitUsage
+	if *dryRun {
+		for _, s := range expired {
+			fmt.Fprintf(stdout, "would destroy %s (pull request %d, expired %s)\n", s.Name, s.PR, s.ExpiresAt.Format(time.RFC3339))
+		}
+		return exitOK
+	}
+	if err := previews.DestroyAll(ctx, b, expired, stdout); err != nil {
+		return failed(stderr, err)
+	}
+	fmt.Fprintf(stdout, "reaped %d expired preview stacks\n", len(expired))
+	return exitOK
 }
 
 // previewUp validates the request, prints the preview's offline plan and,

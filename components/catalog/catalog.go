@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -244,7 +245,7 @@ func (c *Catalog) WithOverride(data []byte) (*Catalog, error) {
 // LoadForEnvironments returns the default catalogue with dir's
 // catalog-overrides.yaml laid over it when that file exists.
 func LoadForEnvironments(dir string) (*Catalog, error) {
-	path := dir + string(os.PathSeparator) + OverrideFile
+	path := filepath.Join(dir, OverrideFile)
 	data, err := os.ReadFile(path)
 	if os.IsNotExist(err) {
 		return Default(), nil

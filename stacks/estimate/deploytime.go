@@ -41,21 +41,12 @@ type Step struct {
 	Source string `json:"source"`
 }
 
-// Schedule is the model's timing of every resource, for callers that need
-// more than the critical path (tests asserting what runs beside it).
-type Schedule struct {
-	// Finish maps each URN to its finish offset in seconds.
-	Finish map[string]int
-	// Seconds maps each URN to its own duration.
-	Seconds map[string]int
-}
-
 // EstimateDeployTime computes the critical path of resources with the
 // catalogue's reference durations. A dependency on a component waits for
 // every custom resource inside it, as the engine does; a resource also waits
 // for its provider. It fails on a dependency cycle or a dependency on a
 // resource that is not in the plan.
-func EstimateDeployTime(resources []Resource, cat *catalog.Catalog) (DeployTime, Schedule, error) {
+func EstimateDeployTime(resources []Resource, cat *catalog.Catalog) (DeployTime, error) {
 	byURN := make(map[string]*Resource, len(resources))
 	children := map[string][]string{}
 	for i := range resources {
@@ -115,14 +106,13 @@ func EstimateDeployTime(resources []Resource, cat *catalog.Catalog) (DeployTime,
 	}
 	if len(missing) > 0 {
 		sort.Strings(missing)
-		return DeployTime{}, Schedule{}, fmt.Errorf("estimating deploy time: resources depend on URNs not in the plan: %s", strings.Join(missing, ", "))
+		return DeployTime{}, fmt.Errorf("estimating deploy time: resources depend on URNs not in the plan: %s", strings.Join(missing, ", "))
 	}
 
-	sched := Schedule{Finish: map[string]int{}, Seconds: map[string]int{}}
-	source := map[string]string{}
+	// seconds and finish are each resource's duration and finish offset.
+	seconds, finishAt, source := map[string]int{}, map[string]int{}, map[string]string{}
 	for urn := range waits {
-		secs, src := durationOf(*byURN[urn], cat)
-		sched.Seconds[urn], source[urn] = secs, src
+		seconds[urn], source[urn] = durationOf(*byURN[urn], cat)
 	}
 	// Longest path over the DAG, memoised; state 1 marks a resource being
 	// visited, so meeting it again is a cycle.
@@ -143,11 +133,11 @@ func EstimateDeployTime(resources []Resource, cat *catalog.Catalog) (DeployTime,
 				return err
 			}
 			// Ties go to the first URN in sorted order, so the path is stable.
-			if f := sched.Finish[d]; f > start || via[urn] == "" {
+			if f := finishAt[d]; f > start || via[urn] == "" {
 				start, via[urn] = f, d
 			}
 		}
-		sched.Finish[urn] = start + sched.Seconds[urn]
+		finishAt[urn] = start + seconds[urn]
 		state[urn] = 2
 		return nil
 	}
@@ -160,28 +150,28 @@ func EstimateDeployTime(resources []Resource, cat *catalog.Catalog) (DeployTime,
 	last := ""
 	for _, urn := range urns {
 		if err := finish(urn, nil); err != nil {
-			return DeployTime{}, Schedule{}, err
+			return DeployTime{}, err
 		}
-		dt.SerialSeconds += sched.Seconds[urn]
-		if f := sched.Finish[urn]; last == "" || f > sched.Finish[last] {
+		dt.SerialSeconds += seconds[urn]
+		if f := finishAt[urn]; last == "" || f > finishAt[last] {
 			last = urn
 		}
 	}
 	for urn := last; urn != ""; urn = via[urn] {
 		r := byURN[urn]
-		f := sched.Finish[urn]
+		f := finishAt[urn]
 		dt.CriticalPath = append(dt.CriticalPath, Step{
-			URN: urn, Type: r.Type, Name: r.Name, Seconds: sched.Seconds[urn],
-			StartSeconds: f - sched.Seconds[urn], FinishSeconds: f, Source: source[urn],
+			URN: urn, Type: r.Type, Name: r.Name, Seconds: seconds[urn],
+			StartSeconds: f - seconds[urn], FinishSeconds: f, Source: source[urn],
 		})
 	}
 	for i, j := 0, len(dt.CriticalPath)-1; i < j; i, j = i+1, j-1 {
 		dt.CriticalPath[i], dt.CriticalPath[j] = dt.CriticalPath[j], dt.CriticalPath[i]
 	}
 	if last != "" {
-		dt.TotalSeconds = sched.Finish[last]
+		dt.TotalSeconds = finishAt[last]
 	}
-	return dt, sched, nil
+	return dt, nil
 }
 
 // durationOf returns a resource's reference seconds and their source.

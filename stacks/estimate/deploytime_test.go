@@ -81,7 +81,7 @@ func TestDeployTime(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			dt, _, err := EstimateDeployTime(tc.resources, testCatalog(t))
+			dt, err := EstimateDeployTime(tc.resources, testCatalog(t))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -96,7 +96,7 @@ func TestDeployTime(t *testing.T) {
 }
 
 func TestDeployTimeSteps(t *testing.T) {
-	dt, sched, err := EstimateDeployTime([]Resource{
+	dt, err := EstimateDeployTime([]Resource{
 		{URN: "cluster", Type: "aws:eks/cluster:Cluster", Name: "c"},
 		{URN: "pool", Type: "azure-native:containerservice/v20240902preview:AgentPool", Name: "p", DependsOn: []string{"cluster"},
 			Inputs: map[string]interface{}{"count": 1.0}},
@@ -111,8 +111,8 @@ func TestDeployTimeSteps(t *testing.T) {
 	if !reflect.DeepEqual(dt.CriticalPath, want) {
 		t.Errorf("steps:\n%+v\nwant:\n%+v", dt.CriticalPath, want)
 	}
-	if dt.DurationsAsOf != "2026-11" || sched.Finish["pool"] != 900 || sched.Seconds["cluster"] != 600 {
-		t.Errorf("as-of %q, schedule %+v", dt.DurationsAsOf, sched)
+	if dt.DurationsAsOf != "2026-11" || dt.TotalSeconds != 900 {
+		t.Errorf("as-of %q, total %d", dt.DurationsAsOf, dt.TotalSeconds)
 	}
 }
 
@@ -132,7 +132,7 @@ func TestDeployTimeErrors(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			_, _, err := EstimateDeployTime(tc.resources, testCatalog(t))
+			_, err := EstimateDeployTime(tc.resources, testCatalog(t))
 			if err == nil || err.Error() != tc.want {
 				t.Errorf("error %v, want %q", err, tc.want)
 			}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"path"
 	"sort"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -90,7 +91,7 @@ func (a *Automation) List(ctx context.Context) ([]Summary, error) {
 		if !ok {
 			continue
 		}
-		s := Summary{Name: shortName(st.Name), Info: info, Resources: -1}
+		s := Summary{Name: path.Base(st.Name), Info: info, Resources: -1}
 		if st.ResourceCount != nil {
 			s.Resources = *st.ResourceCount
 		}
@@ -108,13 +109,4 @@ func (a *Automation) List(ctx context.Context) ([]Summary, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
-}
-
-func shortName(name string) string {
-	for i := len(name) - 1; i >= 0; i-- {
-		if name[i] == '/' {
-			return name[i+1:]
-		}
-	}
-	return name
 }

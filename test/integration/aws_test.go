@@ -63,7 +63,7 @@ func TestAccAWSPlatform(t *testing.T) {
 	config := auto.ConfigMap{
 		"mlplatform:environment":     {Value: "dev"},
 		"mlplatform:cloud":           {Value: "aws"},
-		"mlplatform:environmentFile": {Value: devEnvironmentFor(t, workDir, region, cidr)},
+		"mlplatform:environmentFile": {Value: awsEnvironmentFor(t, workDir, "dev", region, cidr)},
 		"aws:region":                 {Value: region},
 	}
 	deployCheckDestroy(t, "aws", workDir, config, func(outputs auto.OutputMap) {
@@ -73,18 +73,18 @@ func TestAccAWSPlatform(t *testing.T) {
 	})
 }
 
-// devEnvironmentFor writes a copy of environments/dev.yaml whose API endpoint
-// admits this runner, whose admin is the runner's role (nobody else gets
-// cluster access) and whose region is the test's.
-func devEnvironmentFor(t *testing.T, dir, region, cidr string) string {
-	data, err := os.ReadFile(filepath.Join(projectRoot, "environments", "dev.yaml"))
+// awsEnvironmentFor writes a copy of environments/<name>.yaml whose API
+// endpoint admits this runner, whose admin is the runner's role (nobody else
+// gets cluster access) and whose region is the test's.
+func awsEnvironmentFor(t *testing.T, dir, name, region, cidr string) string {
+	data, err := os.ReadFile(filepath.Join(projectRoot, "environments", name+".yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	doc := strings.Replace(string(data), `publicAccessCidrs: ["203.0.113.0/24"]`, fmt.Sprintf("publicAccessCidrs: [%q]", cidr), 1)
 	doc = strings.ReplaceAll(doc, "us-east-1", region)
 	doc = strings.Replace(doc, "arn:aws:iam::111122223333:role/platform-admin", os.Getenv("MLPLAT_IT_ADMIN_ROLE_ARN"), 1)
-	path := filepath.Join(dir, "dev.yaml")
+	path := filepath.Join(dir, name+".yaml")
 	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
 		t.Fatal(err)
 	}

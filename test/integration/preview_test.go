@@ -5,7 +5,6 @@ package integration
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -59,7 +58,7 @@ func TestAccPreviewStack(t *testing.T) {
 	// A pull request number no real PR has, so names never collide.
 	req := previews.Request{PR: 900000 + rand.IntN(99999), Scope: previews.Full, Cloud: "aws", TTL: 6 * time.Hour}
 	stack := req.StackName()
-	envPath := previewEnvironmentFor(t, workDir, region, cidr)
+	envPath := awsEnvironmentFor(t, workDir, "preview", region, cidr)
 	env, err := environments.LoadFile(envPath, environments.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -114,24 +113,6 @@ func TestAccPreviewStack(t *testing.T) {
 		kc := exportedKubeconfig(t, ctx, root, stack)
 		checkNodes(t, workDir, kc)
 	})
-}
-
-// previewEnvironmentFor writes a copy of environments/preview.yaml whose API
-// endpoint admits this runner, whose admin is the runner's role and whose
-// region is the test's.
-func previewEnvironmentFor(t *testing.T, dir, region, cidr string) string {
-	data, err := os.ReadFile(filepath.Join(projectRoot, "environments", "preview.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := strings.Replace(string(data), `publicAccessCidrs: ["203.0.113.0/24"]`, fmt.Sprintf("publicAccessCidrs: [%q]", cidr), 1)
-	doc = strings.ReplaceAll(doc, "us-east-1", region)
-	doc = strings.Replace(doc, "arn:aws:iam::111122223333:role/platform-admin", os.Getenv("MLPLAT_IT_ADMIN_ROLE_ARN"), 1)
-	path := filepath.Join(dir, "preview.yaml")
-	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }
 
 func checkPreviewCluster(t *testing.T, region, name string, expires time.Time) {
