@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/pangea-ai/mlplatform/components/k8s/charts"
 )
 
 var updateRendered = flag.Bool("update", false, "rewrite test/golden/rendered from the current program")
@@ -104,7 +106,7 @@ func TestRenderOrderAndContent(t *testing.T) {
 	if !strings.HasPrefix(policy, "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n") {
 		t.Errorf("network policy manifest = %q", policy)
 	}
-	if r := files["helm-releases.yaml"]; !strings.Contains(r, "chart: nvidia-device-plugin") || !strings.Contains(r, "version: 0.18.0") {
+	if r := files["helm-releases.yaml"]; !strings.Contains(r, "chart: nvidia-device-plugin") || !strings.Contains(r, "version: "+charts.NVIDIADevicePlugin.Version) {
 		t.Errorf("helm-releases.yaml lacks the device plugin:\n%s", r)
 	}
 }

@@ -70,6 +70,13 @@ func GPUToleration() map[string]interface{} {
 	return map[string]interface{}{"key": GPUTaintKey, "operator": "Exists", "effect": "NoSchedule"}
 }
 
+// SystemSelector confines a platform service (controllers, operators,
+// Prometheus, Grafana) to the system node group: on-demand nodes that are
+// always there, never a spot or GPU node that may scale to zero.
+func SystemSelector() map[string]interface{} {
+	return map[string]interface{}{LabelKind: KindSystem}
+}
+
 // Placement is where a workload runs: pinned to its node group when it
 // names one, else to any node of the kind its GPU count needs; with the
 // GPU toleration when it takes GPUs, and a toleration for each of its

@@ -17,6 +17,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/pangea-ai/mlplatform/components/nodes"
+	"github.com/pangea-ai/mlplatform/test/standin"
 )
 
 const root = "../.."
@@ -110,7 +111,7 @@ func verifyStack(t *testing.T, bin, mlplat, stack string) {
 	// admission (Pod Security, quotas, limit ranges) and the scheduler
 	// judge exactly what the model would run.
 	for _, isvc := range isvcs {
-		for _, d := range standIns(isvc) {
+		for _, d := range standin.Deployments(isvc) {
 			f := writeManifest(t, work, "standin-"+name(d)+".yaml", d)
 			if err := applyE(t, opts, f); err != nil {
 				t.Errorf("the API server rejected the pods of %s: %v", name(d), err)
@@ -168,7 +169,7 @@ func checkPlacement(t *testing.T, cp *ControlPlane, groups []Group, d map[string
 func negativeGPU(t *testing.T, cp *ControlPlane, work string, isvcs []map[string]interface{}) {
 	t.Helper()
 	for _, isvc := range isvcs {
-		for _, d := range standIns(isvc) {
+		for _, d := range standin.Deployments(isvc) {
 			pod := mapOf(mapOf(mapOf(d["spec"])["template"])["spec"])
 			if !gpuRequest(pod) {
 				continue

@@ -34,7 +34,13 @@ const (
 
 // PriorityClasses the baseline creates: platform services preempt serving,
 // serving preempts everything without a class (runners, experiments).
-var PriorityClasses = map[string]int{"mlplatform-platform": 100000, "mlplatform-serving": 10000}
+var PriorityClasses = map[string]int{PriorityPlatform: 100000, PriorityServing: 10000}
+
+// The baseline's priority classes, by purpose.
+const (
+	PriorityPlatform = "mlplatform-platform"
+	PriorityServing  = "mlplatform-serving"
+)
 
 // Concern is one namespace and the rules around it.
 type Concern struct {

@@ -16,41 +16,55 @@ type Chart struct {
 	Version string
 }
 
-// The pinned charts. Versions were checked against the charts' own
-// Chart.yaml or index where the note says so.
+// The pinned charts. Every version is a release of the chart's source
+// repository: it is listed in shared/upstream/releases.yaml (read from the
+// repositories' release tags), and TestPinsAreReleased fails on one that is
+// not. Values passed to each are checked against that version's values.yaml
+// and schema (test/upstream).
 var (
-	// KubePrometheusStack: Chart.yaml in prometheus-community/helm-charts
-	// (appVersion v0.88.0).
-	KubePrometheusStack = Chart{Repo: "https://prometheus-community.github.io/helm-charts", Name: "kube-prometheus-stack", Version: "81.4.5"}
-	// NVIDIADevicePlugin: NVIDIA/k8s-device-plugin releases (chart version
-	// equals app version).
-	NVIDIADevicePlugin = Chart{Repo: "https://nvidia.github.io/k8s-device-plugin", Name: "nvidia-device-plugin", Version: "0.18.0"}
-	// GPUOperator: the gpu-operator index (2025-09-18).
-	GPUOperator = Chart{Repo: "https://helm.ngc.nvidia.com/nvidia", Name: "gpu-operator", Version: "v25.3.4"}
-	// DCGMExporter stays below 4.9, which renames the default metrics and
-	// changes their units; the dashboards and alerts use the older names.
-	DCGMExporter = Chart{Repo: "https://nvidia.github.io/dcgm-exporter/helm-charts", Name: "dcgm-exporter", Version: "4.8.1"}
-	// KServeCRD and KServe stay on 0.15, whose deployment mode is named
-	// RawDeployment (0.16 renamed it Standard).
+	// KubePrometheusStack: prometheus-community/helm-charts tag
+	// kube-prometheus-stack-88.5.3 (appVersion v0.93.1 of prometheus-operator;
+	// grafana 12.11.1 from grafana-community, kube-state-metrics 8.4.0,
+	// prometheus-node-exporter 4.56.1 inside, per its Chart.lock).
+	KubePrometheusStack = Chart{Repo: "https://prometheus-community.github.io/helm-charts", Name: "kube-prometheus-stack", Version: "88.5.3"}
+	// NVIDIADevicePlugin: NVIDIA/k8s-device-plugin tag v0.20.0 (chart
+	// version equals app version).
+	NVIDIADevicePlugin = Chart{Repo: "https://nvidia.github.io/k8s-device-plugin", Name: "nvidia-device-plugin", Version: "0.20.0"}
+	// DCGMExporter: NVIDIA/dcgm-exporter chart 4.8.2; the metrics the
+	// dashboards and alerts read are in its default counters
+	// (shared/upstream/metrics/dcgm-exporter-4.8.2-default-counters.csv).
+	DCGMExporter = Chart{Repo: "https://nvidia.github.io/dcgm-exporter/helm-charts", Name: "dcgm-exporter", Version: "4.8.2"}
+	// KServeCRD and KServe stay on 0.15.2 (kserve/kserve tag v0.15.2), whose
+	// deployment mode is named RawDeployment; the move to 0.20 is its own
+	// change, with the serving component.
 	KServeCRD = Chart{Name: "oci://ghcr.io/kserve/charts/kserve-crd", Version: "v0.15.2"}
 	KServe    = Chart{Name: "oci://ghcr.io/kserve/charts/kserve", Version: "v0.15.2"}
-	// CertManager issues KServe's webhook certificates (KServe needs 1.15+).
-	CertManager = Chart{Repo: "https://charts.jetstack.io", Name: "cert-manager", Version: "v1.18.2"}
+	// CertManager issues KServe's webhook certificates: cert-manager tag
+	// v1.21.1 (deploy/charts/cert-manager).
+	CertManager = Chart{Repo: "https://charts.jetstack.io", Name: "cert-manager", Version: "v1.21.1"}
 	// EnvoyGateway implements the Gateway API that KServe's HTTPRoutes
-	// attach to; its proxies count every model request by status. v1.9 is
-	// the supported line for Kubernetes 1.33-1.36 (EOL 2027-02-14, per
-	// gateway.envoyproxy.io/news/releases/matrix); v1.9.3 is its patch of
-	// 2026-10-03 (release-notes/v1.9.3.yaml), with Envoy 1.39.2.
-	EnvoyGateway = Chart{Name: "oci://docker.io/envoyproxy/gateway-helm", Version: "v1.9.3"}
+	// attach to; its proxies count every model request by status.
+	// envoyproxy/gateway tag v1.9.0 (charts/gateway-helm), which ships the
+	// Gateway API v1.6.1 CRDs. v1.9.3 was pinned before and could not be
+	// confirmed from any source.
+	EnvoyGateway = Chart{Name: "oci://docker.io/envoyproxy/gateway-helm", Version: "v1.9.0"}
 	// ARCController and ARCScaleSet are actions-runner-controller's runner
-	// scale set charts (Chart.yaml, appVersion 0.12.0).
-	ARCController = Chart{Name: "oci://ghcr.io/actions/actions-runner-controller-charts/gha-runner-scale-set-controller", Version: "0.12.0"}
-	ARCScaleSet   = Chart{Name: "oci://ghcr.io/actions/actions-runner-controller-charts/gha-runner-scale-set", Version: "0.12.0"}
+	// scale set charts: tag gha-runner-scale-set-0.14.2 (charts/).
+	ARCController = Chart{Name: "oci://ghcr.io/actions/actions-runner-controller-charts/gha-runner-scale-set-controller", Version: "0.14.2"}
+	ARCScaleSet   = Chart{Name: "oci://ghcr.io/actions/actions-runner-controller-charts/gha-runner-scale-set", Version: "0.14.2"}
 )
 
-// All lists every pinned chart, for checks and the render output.
+// All lists every pinned chart, for checks and the render output. Only
+// charts a component installs are pinned: a pin nothing installs is never
+// exercised, so nobody notices when it goes stale.
 func All() []Chart {
-	return []Chart{KubePrometheusStack, NVIDIADevicePlugin, GPUOperator, DCGMExporter, KServeCRD, KServe, CertManager, EnvoyGateway, ARCController, ARCScaleSet}
+	return []Chart{KubePrometheusStack, NVIDIADevicePlugin, DCGMExporter, KServeCRD, KServe, CertManager, EnvoyGateway, ARCController, ARCScaleSet}
+}
+
+// ShortName is the chart's own name, without repository or OCI path: the
+// name its source repository and releases know it by.
+func (c Chart) ShortName() string {
+	return c.Name[strings.LastIndex(c.Name, "/")+1:]
 }
 
 var versionRE = regexp.MustCompile(`^v?[0-9]+\.[0-9]+\.[0-9]+$`)

@@ -1,6 +1,10 @@
 package charts
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/pangea-ai/mlplatform/test/upstream"
+)
 
 func TestEveryChartIsPinned(t *testing.T) {
 	for _, c := range All() {
@@ -26,5 +30,49 @@ func TestCheckRejects(t *testing.T) {
 				t.Errorf("Check() = %v, want %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestPinsAreReleased checks every pin against the releases upstream
+// tagged (shared/upstream/releases.yaml, or what `make upstream` fetched):
+// a version nobody released fails the first pulumi up of every stack.
+func TestPinsAreReleased(t *testing.T) {
+	facts := upstream.Require(t, "../../..")
+	releases, err := facts.Releases()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range All() {
+		if err := CheckReleased(c, releases); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestCheckReleasedRejects shows the check failing on the defect it exists
+// for: kube-prometheus-stack 81.4.5, which was pinned and never released.
+func TestCheckReleasedRejects(t *testing.T) {
+	releases := map[string]upstream.Release{"kube-prometheus-stack": {
+		Name:     "kube-prometheus-stack",
+		Versions: []string{"81.4.2 (2026-01-30)", "81.4.3 (2026-02-01)", "81.5.0 (2026-02-03)"},
+	}}
+	cases := map[string]struct {
+		c    Chart
+		want string
+	}{
+		"never released": {Chart{Repo: "https://x", Name: "kube-prometheus-stack", Version: "81.4.5"},
+			`chart kube-prometheus-stack: version 81.4.5 was never released upstream (released around it: 81.4.3 and 81.5.0); pin a version listed in releases.yaml`},
+		"unknown chart": {Chart{Name: "oci://ghcr.io/x/charts/mystery", Version: "1.0.0"},
+			`chart mystery: no release history in the upstream facts; add the chart to releases.yaml (or to make upstream) before pinning it`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if err := CheckReleased(tc.c, releases); err == nil || err.Error() != tc.want {
+				t.Errorf("CheckReleased() = %v, want %q", err, tc.want)
+			}
+		})
+	}
+	if err := CheckReleased(Chart{Repo: "https://x", Name: "kube-prometheus-stack", Version: "81.4.3"}, releases); err != nil {
+		t.Errorf("a released version was refused: %v", err)
 	}
 }

@@ -106,9 +106,12 @@ func DevicePluginValues(timeSlicing map[string]int) map[string]interface{} {
 	for _, g := range groups {
 		configs[g] = deviceConfig(timeSlicing[g])
 	}
+	// The chart's default affinity (values.yaml at v0.20.0) stays: Helm
+	// merges maps, so {} would not clear it, and one of its three OR'ed
+	// terms is nvidia.com/gpu.present=true, which NodeSelector requires
+	// anyway. Tolerations replace the chart's list.
 	return map[string]interface{}{
 		"nodeSelector":      NodeSelector,
-		"affinity":          map[string]interface{}{}, // the chart's default requires NFD labels; the node selector replaces it
 		"tolerations":       Tolerations,
 		"priorityClassName": "system-node-critical",
 		"config":            map[string]interface{}{"map": configs, "default": DefaultConfig},

@@ -3,11 +3,12 @@ package monitoring
 import (
 	"fmt"
 
+	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
 	"github.com/pangea-ai/mlplatform/components/nodes"
 )
 
 // PriorityClass is the baseline's class for platform services.
-const PriorityClass = "mlplatform-platform"
+const PriorityClass = baseline.PriorityPlatform
 
 // NodeLabelsAllowlist are the node labels kube-state-metrics exports on
 // kube_node_labels, so dashboards can count nodes per node group.
@@ -32,6 +33,7 @@ func Values(a *MonitoringArgs) (map[string]interface{}, error) {
 		"podMonitorSelectorNilUsesHelmValues":     false,
 		"ruleSelectorNilUsesHelmValues":           false,
 		"priorityClassName":                       PriorityClass,
+		"nodeSelector":                            nodes.SystemSelector(),
 		"externalLabels":                          map[string]interface{}{"cluster": a.Cluster, "environment": a.Environment},
 		"resources": map[string]interface{}{
 			"requests": map[string]interface{}{"cpu": "500m", "memory": "2Gi"},
@@ -70,13 +72,32 @@ func Values(a *MonitoringArgs) (map[string]interface{}, error) {
 		}
 		allow += l
 	}
+	// Every pod of the chart runs on the system group at platform priority.
+	// The chart sets neither by default (values.yaml at 88.5.3: operator,
+	// its webhook-patch Jobs, Grafana and kube-state-metrics have no
+	// priorityClassName and an empty nodeSelector), so without these they
+	// would land on any untainted node, spot included, and be the first
+	// evicted under pressure. The node exporter runs on every node, as the
+	// device plugin does, at system-node-critical.
+	system := nodes.SystemSelector()
 	return map[string]interface{}{
 		"crds":       map[string]interface{}{"enabled": true},
 		"prometheus": prometheus,
 		"alertmanager": map[string]interface{}{"alertmanagerSpec": map[string]interface{}{
 			"priorityClassName": PriorityClass,
+			"nodeSelector":      system,
 		}},
+		"prometheusOperator": map[string]interface{}{
+			"priorityClassName": PriorityClass,
+			"nodeSelector":      system,
+			"admissionWebhooks": map[string]interface{}{"patch": map[string]interface{}{
+				"priorityClassName": PriorityClass,
+				"nodeSelector":      system,
+			}},
+		},
 		"grafana": map[string]interface{}{
+			"priorityClassName": PriorityClass,
+			"nodeSelector":      system,
 			"admin": map[string]interface{}{
 				"existingSecret": GrafanaAdminSecret, "userKey": "admin-user", "passwordKey": "admin-password",
 			},
@@ -91,8 +112,11 @@ func Values(a *MonitoringArgs) (map[string]interface{}, error) {
 		},
 		"kube-state-metrics": map[string]interface{}{
 			"metricLabelsAllowlist": []interface{}{"nodes=[" + allow + "]"},
+			"priorityClassName":     PriorityClass,
+			"nodeSelector":          system,
 		},
 		"prometheus-node-exporter": map[string]interface{}{
+			"priorityClassName": "system-node-critical",
 			// Node metrics from GPU nodes too.
 			"tolerations": []interface{}{map[string]interface{}{"operator": "Exists", "effect": "NoSchedule"}},
 		},

@@ -296,7 +296,10 @@ func ScaleSetValues(s environments.RunnerSet, a *RunnersArgs) map[string]interfa
 		"controllerServiceAccount": map[string]interface{}{
 			"namespace": NamespaceController, "name": ControllerRelease + "-gha-rs-controller",
 		},
+		// The controller gives listeners kubernetes.io/os: linux (0.14.0,
+		// resourcebuilder.go) unless the template names a selector.
 		"listenerTemplate": map[string]interface{}{"spec": map[string]interface{}{
+			"nodeSelector":    nodes.SystemSelector(),
 			"securityContext": map[string]interface{}{"runAsNonRoot": true, "seccompProfile": map[string]interface{}{"type": "RuntimeDefault"}},
 			"containers": []interface{}{map[string]interface{}{
 				"name": "listener", "securityContext": containerSecurity,
@@ -370,7 +373,8 @@ func ListenerMetrics() map[string]interface{} {
 func ControllerValues(metrics bool) map[string]interface{} {
 	v := map[string]interface{}{
 		"replicaCount":       1,
-		"priorityClassName":  "mlplatform-platform",
+		"priorityClassName":  baseline.PriorityPlatform,
+		"nodeSelector":       nodes.SystemSelector(),
 		"podSecurityContext": map[string]interface{}{"runAsNonRoot": true, "seccompProfile": map[string]interface{}{"type": "RuntimeDefault"}},
 		"securityContext": map[string]interface{}{
 			"allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true,

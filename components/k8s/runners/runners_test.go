@@ -77,7 +77,7 @@ func TestCPUSetIsKubernetesModeAndRestricted(t *testing.T) {
 		t.Fatal(err)
 	}
 	recorder.AssertInputs(t, r, map[string]interface{}{
-		"chart": charts.ARCScaleSet.Name, "version": "0.12.0", "namespace": "runners", "name": "cpu-runners",
+		"chart": charts.ARCScaleSet.Name, "version": charts.ARCScaleSet.Version, "namespace": "runners", "name": "cpu-runners",
 		"values.runnerScaleSetName": "cpu-runners", "values.minRunners": 0.0, "values.maxRunners": 4.0,
 		"values.containerMode.type": "kubernetes",
 		"values.containerMode.kubernetesModeWorkVolumeClaim.storageClassName": "mlplatform-encrypted",

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
 	"github.com/pangea-ai/mlplatform/components/k8s/charts"
+	"github.com/pangea-ai/mlplatform/components/nodes"
 )
 
 // The model gateway: every request to a model or an explainer passes
@@ -54,11 +55,18 @@ func ProxyLabels(servingNamespace string) map[string]string {
 	}
 }
 
-// GatewayValues configure the Envoy Gateway chart: platform priority, and
-// no topology-injector webhook (it only copies zone labels to proxies).
+// GatewayValues configure the Envoy Gateway chart: the controller and its
+// certgen Job on the system group (the chart leaves both nodeSelectors
+// empty at v1.9.0), the controller at platform priority (certgen has no
+// priority key), and no topology-injector webhook (it only copies zone
+// labels to proxies).
 func GatewayValues() map[string]interface{} {
 	return map[string]interface{}{
-		"deployment":       map[string]interface{}{"priorityClassName": "mlplatform-platform"},
+		"deployment": map[string]interface{}{
+			"priorityClassName": baseline.PriorityPlatform,
+			"pod":               map[string]interface{}{"nodeSelector": nodes.SystemSelector()},
+		},
+		"certgen":          map[string]interface{}{"job": map[string]interface{}{"nodeSelector": nodes.SystemSelector()}},
 		"topologyInjector": map[string]interface{}{"enabled": false},
 	}
 }
@@ -70,7 +78,7 @@ func EnvoyProxySpec(replicas int) map[string]interface{} {
 	k8s := map[string]interface{}{
 		"envoyDeployment": map[string]interface{}{
 			"replicas": replicas,
-			"pod":      map[string]interface{}{"priorityClassName": PriorityClass},
+			"pod":      map[string]interface{}{"priorityClassName": PriorityClass, "nodeSelector": nodes.SystemSelector()},
 			"container": map[string]interface{}{"resources": map[string]interface{}{
 				"requests": map[string]interface{}{"cpu": "250m", "memory": "256Mi"},
 				"limits":   map[string]interface{}{"memory": "1Gi"},

@@ -6,7 +6,9 @@ import (
 	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
 	"github.com/pangea-ai/mlplatform/components/k8s/charts"
+	"github.com/pangea-ai/mlplatform/components/nodes"
 )
 
 // KServeType is the component's type token.
@@ -82,11 +84,14 @@ func NewKServe(ctx *pulumi.Context, name string, args *KServeArgs, opts ...pulum
 	return comp, ctx.RegisterResourceOutputs(comp, pulumi.Map{})
 }
 
-// CertManagerValues install cert-manager with its CRDs, on platform priority.
+// CertManagerValues install cert-manager with its CRDs, on platform
+// priority, on the system group. global.nodeSelector (values.yaml at
+// v1.21.1) is merged into every component's own, the startupapicheck Job's
+// included; global.priorityClassName reaches them all too.
 func CertManagerValues() map[string]interface{} {
 	return map[string]interface{}{
 		"crds":                      map[string]interface{}{"enabled": true},
-		"global":                    map[string]interface{}{"priorityClassName": "mlplatform-platform"},
+		"global":                    map[string]interface{}{"priorityClassName": baseline.PriorityPlatform, "nodeSelector": nodes.SystemSelector()},
 		"prometheus":                map[string]interface{}{"enabled": true, "servicemonitor": map[string]interface{}{"enabled": false}},
 		"enableCertificateOwnerRef": true,
 	}
@@ -97,7 +102,10 @@ func CertManagerValues() map[string]interface{} {
 // Gateway, under Domain.
 func ControllerValues(servingNamespace string) map[string]interface{} {
 	return map[string]interface{}{"kserve": map[string]interface{}{
+		// The chart has no priorityClassName for the controller (no
+		// template at v0.15.2 sets one): it runs without a class.
 		"controller": map[string]interface{}{
+			"nodeSelector":   nodes.SystemSelector(),
 			"deploymentMode": DeploymentMode,
 			"gateway": map[string]interface{}{
 				"domain":                 Domain,

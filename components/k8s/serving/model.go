@@ -28,10 +28,16 @@ const (
 	LabelServingClient = "mlplatform.pangea.ai/serving-client"
 	// PriorityClass is the baseline's class for serving.
 	PriorityClass = "mlplatform-serving"
-	// HTTPPort is where KServe's servers answer and export metrics.
+	// HTTPPort is where KServe's servers answer and export metrics
+	// (/metrics): every runtime KServe v0.15.2 installs passes
+	// --http_port=8080 or uses the Python default 8080, and TorchServe's
+	// KServe wrapper listens there too (pytorch/serve v0.9.0
+	// kubernetes/kserve/kserve_wrapper/__main__.py). No runtime declares it
+	// as a container port.
 	HTTPPort = 8080
-	// TorchServeMetricsPort is where TorchServe exports its metrics.
-	TorchServeMetricsPort = 8082
+	// ServerContainer is the container KServe names for a model's or
+	// explainer's server.
+	ServerContainer = "kserve-container"
 )
 
 // Runtimes are the ClusterServingRuntimes KServe 0.15 installs, by model
@@ -164,19 +170,13 @@ func NewModelService(ctx *pulumi.Context, name string, args *ModelServiceArgs, o
 		components = append(components, "explainer")
 	}
 	for _, c := range components {
-		port := HTTPPort
-		if c == "predictor" && m.Format == "pytorch" && m.Runtime == "" {
-			port = TorchServeMetricsPort
-		}
 		if _, err := apiextensions.NewCustomResource(ctx, name+"-"+c+"-metrics", &apiextensions.CustomResourceArgs{
 			ApiVersion: pulumi.String("monitoring.coreos.com/v1"),
 			Kind:       pulumi.String("PodMonitor"),
 			Metadata:   meta(m.Name + "-" + c),
 			OtherFields: map[string]interface{}{"spec": map[string]interface{}{
-				"selector": map[string]interface{}{"matchLabels": map[string]interface{}{LabelInferenceService: m.Name, LabelComponent: c}},
-				"podMetricsEndpoints": []interface{}{map[string]interface{}{
-					"targetPort": port, "path": "/metrics", "interval": "30s",
-				}},
+				"selector":            map[string]interface{}{"matchLabels": map[string]interface{}{LabelInferenceService: m.Name, LabelComponent: c}},
+				"podMetricsEndpoints": []interface{}{ServerMetricsEndpoint()},
 			}},
 		}, parent, pulumi.DependsOn(append(append([]pulumi.Resource{isvc}, args.WaitFor...), args.MetricsAfter...))); err != nil {
 			return nil, err
@@ -194,6 +194,30 @@ func NewModelService(ctx *pulumi.Context, name string, args *ModelServiceArgs, o
 		}
 	}
 	return comp, ctx.RegisterResourceOutputs(comp, pulumi.Map{})
+}
+
+// ServerMetricsEndpoint scrapes a model's or explainer's server. KServe's
+// containers declare no ports (kserve v0.15.2: no ClusterServingRuntime
+// lists one and the controller adds none), and prometheus-operator turns a
+// port, portNumber or targetPort into a keep rule on declared ports, which
+// would keep nothing. So the endpoint names no port: Prometheus makes a
+// port-free target per container, the relabelings keep the server's and
+// point it at HTTPPort. The target's model_name is the InferenceService's
+// name: TorchServe's wrapper labels its series with the TorchServe model's
+// own name instead, which would not match the model's alerts and
+// dashboards (the scraped label survives as exported_model_name). Pod IPs
+// are taken to be IPv4, as on EKS and AKS by default.
+func ServerMetricsEndpoint() map[string]interface{} {
+	return map[string]interface{}{
+		"path": "/metrics", "interval": "30s",
+		"relabelings": []interface{}{
+			map[string]interface{}{"action": "keep", "sourceLabels": []interface{}{"__meta_kubernetes_pod_container_name"}, "regex": ServerContainer},
+			map[string]interface{}{"action": "replace", "sourceLabels": []interface{}{"__meta_kubernetes_pod_ip"}, "regex": "(.+)",
+				"targetLabel": "__address__", "replacement": fmt.Sprintf("$1:%d", HTTPPort)},
+			map[string]interface{}{"action": "replace", "sourceLabels": []interface{}{"__meta_kubernetes_pod_label_serving_kserve_io_inferenceservice"},
+				"targetLabel": monitoring.ModelLabel},
+		},
+	}
 }
 
 // gatewayNamespace is where the model gateway lives.

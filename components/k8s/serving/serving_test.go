@@ -96,15 +96,22 @@ func TestGPUModelWithARTExplainer(t *testing.T) {
 			t.Errorf("InferenceService does not depend on %s", dep)
 		}
 	}
-	// TorchServe exports metrics on its own port; the explainer on 8080.
-	pm, _ := rec.Named("kubernetes:monitoring.coreos.com/v1:PodMonitor", "m-predictor-metrics")
-	recorder.AssertInputs(t, pm, map[string]interface{}{
-		"spec.selector.matchLabels":              map[string]interface{}{"serving.kserve.io/inferenceservice": "defect-detector", "component": "predictor"},
-		"spec.podMetricsEndpoints[0].targetPort": 8082.0,
-	})
-	pm, _ = rec.Named("kubernetes:monitoring.coreos.com/v1:PodMonitor", "m-explainer-metrics")
-	if got := pm.In("spec.podMetricsEndpoints[0].targetPort"); got != 8080.0 {
-		t.Errorf("explainer metrics port = %v", got)
+	// Both components are scraped on the server container's HTTP port,
+	// by address: KServe declares no container port to select.
+	for _, c := range []string{"predictor", "explainer"} {
+		pm, _ := rec.Named("kubernetes:monitoring.coreos.com/v1:PodMonitor", "m-"+c+"-metrics")
+		recorder.AssertInputs(t, pm, map[string]interface{}{
+			"spec.selector.matchLabels": map[string]interface{}{"serving.kserve.io/inferenceservice": "defect-detector", "component": c},
+			"spec.podMetricsEndpoints[0].relabelings[0]": map[string]interface{}{
+				"action": "keep", "sourceLabels": []interface{}{"__meta_kubernetes_pod_container_name"}, "regex": "kserve-container"},
+			"spec.podMetricsEndpoints[0].relabelings[1]": map[string]interface{}{
+				"action": "replace", "sourceLabels": []interface{}{"__meta_kubernetes_pod_ip"}, "regex": "(.+)", "targetLabel": "__address__", "replacement": "$1:8080"},
+			"spec.podMetricsEndpoints[0].relabelings[2]": map[string]interface{}{
+				"action": "replace", "sourceLabels": []interface{}{"__meta_kubernetes_pod_label_serving_kserve_io_inferenceservice"}, "targetLabel": "model_name"},
+		})
+		if got := pm.In("spec.podMetricsEndpoints[0].targetPort"); got != nil {
+			t.Errorf("%s PodMonitor names targetPort %v, which keeps only declared container ports", c, got)
+		}
 	}
 	var pdbs []string
 	for _, p := range rec.ByType("kubernetes:policy/v1:PodDisruptionBudget") {
@@ -234,7 +241,7 @@ func TestKServeIsRawDeploymentAfterCertManager(t *testing.T) {
 		}
 	}
 	cm, _ := rec.Named("kubernetes:helm.sh/v3:Release", "ks-cert-manager")
-	recorder.AssertInputs(t, cm, map[string]interface{}{"namespace": "cert-manager", "version": "v1.18.2", "values.crds.enabled": true})
+	recorder.AssertInputs(t, cm, map[string]interface{}{"namespace": "cert-manager", "version": charts.CertManager.Version, "values.crds.enabled": true})
 }
 
 func TestModelGateway(t *testing.T) {
@@ -247,7 +254,7 @@ func TestModelGateway(t *testing.T) {
 	}
 	eg, _ := rec.Named("kubernetes:helm.sh/v3:Release", "ks-envoy-gateway")
 	recorder.AssertInputs(t, eg, map[string]interface{}{
-		"chart": "oci://docker.io/envoyproxy/gateway-helm", "version": "v1.9.3", "namespace": "envoy-gateway-system", "name": "envoy-gateway",
+		"chart": "oci://docker.io/envoyproxy/gateway-helm", "version": charts.EnvoyGateway.Version, "namespace": "envoy-gateway-system", "name": "envoy-gateway",
 		"values.topologyInjector.enabled": false, "values.deployment.priorityClassName": "mlplatform-platform",
 	})
 	proxy, _ := rec.Named("kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy", "ks-proxy")
@@ -255,7 +262,7 @@ func TestModelGateway(t *testing.T) {
 		"metadata.namespace": "envoy-gateway-system",
 		"spec.provider.type": "Kubernetes",
 		"spec.provider.kubernetes.envoyDeployment.replicas": 2.0,
-		"spec.provider.kubernetes.envoyDeployment.pod":      map[string]interface{}{"priorityClassName": "mlplatform-serving"},
+		"spec.provider.kubernetes.envoyDeployment.pod":      map[string]interface{}{"priorityClassName": "mlplatform-serving", "nodeSelector": map[string]interface{}{"mlplatform.pangea.ai/kind": "system"}},
 		"spec.provider.kubernetes.envoyService":             map[string]interface{}{"type": "ClusterIP", "name": "models-gateway"},
 		"spec.provider.kubernetes.envoyPDB":                 map[string]interface{}{"minAvailable": 1.0},
 	})

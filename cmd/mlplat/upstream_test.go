@@ -1,0 +1,159 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
+	"github.com/pangea-ai/mlplatform/stacks"
+	"github.com/pangea-ai/mlplatform/test/scrape"
+	"github.com/pangea-ai/mlplatform/test/standin"
+	"github.com/pangea-ai/mlplatform/test/upstream"
+)
+
+const root = "../.."
+
+// renderedStacks renders every committed stack once per test binary.
+func renderedStacks(t *testing.T) map[string]*Rendered {
+	t.Helper()
+	out := map[string]*Rendered{}
+	for _, stack := range stacks.ListStacks(root) {
+		p, err := buildPlan(planFlags{stack: stack, root: root}, time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatalf("planning %s: %v", stack, err)
+		}
+		r, err := render(p.rec)
+		if err != nil {
+			t.Fatalf("rendering %s: %v", stack, err)
+		}
+		out[stack] = r
+	}
+	return out
+}
+
+// TestHelmValuesExistUpstream checks every key path the toolkit passes to
+// every Helm release of every committed stack against that chart version's
+// values.yaml, values.schema.json and bundled subcharts, and the subtrees
+// a chart copies into a custom resource against that CRD's schema. A key
+// the chart does not know is silently ignored by Helm: the setting the
+// toolkit meant never takes effect.
+func TestHelmValuesExistUpstream(t *testing.T) {
+	facts := upstream.Require(t, root)
+	for stack, r := range renderedStacks(t) {
+		for _, rel := range r.Releases {
+			if problems := checkRelease(facts, rel); len(problems) > 0 {
+				t.Errorf("stack %s, release %s/%s (%s %s): %d unknown values:\n  %s", stack, rel.Namespace, rel.Name,
+					chartName(rel.Chart), rel.Version, len(problems), strings.Join(problems, "\n  "))
+			}
+		}
+	}
+}
+
+func checkRelease(facts *upstream.Facts, rel HelmRelease) []string {
+	chart := chartName(rel.Chart)
+	cv, err := facts.Values(chart, rel.Version)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	var out []string
+	for _, p := range cv.Check(facts, rel.Values, upstream.ChartRules[chart]) {
+		out = append(out, p.String())
+	}
+	return out
+}
+
+func chartName(ref string) string { return ref[strings.LastIndex(ref, "/")+1:] }
+
+// TestMonitorsScrapeDeclaredPorts checks every PodMonitor and ServiceMonitor
+// of every committed stack against the pods it would select: the models'
+// pods as KServe builds them (test/standin) and the chart workloads as their
+// sources declare them (test/scrape). A monitor whose port no pod declares
+// scrapes nothing, and the alerts built on it can never fire.
+func TestMonitorsScrapeDeclaredPorts(t *testing.T) {
+	for stack, r := range renderedStacks(t) {
+		for _, problem := range scrapeProblems(r) {
+			t.Errorf("stack %s: %s", stack, problem)
+		}
+	}
+}
+
+func scrapeProblems(r *Rendered) []string {
+	releases := scrape.Releases{}
+	for _, rel := range r.Releases {
+		releases[chartName(rel.Chart)] = rel.Namespace
+	}
+	pods, services := scrape.ChartWorkloads(releases, baseline.NamespaceServing)
+	var monitors []map[string]interface{}
+	for _, o := range r.Objects {
+		switch str(o.Manifest["kind"]) {
+		case "InferenceService":
+			for _, d := range standin.Deployments(o.Manifest) {
+				pods = append(pods, scrape.PodsOf(o.File+" (as KServe "+standin.KServeVersion+" builds it)", d))
+			}
+		case "PodMonitor", "ServiceMonitor":
+			monitors = append(monitors, o.Manifest)
+		}
+	}
+	var out []string
+	for _, m := range monitors {
+		out = append(out, scrape.Check(m, pods, services)...)
+	}
+	return out
+}
+
+// TestChartWorkloadsArePlacedExplicitly asserts, for every release of every
+// committed stack, the values that place the chart's own pods: the charts
+// leave node selectors empty and most leave priority unset (values.yaml at
+// the pinned versions), so without these their pods would land on any
+// untainted node, spot included, at no priority. docs/chart-workloads.md
+// lists what each chart runs and where it lands.
+func TestChartWorkloadsArePlacedExplicitly(t *testing.T) {
+	system := map[string]interface{}{"mlplatform.pangea.ai/kind": "system"}
+	want := map[string]map[string]interface{}{
+		"kube-prometheus-stack": {
+			"prometheus.prometheusSpec.nodeSelector": system, "prometheus.prometheusSpec.priorityClassName": "mlplatform-platform",
+			"alertmanager.alertmanagerSpec.nodeSelector": system, "alertmanager.alertmanagerSpec.priorityClassName": "mlplatform-platform",
+			"prometheusOperator.nodeSelector": system, "prometheusOperator.priorityClassName": "mlplatform-platform",
+			"prometheusOperator.admissionWebhooks.patch.nodeSelector": system, "prometheusOperator.admissionWebhooks.patch.priorityClassName": "mlplatform-platform",
+			"grafana.nodeSelector": system, "grafana.priorityClassName": "mlplatform-platform",
+			"kube-state-metrics.nodeSelector": system, "kube-state-metrics.priorityClassName": "mlplatform-platform",
+			"prometheus-node-exporter.priorityClassName": "system-node-critical",
+		},
+		"cert-manager":                    {"global.nodeSelector": system, "global.priorityClassName": "mlplatform-platform"},
+		"kserve":                          {"kserve.controller.nodeSelector": system},
+		"gateway-helm":                    {"deployment.pod.nodeSelector": system, "deployment.priorityClassName": "mlplatform-platform", "certgen.job.nodeSelector": system},
+		"gha-runner-scale-set-controller": {"nodeSelector": system, "priorityClassName": "mlplatform-platform"},
+		"gha-runner-scale-set":            {"listenerTemplate.spec.nodeSelector": system},
+		"nvidia-device-plugin":            {"nodeSelector": map[string]interface{}{"nvidia.com/gpu.present": "true"}, "priorityClassName": "system-node-critical"},
+		"dcgm-exporter":                   {"nodeSelector": map[string]interface{}{"nvidia.com/gpu.present": "true"}, "priorityClassName": "system-node-critical"},
+		"kserve-crd":                      {}, // CRDs only: no pods
+	}
+	for stack, r := range renderedStacks(t) {
+		for _, rel := range r.Releases {
+			paths, ok := want[chartName(rel.Chart)]
+			if !ok {
+				t.Errorf("stack %s: release %s installs %s, whose placement this test does not know: add it", stack, rel.Name, chartName(rel.Chart))
+				continue
+			}
+			for path, v := range paths {
+				if got := valueAt(rel.Values, path); fmt.Sprint(got) != fmt.Sprint(v) {
+					t.Errorf("stack %s, release %s: %s = %v, want %v", stack, rel.Name, path, got, v)
+				}
+			}
+		}
+	}
+}
+
+func valueAt(m map[string]interface{}, path string) interface{} {
+	var cur interface{} = m
+	for _, k := range strings.Split(path, ".") {
+		mm, ok := cur.(map[string]interface{})
+		if !ok {
+			return nil
+		}
+		cur = mm[k]
+	}
+	return cur
+}

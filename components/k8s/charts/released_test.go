@@ -1,0 +1,37 @@
+package charts
+
+import (
+	"fmt"
+
+	"github.com/pangea-ai/mlplatform/test/upstream"
+)
+
+// CheckReleased reports a pin whose version upstream never released.
+func CheckReleased(c Chart, releases map[string]upstream.Release) error {
+	name := c.ShortName()
+	if h, ok := historyUnder[name]; ok {
+		name = h
+	}
+	r, ok := releases[name]
+	if !ok {
+		return fmt.Errorf("chart %s: no release history in the upstream facts; add the chart to releases.yaml (or to make upstream) before pinning it", c.ShortName())
+	}
+	if r.Released(c.Version) {
+		return nil
+	}
+	below, above := r.Neighbours(c.Version)
+	return fmt.Errorf("chart %s: version %s was never released upstream (released around it: %s and %s); pin a version listed in releases.yaml", c.ShortName(), c.Version, or(below, "none"), or(above, "none"))
+}
+
+// historyUnder names charts whose release history releases.yaml keeps
+// under another chart of the same repository: KServe's chart "kserve" is
+// built from charts/kserve-resources (its Chart.yaml at v0.15.2 says
+// name: kserve), and both are released by the repository's tags.
+var historyUnder = map[string]string{"kserve": "kserve-resources"}
+
+func or(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
+}
