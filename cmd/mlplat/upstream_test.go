@@ -111,21 +111,36 @@ func scrapeProblems(r *Rendered) []string {
 // lists what each chart runs and where it lands.
 func TestChartWorkloadsArePlacedExplicitly(t *testing.T) {
 	system := map[string]interface{}{"mlplatform.pangea.ai/kind": "system"}
+	// AKS taints the system pool CriticalAddonsOnly; a platform pod pinned
+	// there without this toleration has nowhere to run.
+	tolerate := []interface{}{map[string]interface{}{"key": "CriticalAddonsOnly", "operator": "Exists", "effect": "NoSchedule"}}
+	platform := "mlplatform-platform"
+	on := func(prefix string, priority bool) map[string]interface{} {
+		out := map[string]interface{}{prefix + "nodeSelector": system, prefix + "tolerations": tolerate}
+		if priority {
+			out[prefix+"priorityClassName"] = platform
+		}
+		return out
+	}
+	merge := func(ms ...map[string]interface{}) map[string]interface{} {
+		out := map[string]interface{}{}
+		for _, m := range ms {
+			for k, v := range m {
+				out[k] = v
+			}
+		}
+		return out
+	}
 	want := map[string]map[string]interface{}{
-		"kube-prometheus-stack": {
-			"prometheus.prometheusSpec.nodeSelector": system, "prometheus.prometheusSpec.priorityClassName": "mlplatform-platform",
-			"alertmanager.alertmanagerSpec.nodeSelector": system, "alertmanager.alertmanagerSpec.priorityClassName": "mlplatform-platform",
-			"prometheusOperator.nodeSelector": system, "prometheusOperator.priorityClassName": "mlplatform-platform",
-			"prometheusOperator.admissionWebhooks.patch.nodeSelector": system, "prometheusOperator.admissionWebhooks.patch.priorityClassName": "mlplatform-platform",
-			"grafana.nodeSelector": system, "grafana.priorityClassName": "mlplatform-platform",
-			"kube-state-metrics.nodeSelector": system, "kube-state-metrics.priorityClassName": "mlplatform-platform",
-			"prometheus-node-exporter.priorityClassName": "system-node-critical",
-		},
-		"cert-manager":                    {"global.nodeSelector": system, "global.priorityClassName": "mlplatform-platform"},
-		"kserve":                          {"kserve.controller.nodeSelector": system},
-		"gateway-helm":                    {"deployment.pod.nodeSelector": system, "deployment.priorityClassName": "mlplatform-platform", "certgen.job.nodeSelector": system},
-		"gha-runner-scale-set-controller": {"nodeSelector": system, "priorityClassName": "mlplatform-platform"},
-		"gha-runner-scale-set":            {"listenerTemplate.spec.nodeSelector": system},
+		"kube-prometheus-stack": merge(on("prometheus.prometheusSpec.", true), on("alertmanager.alertmanagerSpec.", true),
+			on("prometheusOperator.", true), on("prometheusOperator.admissionWebhooks.patch.", true), on("grafana.", true),
+			on("kube-state-metrics.", true), map[string]interface{}{"prometheus-node-exporter.priorityClassName": "system-node-critical"}),
+		"cert-manager": merge(on("", false), map[string]interface{}{"global.nodeSelector": system, "global.priorityClassName": platform, "nodeSelector": nil,
+			"webhook.tolerations": tolerate, "cainjector.tolerations": tolerate, "startupapicheck.tolerations": tolerate}),
+		"kserve":                          on("kserve.controller.", false),
+		"gateway-helm":                    merge(on("deployment.pod.", false), on("certgen.job.", false), map[string]interface{}{"deployment.priorityClassName": platform}),
+		"gha-runner-scale-set-controller": on("", true),
+		"gha-runner-scale-set":            on("listenerTemplate.spec.", false),
 		"nvidia-device-plugin":            {"nodeSelector": map[string]interface{}{"nvidia.com/gpu.present": "true"}, "priorityClassName": "system-node-critical"},
 		"dcgm-exporter":                   {"nodeSelector": map[string]interface{}{"nvidia.com/gpu.present": "true"}, "priorityClassName": "system-node-critical"},
 		"kserve-crd":                      {}, // CRDs only: no pods

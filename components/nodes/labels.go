@@ -70,11 +70,24 @@ func GPUToleration() map[string]interface{} {
 	return map[string]interface{}{"key": GPUTaintKey, "operator": "Exists", "effect": "NoSchedule"}
 }
 
+// CriticalAddonsTaint is on AKS system pools (the cluster's inline pool):
+// only cluster add-ons and the platform's services run there.
+var CriticalAddonsTaint = Taint{Key: "CriticalAddonsOnly", Value: "true", Effect: "NoSchedule"}
+
 // SystemSelector confines a platform service (controllers, operators,
 // Prometheus, Grafana) to the system node group: on-demand nodes that are
 // always there, never a spot or GPU node that may scale to zero.
 func SystemSelector() map[string]interface{} {
 	return map[string]interface{}{LabelKind: KindSystem}
+}
+
+// SystemTolerations let a platform service onto the system group whatever
+// the cloud taints it with: AKS system pools carry CriticalAddonsTaint
+// (EKS system groups carry none, and a toleration without a taint changes
+// nothing). Without it a platform pod pinned to the system group has
+// nowhere to go on AKS.
+func SystemTolerations() []interface{} {
+	return []interface{}{map[string]interface{}{"key": CriticalAddonsTaint.Key, "operator": "Exists", "effect": CriticalAddonsTaint.Effect}}
 }
 
 // Placement is where a workload runs: pinned to its node group when it

@@ -14,8 +14,9 @@ import (
 // NodePoolType is the component's type token.
 const NodePoolType = "mlplatform:azure:NodePool"
 
-// CriticalAddonsTaint keeps everything but cluster add-ons off the system pool.
-var CriticalAddonsTaint = nodes.Taint{Key: "CriticalAddonsOnly", Value: "true", Effect: "NoSchedule"}
+// CriticalAddonsTaint keeps everything but cluster add-ons and the
+// platform's services off the system pool.
+var CriticalAddonsTaint = nodes.CriticalAddonsTaint
 
 // AKS puts this label and taint on every spot pool itself. The pool declares
 // them too, so its inputs match what AKS holds and no update tries to remove them.

@@ -34,6 +34,7 @@ func Values(a *MonitoringArgs) (map[string]interface{}, error) {
 		"ruleSelectorNilUsesHelmValues":           false,
 		"priorityClassName":                       PriorityClass,
 		"nodeSelector":                            nodes.SystemSelector(),
+		"tolerations":                             nodes.SystemTolerations(),
 		"externalLabels":                          map[string]interface{}{"cluster": a.Cluster, "environment": a.Environment},
 		"resources": map[string]interface{}{
 			"requests": map[string]interface{}{"cpu": "500m", "memory": "2Gi"},
@@ -79,25 +80,29 @@ func Values(a *MonitoringArgs) (map[string]interface{}, error) {
 	// would land on any untainted node, spot included, and be the first
 	// evicted under pressure. The node exporter runs on every node, as the
 	// device plugin does, at system-node-critical.
-	system := nodes.SystemSelector()
+	system, tolerate := nodes.SystemSelector(), nodes.SystemTolerations()
 	return map[string]interface{}{
 		"crds":       map[string]interface{}{"enabled": true},
 		"prometheus": prometheus,
 		"alertmanager": map[string]interface{}{"alertmanagerSpec": map[string]interface{}{
 			"priorityClassName": PriorityClass,
 			"nodeSelector":      system,
+			"tolerations":       tolerate,
 		}},
 		"prometheusOperator": map[string]interface{}{
 			"priorityClassName": PriorityClass,
 			"nodeSelector":      system,
+			"tolerations":       tolerate,
 			"admissionWebhooks": map[string]interface{}{"patch": map[string]interface{}{
 				"priorityClassName": PriorityClass,
 				"nodeSelector":      system,
+				"tolerations":       tolerate,
 			}},
 		},
 		"grafana": map[string]interface{}{
 			"priorityClassName": PriorityClass,
 			"nodeSelector":      system,
+			"tolerations":       tolerate,
 			"admin": map[string]interface{}{
 				"existingSecret": GrafanaAdminSecret, "userKey": "admin-user", "passwordKey": "admin-password",
 			},
@@ -114,6 +119,7 @@ func Values(a *MonitoringArgs) (map[string]interface{}, error) {
 			"metricLabelsAllowlist": []interface{}{"nodes=[" + allow + "]"},
 			"priorityClassName":     PriorityClass,
 			"nodeSelector":          system,
+			"tolerations":           tolerate,
 		},
 		"prometheus-node-exporter": map[string]interface{}{
 			"priorityClassName": "system-node-critical",

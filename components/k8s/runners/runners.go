@@ -300,6 +300,7 @@ func ScaleSetValues(s environments.RunnerSet, a *RunnersArgs) map[string]interfa
 		// resourcebuilder.go) unless the template names a selector.
 		"listenerTemplate": map[string]interface{}{"spec": map[string]interface{}{
 			"nodeSelector":    nodes.SystemSelector(),
+			"tolerations":     nodes.SystemTolerations(),
 			"securityContext": map[string]interface{}{"runAsNonRoot": true, "seccompProfile": map[string]interface{}{"type": "RuntimeDefault"}},
 			"containers": []interface{}{map[string]interface{}{
 				"name": "listener", "securityContext": containerSecurity,
@@ -375,6 +376,7 @@ func ControllerValues(metrics bool) map[string]interface{} {
 		"replicaCount":       1,
 		"priorityClassName":  baseline.PriorityPlatform,
 		"nodeSelector":       nodes.SystemSelector(),
+		"tolerations":        nodes.SystemTolerations(),
 		"podSecurityContext": map[string]interface{}{"runAsNonRoot": true, "seccompProfile": map[string]interface{}{"type": "RuntimeDefault"}},
 		"securityContext": map[string]interface{}{
 			"allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true,

@@ -64,9 +64,9 @@ func GatewayValues() map[string]interface{} {
 	return map[string]interface{}{
 		"deployment": map[string]interface{}{
 			"priorityClassName": baseline.PriorityPlatform,
-			"pod":               map[string]interface{}{"nodeSelector": nodes.SystemSelector()},
+			"pod":               map[string]interface{}{"nodeSelector": nodes.SystemSelector(), "tolerations": nodes.SystemTolerations()},
 		},
-		"certgen":          map[string]interface{}{"job": map[string]interface{}{"nodeSelector": nodes.SystemSelector()}},
+		"certgen":          map[string]interface{}{"job": map[string]interface{}{"nodeSelector": nodes.SystemSelector(), "tolerations": nodes.SystemTolerations()}},
 		"topologyInjector": map[string]interface{}{"enabled": false},
 	}
 }
@@ -78,7 +78,7 @@ func EnvoyProxySpec(replicas int) map[string]interface{} {
 	k8s := map[string]interface{}{
 		"envoyDeployment": map[string]interface{}{
 			"replicas": replicas,
-			"pod":      map[string]interface{}{"priorityClassName": PriorityClass, "nodeSelector": nodes.SystemSelector()},
+			"pod":      map[string]interface{}{"priorityClassName": PriorityClass, "nodeSelector": nodes.SystemSelector(), "tolerations": nodes.SystemTolerations()},
 			"container": map[string]interface{}{"resources": map[string]interface{}{
 				"requests": map[string]interface{}{"cpu": "250m", "memory": "256Mi"},
 				"limits":   map[string]interface{}{"memory": "1Gi"},

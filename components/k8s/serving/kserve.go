@@ -90,8 +90,13 @@ func NewKServe(ctx *pulumi.Context, name string, args *KServeArgs, opts ...pulum
 // included; global.priorityClassName reaches them all too.
 func CertManagerValues() map[string]interface{} {
 	return map[string]interface{}{
-		"crds":                      map[string]interface{}{"enabled": true},
-		"global":                    map[string]interface{}{"priorityClassName": baseline.PriorityPlatform, "nodeSelector": nodes.SystemSelector()},
+		"crds":   map[string]interface{}{"enabled": true},
+		"global": map[string]interface{}{"priorityClassName": baseline.PriorityPlatform, "nodeSelector": nodes.SystemSelector()},
+		// Tolerations have no global key: each component takes its own.
+		"tolerations":               nodes.SystemTolerations(),
+		"webhook":                   map[string]interface{}{"tolerations": nodes.SystemTolerations()},
+		"cainjector":                map[string]interface{}{"tolerations": nodes.SystemTolerations()},
+		"startupapicheck":           map[string]interface{}{"tolerations": nodes.SystemTolerations()},
 		"prometheus":                map[string]interface{}{"enabled": true, "servicemonitor": map[string]interface{}{"enabled": false}},
 		"enableCertificateOwnerRef": true,
 	}
@@ -106,6 +111,7 @@ func ControllerValues(servingNamespace string) map[string]interface{} {
 		// template at v0.15.2 sets one): it runs without a class.
 		"controller": map[string]interface{}{
 			"nodeSelector":   nodes.SystemSelector(),
+			"tolerations":    nodes.SystemTolerations(),
 			"deploymentMode": DeploymentMode,
 			"gateway": map[string]interface{}{
 				"domain":                 Domain,

@@ -262,7 +262,7 @@ func TestModelGateway(t *testing.T) {
 		"metadata.namespace": "envoy-gateway-system",
 		"spec.provider.type": "Kubernetes",
 		"spec.provider.kubernetes.envoyDeployment.replicas": 2.0,
-		"spec.provider.kubernetes.envoyDeployment.pod":      map[string]interface{}{"priorityClassName": "mlplatform-serving", "nodeSelector": map[string]interface{}{"mlplatform.pangea.ai/kind": "system"}},
+		"spec.provider.kubernetes.envoyDeployment.pod":      map[string]interface{}{"priorityClassName": "mlplatform-serving", "nodeSelector": map[string]interface{}{"mlplatform.pangea.ai/kind": "system"}, "tolerations": []interface{}{map[string]interface{}{"key": "CriticalAddonsOnly", "operator": "Exists", "effect": "NoSchedule"}}},
 		"spec.provider.kubernetes.envoyService":             map[string]interface{}{"type": "ClusterIP", "name": "models-gateway"},
 		"spec.provider.kubernetes.envoyPDB":                 map[string]interface{}{"minAvailable": 1.0},
 	})
