@@ -90,10 +90,11 @@ azure-native:network:Subnet azure-dev-apiserver
 azure-native:authorization:RoleAssignment azure-dev-cluster-network-2
 azure-native:containerservice/v20240902preview:ManagedCluster azure-dev
 pulumi:providers:kubernetes azure-dev
+kubernetes:scheduling.k8s.io/v1:PriorityClass azure-dev-baseline-mlplatform-platform
 kubernetes:core/v1:Namespace azure-dev-baseline-monitoring
 kubernetes:core/v1:ConfigMap azure-dev-monitoring-dashboard-mlplatform-explainers
 kubernetes:helm.sh/v3:Release azure-dev-monitoring-stack
-kubernetes:monitoring.coreos.com/v1:ServiceMonitor azure-dev-gpu-dcgm-metrics`, total: 752},
+kubernetes:monitoring.coreos.com/v1:ServiceMonitor azure-dev-gpu-dcgm-metrics`, total: 757},
 	}
 	root, _ := filepath.Abs("../..")
 	for stack, tc := range cases {

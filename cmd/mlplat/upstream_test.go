@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
 	"github.com/pangea-ai/mlplatform/stacks"
@@ -20,7 +19,7 @@ func renderedStacks(t *testing.T) map[string]*Rendered {
 	t.Helper()
 	out := map[string]*Rendered{}
 	for _, stack := range stacks.ListStacks(root) {
-		p, err := buildPlan(planFlags{stack: stack, root: root}, time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
+		p, err := buildPlan(planFlags{stack: stack, root: root}, fixedNow)
 		if err != nil {
 			t.Fatalf("planning %s: %v", stack, err)
 		}
@@ -140,7 +139,7 @@ func TestChartWorkloadsArePlacedExplicitly(t *testing.T) {
 		"kserve":                          on("kserve.controller.", false),
 		"gateway-helm":                    merge(on("deployment.pod.", false), on("certgen.job.", false), map[string]interface{}{"deployment.priorityClassName": platform}),
 		"gha-runner-scale-set-controller": on("", true),
-		"gha-runner-scale-set":            on("listenerTemplate.spec.", false),
+		"gha-runner-scale-set":            on("listenerTemplate.spec.", true),
 		"nvidia-device-plugin":            {"nodeSelector": map[string]interface{}{"nvidia.com/gpu.present": "true"}, "priorityClassName": "system-node-critical"},
 		"dcgm-exporter":                   {"nodeSelector": map[string]interface{}{"nvidia.com/gpu.present": "true"}, "priorityClassName": "system-node-critical"},
 		"kserve-crd":                      {}, // CRDs only: no pods

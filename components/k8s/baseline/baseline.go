@@ -106,21 +106,27 @@ func NewBaseline(ctx *pulumi.Context, name string, args *BaselineArgs, opts ...p
 		return nil, err
 	}
 	parent := pulumi.Parent(comp)
+	// Namespaces wait for the priority classes, so every workload (each
+	// waits for its namespace) finds its class: a pod naming a class that
+	// does not exist yet is refused at admission.
+	var classes []pulumi.Resource
 	for _, pc := range sortedKeys(PriorityClasses) {
 		if args.NamespacesOnly {
 			break
 		}
-		if _, err := schedulingv1.NewPriorityClass(ctx, name+"-"+pc, &schedulingv1.PriorityClassArgs{
+		class, err := schedulingv1.NewPriorityClass(ctx, name+"-"+pc, &schedulingv1.PriorityClassArgs{
 			Metadata:      metav1.ObjectMetaArgs{Name: pulumi.String(pc), Labels: CommonLabels()},
 			Value:         pulumi.Int(PriorityClasses[pc]),
 			GlobalDefault: pulumi.Bool(false),
 			Description:   pulumi.Sprintf("mlplatform: %s workloads", pc),
-		}, parent); err != nil {
+		}, parent)
+		if err != nil {
 			return nil, err
 		}
+		classes = append(classes, class)
 	}
 	for _, c := range args.Concerns {
-		ns, err := namespace(ctx, name, c, parent)
+		ns, err := namespace(ctx, name, c, parent, pulumi.DependsOn(classes))
 		if err != nil {
 			return nil, err
 		}
@@ -163,7 +169,7 @@ func CommonLabels() pulumi.StringMap {
 	return pulumi.StringMap{LabelManagedBy: pulumi.String("pulumi"), LabelPartOf: pulumi.String("mlplatform")}
 }
 
-func namespace(ctx *pulumi.Context, name string, c Concern, parent pulumi.ResourceOption) (*corev1.Namespace, error) {
+func namespace(ctx *pulumi.Context, name string, c Concern, opts ...pulumi.ResourceOption) (*corev1.Namespace, error) {
 	labels := CommonLabels()
 	labels["app.kubernetes.io/name"] = pulumi.String(c.Namespace)
 	// The stack that owns the namespace (several platforms never share a
@@ -186,7 +192,7 @@ func namespace(ctx *pulumi.Context, name string, c Concern, parent pulumi.Resour
 	if len(annotations) > 0 {
 		meta.Annotations = annotations
 	}
-	return corev1.NewNamespace(ctx, name+"-"+c.Namespace, &corev1.NamespaceArgs{Metadata: meta}, parent)
+	return corev1.NewNamespace(ctx, name+"-"+c.Namespace, &corev1.NamespaceArgs{Metadata: meta}, opts...)
 }
 
 func quota(ctx *pulumi.Context, name string, c Concern, parent, inNS pulumi.ResourceOption) error {

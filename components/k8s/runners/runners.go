@@ -299,9 +299,12 @@ func ScaleSetValues(s environments.RunnerSet, a *RunnersArgs) map[string]interfa
 		// The controller gives listeners kubernetes.io/os: linux (0.14.0,
 		// resourcebuilder.go) unless the template names a selector.
 		"listenerTemplate": map[string]interface{}{"spec": map[string]interface{}{
-			"nodeSelector":    nodes.SystemSelector(),
-			"tolerations":     nodes.SystemTolerations(),
-			"securityContext": map[string]interface{}{"runAsNonRoot": true, "seccompProfile": map[string]interface{}{"type": "RuntimeDefault"}},
+			// The controller honours the template's class (resourcebuilder.go
+			// at 0.14.2) and sets none itself.
+			"priorityClassName": baseline.PriorityPlatform,
+			"nodeSelector":      nodes.SystemSelector(),
+			"tolerations":       nodes.SystemTolerations(),
+			"securityContext":   map[string]interface{}{"runAsNonRoot": true, "seccompProfile": map[string]interface{}{"type": "RuntimeDefault"}},
 			"containers": []interface{}{map[string]interface{}{
 				"name": "listener", "securityContext": containerSecurity,
 			}},
