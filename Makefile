@@ -43,11 +43,43 @@ FORCE:
 ##@ Tests
 
 .PHONY: test
-test: lint lint-workflows vet-integration unit fuzz test-cluster ## Run every test: lint, workflows, unit, golden, plan, a short fuzz run and the control-plane suite.
+test: lint lint-workflows vet-integration unit fuzz test-cluster ## Run every test: lint, workflows, unit, golden, plan, upstream checks, rule tests, a short fuzz run and the control-plane suite.
+
+# Upstream facts: what the third-party projects ship at the pinned versions
+# (released chart versions, values.yaml and schemas, CRDs, exporter metric
+# lists). Looked for in $(MLPLAT_UPSTREAM), then ../shared/upstream (CI
+# here), then .cache/upstream. Found, `make test` requires the checks that
+# read them (MLPLAT_REQUIRE_UPSTREAM=1: a missing file fails); not found,
+# those checks skip and `make upstream` says which and why.
+UPSTREAM_DIR := $(firstword $(foreach d,$(MLPLAT_UPSTREAM) $(CURDIR)/../shared/upstream $(CURDIR)/.cache/upstream,$(if $(wildcard $(d)/releases.yaml),$(abspath $(d)))))
+export MLPLAT_UPSTREAM := $(UPSTREAM_DIR)
+export MLPLAT_REQUIRE_UPSTREAM := $(if $(UPSTREAM_DIR),1,0)
+
+.PHONY: upstream
+upstream: ## Say where the upstream facts come from, or which checks skip without them.
+	@if [ -n "$(UPSTREAM_DIR)" ]; then echo "upstream facts: $(UPSTREAM_DIR)"; else \
+	  echo "WARNING: no upstream facts (looked in MLPLAT_UPSTREAM, ../shared/upstream, .cache/upstream)."; \
+	  echo "WARNING: these checks SKIP: TestPinsAreReleased, TestHelmValuesExistUpstream, TestCheckFindsUnknownValues, TestDCGMCatalogueMatchesTheExporter and the control-plane suite's CRDs;"; \
+	  echo "WARNING: lay the facts out as docs/workflows/testing.md says and set MLPLAT_UPSTREAM."; fi
 
 .PHONY: unit
-unit: ## Run the unit, component, stack and plan tests, and the non-compliant policy fixture.
-	$(GO) test -count=1 ./... ./test/testdata/noncompliant
+unit: upstream prometheus-tools ## Run the unit, component, stack and plan tests, the upstream checks, the rule tests and the non-compliant policy fixture.
+	MLPLAT_PROMETHEUS_TOOLS=$(PROMETHEUS_TOOLS) $(GO) test -count=1 ./... ./test/testdata/noncompliant
+
+# promtool (and promql-names, this project's wrapper around Prometheus's
+# PromQL parser) build from test/tools/prometheus into .cache/tools/<key>,
+# keyed by that module's files; -tags remove_all_sd leaves out the service
+# discovery plugins promtool's rule tests never use.
+PROMETHEUS_KEY := $(shell cat test/tools/prometheus/go.mod test/tools/prometheus/go.sum test/tools/prometheus/promql-names/main.go 2>/dev/null | sha256sum | cut -c1-16)
+PROMETHEUS_TOOLS := $(CURDIR)/.cache/tools/prometheus-$(PROMETHEUS_KEY)
+
+.PHONY: prometheus-tools
+prometheus-tools: $(PROMETHEUS_TOOLS)/.complete ## Build promtool and promql-names once (about 4 minutes cold on 2 cores).
+
+$(PROMETHEUS_TOOLS)/.complete:
+	@mkdir -p $(PROMETHEUS_TOOLS)
+	cd test/tools/prometheus && $(GO) build -tags remove_all_sd -o $(PROMETHEUS_TOOLS)/ github.com/prometheus/prometheus/cmd/promtool ./promql-names
+	@touch $@
 
 # The control-plane binaries (etcd, kube-apiserver, kube-controller-manager,
 # kube-scheduler, kubectl, kwok) build from the pinned modules under
@@ -67,7 +99,7 @@ $(CLUSTER_BIN)/.complete:
 	@touch $@
 
 .PHONY: test-cluster
-test-cluster: cluster-bins ## Apply aws-dev and azure-dev to a real control plane with kwok nodes.
+test-cluster: upstream cluster-bins ## Apply aws-dev and azure-dev, with the pinned charts' CRDs, to a real control plane with kwok nodes.
 	MLPLAT_CLUSTER_BIN=$(CLUSTER_BIN) $(GO) test -tags cluster -count=1 -v -timeout 20m ./test/cluster
 
 .PHONY: fuzz

@@ -68,6 +68,26 @@ func installCRDs(t *testing.T, opts *k8s.KubectlOptions, facts *upstream.Facts, 
 	if out, err := k8s.RunKubectlAndGetOutputE(t, opts, "wait", "--for=condition=Established", "--timeout=120s", "crd", "--all"); err != nil {
 		t.Fatalf("CRDs not established: %v\n%s", err, out)
 	}
+	rejectsUnknownFields(t, opts)
+}
+
+// rejectsUnknownFields shows the strict apply failing on a custom resource
+// with a field its CRD does not have, so an accepted object means its
+// fields are real: a PodMonitor endpoint with "targetPorts".
+func rejectsUnknownFields(t *testing.T, opts *k8s.KubectlOptions) {
+	t.Helper()
+	bad := writeManifest(t, t.TempDir(), "bad-podmonitor.yaml", map[string]interface{}{
+		"apiVersion": "monitoring.coreos.com/v1", "kind": "PodMonitor",
+		"metadata": map[string]interface{}{"name": "strict-check", "namespace": "default"},
+		"spec": map[string]interface{}{
+			"selector":            map[string]interface{}{"matchLabels": map[string]interface{}{"app": "x"}},
+			"podMetricsEndpoints": []interface{}{map[string]interface{}{"targetPorts": 8080}},
+		},
+	})
+	err := applyE(t, opts, bad)
+	if err == nil || !strings.Contains(err.Error(), ".spec.podMetricsEndpoints[0].targetPorts: field not declared in schema") {
+		t.Fatalf("a PodMonitor with an unknown field was not refused by strict validation: %v", err)
+	}
 }
 
 func TestStacksOnAControlPlane(t *testing.T) {

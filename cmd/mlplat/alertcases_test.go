@@ -1,0 +1,160 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
+	"github.com/pangea-ai/mlplatform/components/k8s/monitoring"
+	"github.com/pangea-ai/mlplatform/components/k8s/serving"
+	"github.com/pangea-ai/mlplatform/environments"
+)
+
+// fixedNow plans every stack at one instant, so waivers and expiries do
+// not depend on the day the tests run.
+var fixedNow = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+
+func firstModel(env *environments.Environment) environments.Model {
+	return env.Models[0]
+}
+
+// series renders a series selector in promtool's input notation.
+func series(name string, labels map[string]string) string {
+	keys := make([]string, 0, len(labels))
+	for k := range labels {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s=%q", k, labels[k]))
+	}
+	return name + "{" + strings.Join(parts, ", ") + "}"
+}
+
+func with(base map[string]string, kv ...string) map[string]string {
+	out := map[string]string{}
+	for k, v := range base {
+		out[k] = v
+	}
+	for i := 0; i < len(kv); i += 2 {
+		out[kv[i]] = kv[i+1]
+	}
+	return out
+}
+
+type in struct {
+	name   string
+	labels map[string]string
+	values string
+}
+
+// group is one promtool test group: input series and the alerts expected
+// at one evaluation time (none: the alert must stay silent).
+func group(desc string, inputs []in, alert, at string, fired ...map[string]string) map[string]interface{} {
+	var input []interface{}
+	for _, i := range inputs {
+		input = append(input, map[string]interface{}{"series": series(i.name, i.labels), "values": i.values})
+	}
+	exp := []interface{}{}
+	for _, l := range fired {
+		exp = append(exp, map[string]interface{}{"exp_labels": l})
+	}
+	return map[string]interface{}{
+		"name": desc, "interval": "1m", "input_series": input,
+		"alert_rule_test": []interface{}{map[string]interface{}{"eval_time": at, "alertname": alert, "exp_alerts": exp}},
+	}
+}
+
+func alertLabels(name, severity string, l map[string]string) map[string]string {
+	return with(l, "alertname", name, "severity", severity, "team", "ml-platform")
+}
+
+// alertCases are a firing and a silent case for every alert, at the
+// stack's thresholds. Series carry the labels their exporters set (the
+// sources named in monitoring.Catalogue) plus the target labels Prometheus
+// adds.
+func alertCases(t monitoring.Thresholds, m environments.Model) []interface{} {
+	// dcgm-exporter 4.8.2 with Kubernetes attribution: gpu, UUID,
+	// pci_bus_id, device, modelName, Hostname, and the GPU's pod.
+	gpu := map[string]string{"gpu": "0", "UUID": "GPU-8f0d3a5e", "pci_bus_id": "00000000:00:1E.0", "device": "nvidia0",
+		"modelName": "NVIDIA A10G", "Hostname": "gpu-0", "namespace": baseline.NamespaceServing, "pod": m.Name + "-predictor-0",
+		"container": serving.ServerContainer, "job": "dcgm-exporter", "instance": "gpu-0:9400"}
+	temp := fmt.Sprint(t.GPUTemperatureC)
+	hot := fmt.Sprint(t.GPUTemperatureC + 5)
+
+	// KServe's server histogram, model_name set to the isvc by the
+	// PodMonitor; prometheus_client's default buckets.
+	model := map[string]string{"namespace": baseline.NamespaceServing, "model_name": m.Name, "pod": m.Name + "-predictor-0", "container": serving.ServerContainer, "job": "serving/" + m.Name + "-predictor"}
+	buckets := func(fastest string) []in {
+		// All requests fall in the bucket whose bound is fastest.
+		var out []in
+		reached := false
+		for _, le := range []string{"0.1", "0.25", "0.5", "1.0", "2.5", "5.0", "+Inf"} {
+			reached = reached || le == fastest
+			v := "0+0x40"
+			if reached {
+				v = "0+10x40"
+			}
+			out = append(out, in{monitoring.PredictLatencyMetric + "_bucket", with(model, "le", le), v})
+		}
+		return out
+	}
+	slowBucket := "2.5" // p95 interpolates to 2.425 s
+	if t.ServingP95LatencyMs >= 2425 {
+		slowBucket = "+Inf"
+	}
+
+	// The gateway's Envoy counters for the model's predictor route.
+	cluster := serving.RouteClusters(baseline.NamespaceServing, m)["predictor"][0]
+	envoy := map[string]string{"envoy_cluster_name": cluster, "namespace": "envoy-gateway-system", "pod": "envoy-models-0", "job": "envoy-gateway-system/models-gateway"}
+	rq := func(okPerMin, errPerMin float64) []in {
+		return []in{
+			{monitoring.GatewayRequestsMetric, with(envoy, monitoring.CodeClassLabel, "2"), fmt.Sprintf("0+%gx40", okPerMin)},
+			{monitoring.GatewayRequestsMetric, with(envoy, monitoring.CodeClassLabel, "5"), fmt.Sprintf("0+%gx40", errPerMin)},
+		}
+	}
+	half := t.ServingErrorRatePercent * 5 // of 1000 requests a minute: half the objective
+
+	ksm := map[string]string{"namespace": baseline.NamespaceServing, "deployment": m.Name + "-predictor", "job": "kube-state-metrics"}
+	listener := map[string]string{"name": "cpu-runners-x7k2p", "namespace": "runners", "organization": "pangea-ai", "repository": "", "enterprise": "", "job": "arc-system/arc-listeners"}
+	n := t.RunnerBacklog
+
+	return []interface{}{
+		group("XID error fires", []in{{"DCGM_FI_DEV_XID_ERRORS", gpu, "0 0 0 48x10"}}, "GPUXidError", "5m", alertLabels("GPUXidError", "critical", gpu)),
+		group("no XID error stays silent", []in{{"DCGM_FI_DEV_XID_ERRORS", gpu, "0x15"}}, "GPUXidError", "10m"),
+		group("GPU over the threshold fires", []in{{"DCGM_FI_DEV_GPU_TEMP", gpu, hot + "x20"}}, "GPUTemperatureHigh", "10m", alertLabels("GPUTemperatureHigh", "critical", gpu)),
+		group("GPU at the threshold stays silent", []in{{"DCGM_FI_DEV_GPU_TEMP", gpu, temp + "x20"}}, "GPUTemperatureHigh", "10m"),
+		group("GPU memory 98% used fires", []in{{"DCGM_FI_DEV_FB_USED", gpu, "23500x30"}, {"DCGM_FI_DEV_FB_FREE", gpu, "500x30"}}, "GPUMemoryNearlyFull", "20m", alertLabels("GPUMemoryNearlyFull", "warning", gpu)),
+		group("GPU memory 83% used stays silent", []in{{"DCGM_FI_DEV_FB_USED", gpu, "20000x30"}, {"DCGM_FI_DEV_FB_FREE", gpu, "4000x30"}}, "GPUMemoryNearlyFull", "20m"),
+		group("slow model fires", buckets(slowBucket), "ModelLatencyP95High", "20m",
+			alertLabels("ModelLatencyP95High", "warning", map[string]string{"namespace": baseline.NamespaceServing, "model_name": m.Name})),
+		group("fast model stays silent", buckets("0.1"), "ModelLatencyP95High", "20m"),
+		group("10% server errors fires", rq(900, 100), "ModelErrorRateHigh", "20m",
+			alertLabels("ModelErrorRateHigh", "critical", map[string]string{"model_name": m.Name, "component": "predictor"})),
+		group("half the error objective stays silent", rq(1000-half, half), "ModelErrorRateHigh", "20m"),
+		group("no available replica fires", []in{{"kube_deployment_status_replicas_available", ksm, "0x10"}, {"kube_deployment_spec_replicas", ksm, "1x10"}}, "ModelUnavailable", "10m",
+			alertLabels("ModelUnavailable", "critical", ksm)),
+		group("an available replica stays silent", []in{{"kube_deployment_status_replicas_available", ksm, "1x10"}, {"kube_deployment_spec_replicas", ksm, "1x10"}}, "ModelUnavailable", "10m"),
+		group("backlog over the threshold fires", []in{{"gha_assigned_jobs", listener, fmt.Sprintf("%dx20", n+3)}, {"gha_running_jobs", listener, "1x20"}}, "RunnerBacklogHigh", "20m",
+			alertLabels("RunnerBacklogHigh", "warning", map[string]string{"name": listener["name"]})),
+		group("backlog at the threshold stays silent", []in{{"gha_assigned_jobs", listener, fmt.Sprintf("%dx20", n)}, {"gha_running_jobs", listener, "0x20"}}, "RunnerBacklogHigh", "20m"),
+		map[string]interface{}{
+			"name": "nodes are counted per node group", "interval": "1m",
+			"input_series": []interface{}{
+				map[string]interface{}{"series": series("kube_node_labels", map[string]string{"node": "gpu-0", monitoring.NodeGroupLabel: "gpu", "job": "kube-state-metrics"}), "values": "1x10"},
+				map[string]interface{}{"series": series("kube_node_labels", map[string]string{"node": "gpu-1", monitoring.NodeGroupLabel: "gpu", "job": "kube-state-metrics"}), "values": "1x10"},
+				map[string]interface{}{"series": series("kube_node_labels", map[string]string{"node": "system-0", monitoring.NodeGroupLabel: "system", "job": "kube-state-metrics"}), "values": "1x10"},
+			},
+			"promql_expr_test": []interface{}{map[string]interface{}{
+				"expr": "mlplatform:node_group_nodes:count", "eval_time": "5m",
+				"exp_samples": []interface{}{
+					map[string]interface{}{"labels": series("mlplatform:node_group_nodes:count", map[string]string{monitoring.NodeGroupLabel: "gpu"}), "value": 2},
+					map[string]interface{}{"labels": series("mlplatform:node_group_nodes:count", map[string]string{monitoring.NodeGroupLabel: "system"}), "value": 1},
+				},
+			}},
+		},
+	}
+}
