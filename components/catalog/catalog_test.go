@@ -228,3 +228,24 @@ func TestLoadForEnvironments(t *testing.T) {
 		t.Errorf("a broken override: %v", err)
 	}
 }
+
+func TestNearestNamesTheClosestHoweverFar(t *testing.T) {
+	cases := map[string]struct {
+		s          string
+		candidates []string
+		want       string
+	}{
+		"a typo":               {"retentionSiz", []string{"retention", "retentionSize", "resources"}, "retentionSize"},
+		"far from everything":  {"minWorkers", []string{"template", "maxRunners"}, "maxRunners"},
+		"first among equals":   {"ab", []string{"ax", "ay"}, "ax"},
+		"nothing to choose":    {"x", nil, ""},
+		"case does not matter": {"PRIORITYCLASSNAME", []string{"priorityClassName", "podLabels"}, "priorityClassName"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if got := Nearest(tc.s, tc.candidates); got != tc.want {
+				t.Errorf("Nearest(%q) = %q, want %q", tc.s, got, tc.want)
+			}
+		})
+	}
+}

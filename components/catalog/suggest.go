@@ -24,6 +24,19 @@ func ClosestOf(s string, candidates []string) string {
 	return best
 }
 
+// Nearest returns the candidate closest to s however far it is (the first
+// in order among equals), or "" when there are none: for messages that name
+// the nearest real key even when it is no plausible typo.
+func Nearest(s string, candidates []string) string {
+	best, bestDist := "", -1
+	for _, c := range candidates {
+		if d := editDistance(strings.ToLower(s), strings.ToLower(c)); bestDist < 0 || d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	return best
+}
+
 // editDistance is the Levenshtein distance between a and b, by rune.
 func editDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)

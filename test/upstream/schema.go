@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/pangea-ai/mlplatform/components/catalog"
 )
 
 // Schema is one node of a JSON schema: a chart's values.schema.json or a
@@ -177,7 +179,7 @@ func (s *Schema) validate(path string, v interface{}, out *[]Problem) {
 			if child == nil {
 				near := "(none)"
 				if names := s.PropertyNames(); len(names) > 0 {
-					near = closest(k, names)
+					near = catalog.Nearest(k, names)
 				}
 				*out = append(*out, Problem{p, "unknown field; nearest: " + near})
 				continue
@@ -190,16 +192,6 @@ func (s *Schema) validate(path string, v interface{}, out *[]Problem) {
 			it.validate(fmt.Sprintf("%s[%d]", path, i), x, out)
 		}
 	}
-}
-
-func closest(k string, names []string) string {
-	best, bestD := "", -1
-	for _, n := range names {
-		if d := editDistance(strings.ToLower(k), strings.ToLower(n)); bestD < 0 || d < bestD {
-			best, bestD = n, d
-		}
-	}
-	return best
 }
 
 func typeOf(v interface{}) string {

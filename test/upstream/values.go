@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/pangea-ai/mlplatform/components/catalog"
 )
 
 // ChartValues are the values one chart version documents: its values.yaml,
@@ -262,37 +264,16 @@ func nearest(parent []string, k string, vals map[string]interface{}, schema *Sch
 	for _, c := range schema.PropertyNames() {
 		cands[c] = true
 	}
-	best, bestD := "", -1
+	names := make([]string, 0, len(cands))
 	for c := range cands {
-		d := editDistance(strings.ToLower(k), strings.ToLower(c))
-		if bestD < 0 || d < bestD || (d == bestD && c < best) {
-			best, bestD = c, d
-		}
+		names = append(names, c)
 	}
+	sort.Strings(names)
+	best := catalog.Nearest(k, names)
 	if best == "" {
-		return "(none: " + strings.Join(append(parent, "")[:len(parent)], ".") + " documents no keys)"
+		return "(none: " + strings.Join(parent, ".") + " documents no keys)"
 	}
 	return strings.Join(append(append([]string{}, parent...), best), ".")
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
 
 func sortedKeys(m map[string]interface{}) []string {
