@@ -60,7 +60,11 @@ upstream: ## Say where the upstream facts come from, or which checks skip withou
 	@if [ -n "$(UPSTREAM_DIR)" ]; then echo "upstream facts: $(UPSTREAM_DIR)"; else \
 	  echo "WARNING: no upstream facts (looked in MLPLAT_UPSTREAM, ../shared/upstream, .cache/upstream)."; \
 	  echo "WARNING: these checks SKIP: TestPinsAreReleased, TestHelmValuesExistUpstream, TestCheckFindsUnknownValues, TestDCGMCatalogueMatchesTheExporter and the control-plane suite's CRDs;"; \
-	  echo "WARNING: lay the facts out as docs/workflows/testing.md says and set MLPLAT_UPSTREAM."; fi
+	  echo "WARNING: run 'make upstream-fetch' (it needs the charts' repositories on the network), or set MLPLAT_UPSTREAM."; fi
+
+.PHONY: upstream-fetch
+upstream-fetch: ## Fetch the pinned charts' facts from their repositories into .cache/upstream (for a machine without shared/upstream).
+	$(GO) run ./test/upstream/fetch --dir $(CURDIR)/.cache/upstream
 
 .PHONY: unit
 unit: upstream prometheus-tools ## Run the unit, component, stack and plan tests, the upstream checks, the rule tests and the non-compliant policy fixture.

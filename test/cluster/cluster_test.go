@@ -3,6 +3,7 @@
 package cluster
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -57,7 +58,13 @@ func installCRDs(t *testing.T, opts *k8s.KubectlOptions, facts *upstream.Facts, 
 	t.Helper()
 	for _, c := range crdSources() {
 		set, err := facts.LoadCRDs(c.ShortName(), c.Version)
-		if err != nil {
+		if errors.Is(err, upstream.ErrMissing) {
+			// Facts fetched from a chart archive lack CRDs the chart only
+			// ships as templates (cert-manager's); an object that needs one
+			// then fails to apply, naming its kind.
+			sum.notVerifiable[fmt.Sprintf("CRDs of %s %s: %v", c.ShortName(), c.Version, err)]++
+			continue
+		} else if err != nil {
 			t.Fatalf("CRDs of %s %s: %v", c.ShortName(), c.Version, err)
 		}
 		if out, err := k8s.RunKubectlAndGetOutputE(t, opts, "apply", "--server-side", "--field-manager=mlplatform-cluster-test", "-f", set.Path); err != nil {

@@ -9,10 +9,10 @@ import (
 // CheckReleased reports a pin whose version upstream never released.
 func CheckReleased(c Chart, releases map[string]upstream.Release) error {
 	name := c.ShortName()
-	if h, ok := historyUnder[name]; ok {
-		name = h
-	}
 	r, ok := releases[name]
+	if h, under := historyUnder[name]; !ok && under {
+		r, ok = releases[h]
+	}
 	if !ok {
 		return fmt.Errorf("chart %s: no release history in the upstream facts; add the chart to releases.yaml (or to make upstream) before pinning it", c.ShortName())
 	}
