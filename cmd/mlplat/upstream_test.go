@@ -7,6 +7,7 @@ import (
 
 	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
 	"github.com/pangea-ai/mlplatform/stacks"
+	"github.com/pangea-ai/mlplatform/test/recorder"
 	"github.com/pangea-ai/mlplatform/test/scrape"
 	"github.com/pangea-ai/mlplatform/test/standin"
 	"github.com/pangea-ai/mlplatform/test/upstream"
@@ -152,22 +153,10 @@ func TestChartWorkloadsArePlacedExplicitly(t *testing.T) {
 				continue
 			}
 			for path, v := range paths {
-				if got := valueAt(rel.Values, path); fmt.Sprint(got) != fmt.Sprint(v) {
+				if got := recorder.Lookup(rel.Values, path); fmt.Sprint(got) != fmt.Sprint(v) {
 					t.Errorf("stack %s, release %s: %s = %v, want %v", stack, rel.Name, path, got, v)
 				}
 			}
 		}
 	}
-}
-
-func valueAt(m map[string]interface{}, path string) interface{} {
-	var cur interface{} = m
-	for _, k := range strings.Split(path, ".") {
-		mm, ok := cur.(map[string]interface{})
-		if !ok {
-			return nil
-		}
-		cur = mm[k]
-	}
-	return cur
 }

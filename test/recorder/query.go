@@ -35,6 +35,10 @@ func (r *Resource) IsSecretInput(key string) bool {
 	return ok && (v.IsSecret() || v.IsOutput() && v.OutputValue().Secret)
 }
 
+// Lookup returns the value at a dotted path (a.b[0].c) of a plain value, or
+// nil.
+func Lookup(root interface{}, path string) interface{} { return lookup(root, path) }
+
 func lookup(root interface{}, path string) interface{} {
 	cur := root
 	for _, seg := range strings.Split(path, ".") {
