@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -16,13 +15,14 @@ import (
 
 // runAffected prints the stacks a change affects, for CI to plan.
 func runAffected(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("affected", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("affected", "affected --changed <file|-> (paths from git diff --name-only)", stderr)
 	changed := fs.String("changed", "", "file listing the changed paths, one per line (- for stdin)")
 	rootFlag := fs.String("root", "", "project root (default: the checkout around the current directory)")
-	if err := fs.Parse(args); err != nil || *changed == "" || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "usage: mlplat affected --changed <file|-> (paths from git diff --name-only)")
-		return exitUsage
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return flagExit(fs, err, stderr)
+	}
+	if *changed == "" {
+		return flagExit(fs, fmt.Errorf("mlplat affected: --changed is required"), stderr)
 	}
 	root, err := projectRoot(*rootFlag)
 	if err != nil {

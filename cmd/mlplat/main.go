@@ -22,10 +22,12 @@ Commands:
   plan --stack <name> [--format text|json] [--environment-file <path>]
         Show every resource a stack would create, offline, without credentials.
         --diff-against <old.json> prints the resource, cost and policy delta
-        as Markdown (a PR comment) instead.
+        as Markdown (a PR comment) instead; the old plan must be of the same
+        stack unless --diff-other-stack.
   render --stack <name> --out <dir> [--environment-file <path>]
         Write every Kubernetes object the stack creates as YAML, one file per
-        object in apply order, and its Helm releases to helm-releases.yaml.
+        object in apply order, and its Helm releases to helm-releases.yaml,
+        replacing an earlier render in <dir>.
   preview up|destroy|list|reap [--pr <N>] [--scope namespace|full] [--cloud aws|azure] [--ttl 48h]
         Pull-request preview stacks (deploying needs the pulumi CLI).
   affected --changed <file>

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -58,21 +57,19 @@ type planFlags struct {
 }
 
 func runPlan(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("plan", "plan --stack <name> [--format text|json] [--environment-file <path>] [--diff-against <old.json> [--diff-other-stack]]", stderr)
 	var f planFlags
 	fs.StringVar(&f.stack, "stack", "", "stack to plan, e.g. aws-dev (required)")
 	fs.StringVar(&f.format, "format", "text", "output format: text or json")
 	fs.StringVar(&f.envFile, "environment-file", "", "use this environment file instead of the stack's")
 	fs.StringVar(&f.root, "root", "", "project root (default: the checkout around the current directory)")
 	fs.StringVar(&f.diffAgainst, "diff-against", "", "print a Markdown delta (resources, cost, policies) against this earlier `plan.json` instead of the text plan")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	otherStack := fs.Bool("diff-other-stack", false, "with --diff-against: allow the earlier plan to be of another stack")
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return flagExit(fs, err, stderr)
 	}
-	if f.stack == "" || (f.format != "text" && f.format != "json") || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "mlplat plan: --stack is required and --format is text or json")
-		fs.Usage()
-		return exitUsage
+	if f.stack == "" || (f.format != "text" && f.format != "json") {
+		return flagExit(fs, fmt.Errorf("mlplat plan: --stack is required and --format is text or json"), stderr)
 	}
 	if f.diffAgainst != "" && f.format == "json" {
 		fmt.Fprintln(stderr, "mlplat plan: --diff-against prints Markdown; drop --format json")
@@ -83,6 +80,10 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 		var err error
 		if old, err = readPlanFile(f.diffAgainst); err != nil {
 			return failed(stderr, err)
+		}
+		if old.Stack != f.stack && !*otherStack {
+			fmt.Fprintf(stderr, "mlplat plan: --diff-against %s is a plan of stack %q, not %q: the delta would compare two stacks; plan the same stack, or add --diff-other-stack to compare them on purpose\n", f.diffAgainst, old.Stack, f.stack)
+			return exitUsage
 		}
 	}
 	plan, err := buildPlan(f, time.Now())

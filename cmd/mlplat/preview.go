@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -51,8 +50,16 @@ func runPreview(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, previewUsage)
 		return exitUsage
 	}
-	fs := flag.NewFlagSet("preview "+args[0], flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, previewUsage)
+		return exitOK
+	case "up", "destroy", "list", "reap":
+	default:
+		fmt.Fprintf(stderr, "mlplat preview: unknown command %q\n\n%s", args[0], previewUsage)
+		return exitUsage
+	}
+	fs := newFlagSet("preview "+args[0], "preview "+args[0]+" [flags] (mlplat preview --help lists the commands)", stderr)
 	pr := fs.Int("pr", 0, "pull request number")
 	scope := fs.String("scope", string(previews.Namespace), "namespace (the PR's models on the dev cluster) or full (a whole platform)")
 	cloud := fs.String("cloud", "aws", "aws or azure")
@@ -61,9 +68,18 @@ func runPreview(args []string, stdout, stderr io.Writer) int {
 	models := fs.String("models", "", "up: comma-separated models of dev.yaml to preview (default: every model)")
 	changedSince := fs.String("changed-since", "", "up: preview only the models dev.yaml adds or changes since this git ref (the PR's base)")
 	rootFlag := fs.String("root", "", "project root (default: the checkout around the current directory)")
-	if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
-		fmt.Fprint(stderr, previewUsage)
-		return exitUsage
+	if err := parseFlags(fs, args[1:], stdout); err != nil {
+		return flagExit(fs, err, stderr)
+	}
+	var bad []string
+	if *pr < 0 {
+		bad = append(bad, fmt.Sprintf("--pr %d: must be a pull request's number (1 or more)", *pr))
+	}
+	if *ttl <= 0 {
+		bad = append(bad, fmt.Sprintf("--ttl %s: must be positive, e.g. 48h", *ttl))
+	}
+	if len(bad) > 0 {
+		return flagExit(fs, fmt.Errorf("mlplat preview %s: %s", args[0], strings.Join(bad, "; ")), stderr)
 	}
 	root, err := projectRoot(*rootFlag)
 	if err != nil {
@@ -101,10 +117,6 @@ func runPreview(args []string, stdout, stderr io.Writer) int {
 			req.Models = changed
 		}
 		return previewUp(ctx, req, root, org, now, stdout, stderr)
-	}
-	if args[0] != "destroy" && args[0] != "list" && args[0] != "reap" {
-		fmt.Fprintf(stderr, "mlplat preview: unknown command %q\n\n%s", args[0], previewUsage)
-		return exitUsage
 	}
 	if args[0] == "destroy" && *pr <= 0 {
 		fmt.Fprintf(stderr, "mlplat preview destroy: --pr %d: must be the pull request's number\n", *pr)

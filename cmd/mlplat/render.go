@@ -1,11 +1,11 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -164,8 +164,47 @@ func lookupString(m map[string]interface{}, path ...string) (string, bool) {
 	return s, ok
 }
 
-// write puts one file per object, and helm-releases.yaml, into dir.
+// renderedFile matches what render writes: an object's file, or the releases.
+var renderedFile = regexp.MustCompile(`^([0-9]{3}-[a-z0-9.-]+\.yaml|helm-releases\.yaml)$`)
+
+// clearOutput makes dir ready for a render: an earlier render's files go, so
+// no object the stack no longer has survives beside the new ones; a
+// directory holding anything else is refused, never overwritten.
+func clearOutput(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if os.IsNotExist(err) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	var foreign, old []string
+	for _, e := range entries {
+		if e.Type().IsRegular() && renderedFile.MatchString(e.Name()) {
+			old = append(old, e.Name())
+		} else {
+			foreign = append(foreign, e.Name())
+		}
+	}
+	if len(foreign) > 0 {
+		if len(foreign) > 3 {
+			foreign = append(foreign[:3], fmt.Sprintf("and %d more", len(foreign)-3))
+		}
+		return fmt.Errorf("mlplat render: --out %s holds what mlplat render did not write (%s); render into a new directory or an earlier render's", dir, strings.Join(foreign, ", "))
+	}
+	for _, name := range old {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// write puts one file per object, and helm-releases.yaml, into dir,
+// replacing an earlier render there.
 func (r *Rendered) write(dir string) error {
+	if err := clearOutput(dir); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -191,21 +230,18 @@ func writeYAML(path string, v interface{}) error {
 }
 
 func runRender(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("render", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("render", "render --stack <name> --out <dir> [--environment-file <path>]", stderr)
 	var f planFlags
 	var out string
 	fs.StringVar(&f.stack, "stack", "", "stack to render, e.g. aws-dev (required)")
 	fs.StringVar(&out, "out", "", "directory to write the manifests to (required)")
 	fs.StringVar(&f.envFile, "environment-file", "", "use this environment file instead of the stack's")
 	fs.StringVar(&f.root, "root", "", "project root (default: the checkout around the current directory)")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return flagExit(fs, err, stderr)
 	}
-	if f.stack == "" || out == "" || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "mlplat render: --stack and --out are required")
-		fs.Usage()
-		return exitUsage
+	if f.stack == "" || out == "" {
+		return flagExit(fs, fmt.Errorf("mlplat render: --stack and --out are required"), stderr)
 	}
 	p, err := buildPlan(f, time.Now())
 	if err != nil {
