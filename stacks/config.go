@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -166,10 +167,95 @@ type StackConfig struct {
 	SecretKeys []string
 }
 
-// ReadStackConfig reads stacks/Pulumi.<stack>.yaml. Keys without a namespace
-// belong to the project, as in the pulumi CLI.
+// ConfigError lists every problem of a stack's config at once.
+type ConfigError struct {
+	// Path is the stack file, relative to the project root.
+	Path     string
+	Problems []string
+}
+
+func (e *ConfigError) Error() string {
+	return fmt.Sprintf("%s: %d problems:\n - %s", e.Path, len(e.Problems), strings.Join(e.Problems, "\n - "))
+}
+
+// IsConfigError reports whether err is a stack config's problems (exit 2).
+func IsConfigError(err error) bool {
+	var e *ConfigError
+	return errors.As(err, &e)
+}
+
+// stackName is what the stack files here are named: a stack name, never a
+// path.
+var stackName = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+
+// ConfigKeys are the keys of this project's namespace that the program
+// reads; any other mlplatform: key in a stack file is a mistake.
+var ConfigKeys = []string{"environment", "cloud", "expiresAt", "environmentFile", "deployerPrincipalType", "scope", "pullRequest",
+	"baseStack", "previewModels", "grafanaAdminPassword", "githubAppId", "githubAppInstallationId", "githubAppPrivateKey"}
+
+// secretKeys must be set with --secret: in plain text they would sit in
+// the repository and in state unencrypted.
+var secretKeys = map[string]bool{"grafanaAdminPassword": true, "githubAppPrivateKey": true}
+
+// checkStackConfig reports unknown keys, plaintext secrets, and a cloud or
+// environment other than the one the stack is named for. Preview stacks
+// (<cloud>-pr-<N>) run the dev or preview environment on purpose.
+func checkStackConfig(stack string, c StackConfig) []string {
+	var problems []string
+	secret := map[string]bool{}
+	for _, k := range c.SecretKeys {
+		secret[k] = true
+	}
+	for _, k := range sortedConfigKeys(c.Values) {
+		ns, key, _ := strings.Cut(k, ":")
+		if ns != Project {
+			continue
+		}
+		if !slices.Contains(ConfigKeys, key) {
+			hint := "the project reads " + strings.Join(ConfigKeys, ", ")
+			if s := catalog.ClosestOf(key, ConfigKeys); s != "" {
+				hint = "did you mean " + Project + ":" + s + "?"
+			}
+			problems = append(problems, fmt.Sprintf("%s: unknown key; %s", k, hint))
+		}
+		if secretKeys[key] && !secret[k] {
+			problems = append(problems, fmt.Sprintf("%s is in plain text: it must be a secret; fix: pulumi config rm %s --stack %s, then pulumi config set --secret %s <value> --stack %s", k, k, stack, k, stack))
+		}
+	}
+	cloud, env := c.Values[Project+":cloud"], c.Values[Project+":environment"]
+	for _, named := range []string{CloudAWS, CloudAzure} {
+		rest, ok := strings.CutPrefix(stack, named+"-")
+		if !ok {
+			continue
+		}
+		if cloud != named {
+			problems = append(problems, fmt.Sprintf("%s:cloud = %q, but stack %s is named for %s; fix: pulumi config set %s:cloud %s --stack %s, or give the stack a name that says %s", Project, cloud, stack, named, Project, named, stack, cloud))
+		}
+		if slices.Contains(environments.Names, rest) && env != rest && !previewStack.MatchString(stack) {
+			problems = append(problems, fmt.Sprintf("%s:environment = %q, but stack %s is named for the %s environment; fix: pulumi config set %s:environment %s --stack %s, or plan the stack named %s-%s", Project, env, stack, rest, Project, rest, stack, named, env))
+		}
+	}
+	return problems
+}
+
+func sortedConfigKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ReadStackConfig reads stacks/Pulumi.<stack>.yaml and checks it as the
+// environment files are checked: every problem at once, as a ConfigError.
+// Keys without a namespace belong to the project, as in the pulumi CLI.
 func ReadStackConfig(root, stack string) (StackConfig, error) {
-	path := filepath.Join(root, "stacks", "Pulumi."+stack+".yaml")
+	rel := filepath.Join("stacks", "Pulumi."+stack+".yaml")
+	if !stackName.MatchString(stack) {
+		return StackConfig{}, &ConfigError{Path: "--stack", Problems: []string{fmt.Sprintf("%q is not a stack name (lowercase letters, digits and '-', as the files under stacks/ are named); stacks here: %s", stack, strings.Join(ListStacks(root), ", "))}}
+	}
+	path := filepath.Join(root, rel)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -200,6 +286,9 @@ func ReadStackConfig(root, stack string) (StackConfig, error) {
 		}
 	}
 	sort.Strings(out.SecretKeys)
+	if problems := checkStackConfig(stack, out); len(problems) > 0 {
+		return StackConfig{}, &ConfigError{Path: rel, Problems: problems}
+	}
 	return out, nil
 }
 

@@ -33,6 +33,7 @@ func TestCommandsRefuseWhatTheyCannotDoWell(t *testing.T) {
 		"a number that is not":   {[]string{"preview", "destroy", "--pr", "twelve"}, exitUsage, "", `mlplat preview destroy: invalid value "twelve" for flag -pr: parse error`},
 		"an unknown subcommand":  {[]string{"preview", "down"}, exitUsage, "", `mlplat preview: unknown command "down"`},
 		"affected without input": {[]string{"affected"}, exitUsage, "", "mlplat affected: --changed is required"},
+		"a path for a stack":     {[]string{"plan", "--stack", "x/../../../evil", "--root", root}, exitInvalid, "", "--stack: 1 problems:"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/pangea-ai/mlplatform/components/catalog"
@@ -28,6 +29,10 @@ type Plan struct {
 	// DeployTime is the deploy-time model: the critical path of a first
 	// pulumi up and its length.
 	DeployTime estimate.DeployTime `json:"deployTime"`
+	// Placeholders are the config keys the plan ran with a stand-in for:
+	// values only the operator holds, which the stack does not set yet, and
+	// secure values only the pulumi CLI can decrypt. Empty when none.
+	Placeholders []string `json:"placeholders"`
 }
 
 // PlannedItem is one resource of a plan.
@@ -181,6 +186,7 @@ func planConfig(root, stack, envFile string, cfg stacks.StackConfig, refs map[st
 	// Values only the operator holds (passwords, the GitHub App) are set
 	// with the pulumi CLI, not committed: plan runs with placeholders.
 	var unset []string
+	placeholders := append([]string{}, cfg.SecretKeys...)
 	for _, sec := range stacks.ServiceSecrets(env) {
 		key := stacks.Project + ":" + sec.Key
 		if _, ok := cfg.Values[key]; ok {
@@ -191,7 +197,10 @@ func planConfig(root, stack, envFile string, cfg stacks.StackConfig, refs map[st
 			cfg.SecretKeys = append(cfg.SecretKeys, key)
 		}
 		unset = append(unset, sec.Command(f.stack))
+		placeholders = append(placeholders, key)
 	}
+	slices.Sort(placeholders)
+	placeholders = slices.Compact(placeholders)
 	rec, err := recorder.Run(stacks.Program, recorder.Options{
 		Project: stacks.Project, Stack: f.stack, Config: cfg.Values, SecretKeys: cfg.SecretKeys,
 		StackReferences: refs,
@@ -203,7 +212,7 @@ func planConfig(root, stack, envFile string, cfg stacks.StackConfig, refs map[st
 		return nil, errors.New("stack " + f.stack + ": the program registered no resources")
 	}
 	p := &planned{cloud: settings.Cloud, rec: rec, unset: unset, env: env, doc: Plan{
-		Stack: f.stack, Environment: env.Name, Violations: []Violation{},
+		Stack: f.stack, Environment: env.Name, Violations: []Violation{}, Placeholders: placeholders,
 	}}
 	switch {
 	case settings.Cloud == stacks.CloudAzure && env.Azure != nil:
@@ -248,7 +257,7 @@ func planConfig(root, stack, envFile string, cfg stacks.StackConfig, refs map[st
 // file, 1 for anything else.
 func failed(stderr io.Writer, err error) int {
 	fmt.Fprintln(stderr, err)
-	if environments.IsValidationError(err) {
+	if environments.IsValidationError(err) || stacks.IsConfigError(err) {
 		return exitInvalid
 	}
 	return exitFailed

@@ -24,13 +24,13 @@ func TestPlanJSONFollowsTheContract(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &raw); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"stack", "environment", "resources", "violations", "cost", "deployTime"} {
+	for _, k := range []string{"stack", "environment", "resources", "violations", "cost", "deployTime", "placeholders"} {
 		if _, ok := raw[k]; !ok {
 			t.Errorf("plan JSON lacks %q", k)
 		}
 	}
-	if len(raw) != 6 {
-		t.Errorf("plan JSON has %d keys, want exactly 6", len(raw))
+	if len(raw) != 7 {
+		t.Errorf("plan JSON has %d keys, want exactly 7", len(raw))
 	}
 	var p struct {
 		Stack, Environment string
