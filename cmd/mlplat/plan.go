@@ -224,6 +224,8 @@ func planConfig(root, stack, envFile string, cfg stacks.StackConfig, refs map[st
 	if err != nil {
 		return nil, err
 	}
+	// A waiver for another stack of the environment is that stack's.
+	pol.Stacks = append(stacks.ListStacks(root), f.stack)
 	p.results = rules.Evaluate(rec.PolicyStack(env.Name, rules.ContextFor(env, now)), rules.All(), pol)
 	for _, v := range rules.Violations(p.results) {
 		p.doc.Violations = append(p.doc.Violations, Violation{Policy: v.Policy, Level: string(v.Level), URN: v.URN, Message: v.Message})

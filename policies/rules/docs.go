@@ -27,8 +27,11 @@ The level of a rule in each environment is below. An environment file may
 change it under ` + "`policies.levels`" + `: prod never lowers or disables a rule; dev
 and preview may lower the rules marked ◐ in the catalogue (levels shown
 "mandatory ◐"); any environment may raise an advisory rule. One resource is
-exempted from one rule by a waiver with a reason and a last day; an expired
-waiver is itself a mandatory violation:
+exempted from one rule by a waiver with a reason and a last day. An expired
+waiver is itself a mandatory violation, even when the resource now complies
+(remove or renew it); so is a waiver that names no resource of the stack its
+name claims (a waiver whose resource starts with another stack's name is that
+stack's):
 
 ` + "```yaml" + `
 policies:

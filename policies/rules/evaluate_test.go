@@ -60,8 +60,49 @@ func TestWaivers(t *testing.T) {
 	waiver.Expires = evalNow.AddDate(0, 0, -2)
 	got = Evaluate(evalStack(), evalRules(t), Settings{Environment: "prod", Now: evalNow, Waivers: []Waiver{waiver}})
 	v := Violations(got)
-	if len(v) != 3 || v[0].Level != Mandatory || v[1].Message != `Key "aws-prod-data" must enable key rotation (enableKeyRotation)` || v[0].Message != `the waiver of kms-key-hygiene for "aws-prod-data" expired on 2026-11-22 (reason was: key imported from the old account, rotated by hand); fix: correct the resource, or renew the waiver with a new expiry date after review` {
+	expired := `the waiver of kms-key-hygiene for "aws-prod-data" expired on 2026-11-22 (reason was: key imported from the old account, rotated by hand); fix: remove the waiver if the resource now complies, correct the resource, or renew the waiver with a new expiry date after review`
+	if len(v) != 3 || v[1].Level != Mandatory || v[0].Message != `Key "aws-prod-data" must enable key rotation (enableKeyRotation)` || v[1].Message != expired {
 		t.Errorf("expired waiver: %+v", v)
+	}
+	// Expired is expired even when the resource has since been fixed.
+	fixed := evalStack()
+	for _, r := range fixed.Resources {
+		if r.Name == "aws-prod-data" {
+			r.Inputs["enableKeyRotation"] = true
+		}
+	}
+	got = Evaluate(fixed, evalRules(t), Settings{Environment: "prod", Now: evalNow, Waivers: []Waiver{waiver}})
+	if v := Violations(got); len(v) != 2 || v[0].Level != Mandatory || v[0].Message != expired {
+		t.Errorf("an expired waiver on a compliant resource: %+v", v)
+	}
+}
+
+func TestWaiversNamingNothing(t *testing.T) {
+	live := evalNow.AddDate(0, 0, 30)
+	cases := map[string]struct {
+		resource string
+		want     string
+	}{
+		"a misspelt resource of this stack": {"aws-prod-dta",
+			`policies.waivers[0] names "aws-prod-dta", which stack aws-prod does not create: it waives nothing; fix: give the resource's name as the plan lists it, or remove the waiver`},
+		"a name that is no stack's": {"aws-prd-data",
+			`policies.waivers[0] names "aws-prd-data", which stack aws-prod does not create: it waives nothing; fix: give the resource's name as the plan lists it, or remove the waiver`},
+		"a resource of the environment's other stack": {"azure-prod-data", ""},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			w := Waiver{Rule: "kms-key-hygiene", Resource: tc.resource, Reason: "r", Expires: live}
+			got := Evaluate(evalStack(), evalRules(t), Settings{Environment: "prod", Now: evalNow, Waivers: []Waiver{w}, Stacks: []string{"aws-prod", "azure-prod"}})
+			var msgs []string
+			for _, r := range Violations(got) {
+				if strings.HasPrefix(r.Message, "policies.waivers") {
+					msgs = append(msgs, r.Message)
+				}
+			}
+			if strings.Join(msgs, "\n") != tc.want {
+				t.Errorf("waiver findings = %q, want %q", msgs, tc.want)
+			}
+		})
 	}
 }
 

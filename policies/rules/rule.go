@@ -131,6 +131,10 @@ type Settings struct {
 	Waivers     []Waiver
 	// Now decides which waivers have expired.
 	Now time.Time
+	// Stacks are the stacks the environment's waivers may be for (the
+	// committed stacks); with none known, only a waiver whose resource
+	// starts with the evaluated stack's name is held to exist in it.
+	Stacks []string
 }
 
 // Waiver exempts one resource from one rule until it expires.
@@ -210,8 +214,12 @@ func (s Settings) Level(r Rule) Level {
 
 // Evaluate runs every rule over the stack and applies levels and waivers.
 // Results come sorted by level (mandatory first), policy and URN. Waived
-// findings are returned with Waived set; an expired waiver is itself a
-// mandatory finding.
+// findings are returned with Waived set. A waiver that has expired is
+// itself a mandatory finding, whether or not the resource still breaks the
+// rule (the docs promise a waiver ends, so an expired one must be renewed
+// or removed), and the finding it covered is reported again. A waiver for
+// this stack that names none of its resources is a mandatory finding too:
+// a misspelt name waives nothing, silently.
 func Evaluate(st *Stack, rules []Rule, s Settings) []Result {
 	var out []Result
 	for _, r := range rules {
@@ -224,18 +232,13 @@ func Evaluate(st *Stack, rules []Rule, s Settings) []Result {
 			if f.Unverifiable {
 				res.Level = Advisory
 			}
-			if w, ok := s.waiverFor(r.ID, st.ByURN(f.URN)); ok {
-				if !s.Now.After(w.Expires.Add(24 * time.Hour)) {
-					res.Waived = w.Reason
-				} else {
-					out = append(out, Result{Policy: r.ID, Level: Mandatory, URN: f.URN,
-						Message: fmt.Sprintf("the waiver of %s for %q expired on %s (reason was: %s); fix: correct the resource, or renew the waiver with a new expiry date after review",
-							r.ID, w.Resource, w.Expires.Format("2006-01-02"), w.Reason)})
-				}
+			if w, ok := s.waiverFor(r.ID, st.ByURN(f.URN)); ok && !s.expired(w) {
+				res.Waived = w.Reason
 			}
 			out = append(out, res)
 		}
 	}
+	out = append(out, s.waiverFindings(st)...)
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Level != out[j].Level {
 			return out[i].Level == Mandatory
@@ -246,6 +249,51 @@ func Evaluate(st *Stack, rules []Rule, s Settings) []Result {
 		return out[i].URN < out[j].URN
 	})
 	return out
+}
+
+func (s Settings) expired(w Waiver) bool { return s.Now.After(w.Expires.Add(24 * time.Hour)) }
+
+// waiverFindings are the expired waivers and the waivers of this stack
+// that name nothing in it. Every resource the toolkit creates is named
+// after its stack (aws-prod-data), so a waiver whose resource starts with
+// another stack's name is that stack's, not a typo here.
+func (s Settings) waiverFindings(st *Stack) []Result {
+	var out []Result
+	for i, w := range s.Waivers {
+		var target *Resource
+		for _, r := range st.Resources {
+			if w.Resource == r.Name || w.Resource == r.URN {
+				target = r
+				break
+			}
+		}
+		path := fmt.Sprintf("policies.waivers[%d]", i)
+		switch {
+		case target == nil && s.ownedHere(st, w.Resource):
+			out = append(out, Result{Policy: w.Rule, Level: Mandatory,
+				Message: fmt.Sprintf("%s names %q, which stack %s does not create: it waives nothing; fix: give the resource's name as the plan lists it, or remove the waiver", path, w.Resource, st.Name)})
+		case target != nil && s.expired(w):
+			out = append(out, Result{Policy: w.Rule, Level: Mandatory, URN: target.URN,
+				Message: fmt.Sprintf("the waiver of %s for %q expired on %s (reason was: %s); fix: remove the waiver if the resource now complies, correct the resource, or renew the waiver with a new expiry date after review",
+					w.Rule, w.Resource, w.Expires.Format("2006-01-02"), w.Reason)})
+		}
+	}
+	return out
+}
+
+// ownedHere reports whether a waiver's resource name claims this stack:
+// it starts with the stack's name, or with no other stack's the settings
+// know of.
+func (s Settings) ownedHere(st *Stack, resource string) bool {
+	if strings.HasPrefix(resource, st.Name+"-") || resource == st.Name || strings.Contains(resource, "::"+st.Name+"::") {
+		return true
+	}
+	for _, other := range s.Stacks {
+		if other != st.Name && (strings.HasPrefix(resource, other+"-") || resource == other || strings.Contains(resource, "::"+other+"::")) {
+			return false
+		}
+	}
+	return len(s.Stacks) > 0
 }
 
 func (s Settings) waiverFor(rule string, r *Resource) (Waiver, bool) {
