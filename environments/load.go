@@ -1,11 +1,13 @@
 package environments
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -56,22 +58,51 @@ func Parse(path string, data []byte, opts Options) (*Environment, error) {
 		}}}
 	}
 	var ps problems
+	if line := secondDocument(data); line > 0 {
+		ps.add("(document)", fmt.Sprintf("a second YAML document at line %d", line), "an environment file holds one document", "remove the '---' and what follows, or move it to its own file")
+	}
 	w := &shapeWalker{ps: &ps, budget: maxNodes, onPath: map[*yaml.Node]bool{}}
 	w.check(root.Content[0], reflect.TypeOf(Environment{}), "")
-	if len(ps) > 0 {
+	// Problems that leave the document decodable (a repeated key, whose
+	// repeat the walker dropped; a second document; an unknown key) are
+	// reported together with the rules' problems; any other stops here.
+	var env Environment
+	if w.fatal || root.Content[0].Decode(&env) != nil {
+		if len(ps) == 0 {
+			err := root.Content[0].Decode(&env)
+			ps.add("(document)", "does not decode", strings.TrimPrefix(err.Error(), "yaml: "), "fix the value at the line named")
+		}
 		return nil, &Error{File: path, Problems: ps}
 	}
-	var env Environment
-	if err := root.Content[0].Decode(&env); err != nil {
-		// checkShape accepts only documents that decode; reaching here is a bug.
-		return nil, fmt.Errorf("decoding %s: %w", path, err)
-	}
 	if err := Validate(path, &env, opts); err != nil {
-		return nil, err
+		var verr *Error
+		if !errors.As(err, &verr) {
+			return nil, err
+		}
+		ps = append(ps, verr.Problems...)
+	}
+	if len(ps) > 0 {
+		return nil, &Error{File: path, Problems: ps}
 	}
 	env.catalog = opts.Catalog
 	return &env, nil
 }
+
+// secondDocument returns the line a second YAML document starts at, or 0.
+func secondDocument(data []byte) int {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var first, second yaml.Node
+	if dec.Decode(&first) != nil {
+		return 0
+	}
+	if err := dec.Decode(&second); err != nil {
+		return 0 // io.EOF, or a broken second document: the first decides
+	}
+	return max(second.Line, 1)
+}
+
+// digits is a whole number as written, before YAML resolves it.
+var digits = regexp.MustCompile(`^[-+]?[0-9][0-9_]*$`)
 
 // maxNodes bounds how many YAML nodes one document may expand to through
 // aliases; a real environment file has a few hundred.
@@ -86,6 +117,67 @@ type shapeWalker struct {
 	ps     *problems
 	budget int
 	onPath map[*yaml.Node]bool
+	// fatal is set by a problem the document cannot be decoded past (a
+	// value of the wrong kind); the rules then do not run.
+	fatal bool
+}
+
+// mappingPairs returns a mapping's key/value pairs with merge keys (<<)
+// expanded, reporting repeated keys and keys that are not plain names. A
+// repeated key's later pairs are dropped from the node itself, so the
+// document still decodes and the rules can run.
+func (w *shapeWalker) mappingPairs(node *yaml.Node, path string) [][2]*yaml.Node {
+	var pairs [][2]*yaml.Node
+	seen := map[string]int{}
+	kept := node.Content[:0:0]
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		k, v := node.Content[i], node.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			w.ps.add(fmt.Sprintf("%s (line %d)", displayPath(path), k.Line), describe(k)+" as a key", "a key must be a plain name", "write the key as a name")
+			w.fatal = true
+			continue
+		}
+		if k.Tag == "!!merge" {
+			merged := w.mergeSources(v, join(path, "<<"))
+			pairs = append(pairs, merged...)
+			kept = append(kept, k, v)
+			continue
+		}
+		if first, ok := seen[k.Value]; ok {
+			w.ps.add(fmt.Sprintf("%s (line %d)", join(path, k.Value), k.Line), describe(v), fmt.Sprintf("key %q is given twice (first at line %d); YAML keeps neither reliably", k.Value, first), "keep one of them")
+			continue
+		}
+		seen[k.Value] = k.Line
+		pairs = append(pairs, [2]*yaml.Node{k, v})
+		kept = append(kept, k, v)
+	}
+	node.Content = kept
+	return pairs
+}
+
+// mergeSources are the pairs a merge key brings in: a mapping, an alias of
+// one, or a list of those; anything else cannot be merged.
+func (w *shapeWalker) mergeSources(v *yaml.Node, path string) [][2]*yaml.Node {
+	if v.Kind == yaml.AliasNode {
+		v = v.Alias
+	}
+	switch v.Kind {
+	case yaml.MappingNode:
+		var out [][2]*yaml.Node
+		for i := 0; i+1 < len(v.Content); i += 2 {
+			out = append(out, [2]*yaml.Node{v.Content[i], v.Content[i+1]})
+		}
+		return out
+	case yaml.SequenceNode:
+		var out [][2]*yaml.Node
+		for _, item := range v.Content {
+			out = append(out, w.mergeSources(item, path)...)
+		}
+		return out
+	}
+	w.ps.add(fmt.Sprintf("%s (line %d)", path, v.Line), describe(v), "a merge key (<<) takes a mapping, an alias of one, or a list of those", "merge an anchored mapping, or write the keys out")
+	w.fatal = true
+	return nil
 }
 
 func (w *shapeWalker) check(node *yaml.Node, t reflect.Type, path string) {
@@ -93,6 +185,7 @@ func (w *shapeWalker) check(node *yaml.Node, t reflect.Type, path string) {
 	checkShape := func(n *yaml.Node, t reflect.Type, p string, _ *problems) { w.check(n, t, p) }
 	if w.budget--; w.budget == 0 {
 		ps.add(displayPath(path), "(document)", fmt.Sprintf("expands to more than %d values through aliases", maxNodes), "write the values out instead of nesting aliases")
+		w.fatal = true
 	}
 	if w.budget <= 0 {
 		return
@@ -103,6 +196,7 @@ func (w *shapeWalker) check(node *yaml.Node, t reflect.Type, path string) {
 	if node.Kind == yaml.AliasNode {
 		if w.onPath[node.Alias] {
 			ps.add(displayPath(path), "*"+node.Value, "an alias may not refer to a value that contains it", "remove the alias")
+			w.fatal = true
 			return
 		}
 		node = node.Alias
@@ -117,6 +211,7 @@ func (w *shapeWalker) check(node *yaml.Node, t reflect.Type, path string) {
 	case reflect.Struct:
 		if node.Kind != yaml.MappingNode {
 			ps.add(at(), describe(node), "must be a mapping of keys", "write it as key: value lines")
+			w.fatal = true
 			return
 		}
 		fields := map[string]reflect.StructField{}
@@ -131,8 +226,8 @@ func (w *shapeWalker) check(node *yaml.Node, t reflect.Type, path string) {
 			names = append(names, key)
 		}
 		sort.Strings(names)
-		for i := 0; i+1 < len(node.Content); i += 2 {
-			k, v := node.Content[i], node.Content[i+1]
+		for _, kv := range w.mappingPairs(node, path) {
+			k, v := kv[0], kv[1]
 			f, ok := fields[k.Value]
 			if !ok {
 				fix := "remove it; known keys here: " + strings.Join(names, ", ")
@@ -147,30 +242,44 @@ func (w *shapeWalker) check(node *yaml.Node, t reflect.Type, path string) {
 	case reflect.Map:
 		if node.Kind != yaml.MappingNode {
 			ps.add(at(), describe(node), "must be a mapping", "write it as name: value lines")
+			w.fatal = true
 			return
 		}
-		for i := 0; i+1 < len(node.Content); i += 2 {
-			checkShape(node.Content[i+1], t.Elem(), join(path, node.Content[i].Value), ps)
+		for _, kv := range w.mappingPairs(node, path) {
+			checkShape(kv[1], t.Elem(), join(path, kv[0].Value), ps)
 		}
 	case reflect.Slice:
 		if node.Kind != yaml.SequenceNode {
 			ps.add(at(), describe(node), "must be a list", "write it as [a, b] or as - items")
+			w.fatal = true
 			return
 		}
 		for i, item := range node.Content {
 			checkShape(item, t.Elem(), fmt.Sprintf("%s[%d]", path, i), ps)
 		}
 	case reflect.Int:
-		if node.Kind != yaml.ScalarNode || node.Tag != "!!int" {
+		var n int
+		switch {
+		case node.Kind == yaml.ScalarNode && digits.MatchString(node.Value) && node.Decode(&n) != nil:
+			// YAML resolves an integer too big for 64 bits as a float.
+			ps.add(at(), describe(node), "is out of range for a whole number", "write a number this setting can take")
+			w.fatal = true
+		case node.Kind != yaml.ScalarNode || node.Tag != "!!int":
 			ps.add(at(), describe(node), "must be a whole number", "write digits only, without quotes")
+			w.fatal = true
+		case node.Decode(&n) != nil:
+			ps.add(at(), describe(node), "is out of range for a whole number", "write a number this setting can take")
+			w.fatal = true
 		}
 	case reflect.String:
 		if node.Kind != yaml.ScalarNode {
 			ps.add(at(), describe(node), "must be a single value", "write it as one string")
+			w.fatal = true
 		}
 	case reflect.Bool:
 		if node.Kind != yaml.ScalarNode || node.Tag != "!!bool" {
 			ps.add(at(), describe(node), "must be true or false", "write true or false")
+			w.fatal = true
 		}
 	}
 }

@@ -277,7 +277,8 @@ func runRejectCases(t *testing.T, cases map[string]rejectCase) {
 	}
 }
 
-// TestDecodeRejects covers what strict decoding catches before validation.
+// TestDecodeRejects covers what strict decoding catches, and that parse
+// problems come with the rules' problems of the same file, all at once.
 func TestDecodeRejects(t *testing.T) {
 	dev, err := os.ReadFile("dev.yaml")
 	if err != nil {
@@ -285,37 +286,77 @@ func TestDecodeRejects(t *testing.T) {
 	}
 	cases := map[string]struct {
 		old, new string
-		want     string
+		want     []string
 	}{
-		"unknown key with did-you-mean": {
-			old:  "      instanceTypes: [g5.xlarge, g6.xlarge, g4dn.xlarge]",
-			new:  "      instanceType: [g5.xlarge]",
-			want: `nodeGroups.gpu.aws.instanceType (line 52) = a list: unknown key; fix: did you mean "instanceTypes"?`,
+		"unknown key with did-you-mean, and the rule it leaves broken": {
+			old: "      instanceTypes: [g5.xlarge, g6.xlarge, g4dn.xlarge]",
+			new: "      instanceType: [g5.xlarge]",
+			want: []string{`nodeGroups.gpu.aws.instanceType (line 52) = a list: unknown key; fix: did you mean "instanceTypes"?`,
+				`nodeGroups.gpu.aws.instanceTypes = <missing>: needs at least one instance type; fix: list EC2 types, most preferred first`},
 		},
 		"unknown section": {
 			old:  "\naws:\n",
 			new:  "\ngcp:\n  region: x\naws:\n",
-			want: `gcp (line 59) = a mapping: unknown key; fix: remove it; known keys here: aws, azure, cluster, description, ephemeral, models, monitoring, name, nodeGroups, policies, runners, tags`,
+			want: []string{`gcp (line 59) = a mapping: unknown key; fix: remove it; known keys here: aws, azure, cluster, description, ephemeral, models, monitoring, name, nodeGroups, policies, runners, tags`},
 		},
 		"string where a number belongs": {
 			old:  "    maxSize: 2\n",
 			new:  "    maxSize: two\n",
-			want: `nodeGroups.gpu.maxSize (line 48) = "two": must be a whole number; fix: write digits only, without quotes`,
+			want: []string{`nodeGroups.gpu.maxSize (line 48) = "two": must be a whole number; fix: write digits only, without quotes`},
 		},
 		"scalar where a list belongs": {
 			old:  "    availabilityZones: [us-east-1a, us-east-1b, us-east-1c]",
 			new:  "    availabilityZones: us-east-1a",
-			want: `aws.network.availabilityZones (line 63) = "us-east-1a": must be a list; fix: write it as [a, b] or as - items`,
+			want: []string{`aws.network.availabilityZones (line 63) = "us-east-1a": must be a list; fix: write it as [a, b] or as - items`},
+		},
+		"a key given twice, beside a rule problem": {
+			old: "    maxSize: 2\n    desiredSize: 0\n",
+			new: "    maxSize: 2\n    maxSize: 9\n    desiredSize: 5\n",
+			want: []string{`nodeGroups.gpu.maxSize (line 49) = "9": key "maxSize" is given twice (first at line 48); YAML keeps neither reliably; fix: keep one of them`,
+				`nodeGroups.gpu.desiredSize = 5: must be within [minSize, maxSize] = [0, 2]; fix: set desiredSize between them`},
+		},
+		"a number that overflows": {
+			old:  "    maxSize: 2\n",
+			new:  "    maxSize: 99999999999999999999\n",
+			want: []string{`nodeGroups.gpu.maxSize (line 48) = "99999999999999999999": is out of range for a whole number; fix: write a number this setting can take`},
+		},
+		"a list used as a key": {
+			old:  "  gpu:\n    kind: gpu\n",
+			new:  "  gpu:\n    [kind]: gpu\n    kind: gpu\n",
+			want: []string{`nodeGroups.gpu (line 45) = a list as a key: a key must be a plain name; fix: write the key as a name`},
+		},
+		"a second document": {
+			old:  "\naws:\n",
+			new:  "\naws:\n",
+			want: nil,
+		},
+		"a merge key of a scalar": {
+			old:  "  gpu:\n    kind: gpu\n",
+			new:  "  gpu:\n    <<: 3\n    kind: gpu\n",
+			want: []string{`nodeGroups.gpu.<< (line 45) = "3": a merge key (<<) takes a mapping, an alias of one, or a list of those; fix: merge an anchored mapping, or write the keys out`},
+		},
+		"a merge key bringing an unknown key": {
+			old:  "  gpu:\n    kind: gpu\n",
+			new:  "  gpu:\n    <<: {kind: gpu, flavour: x}\n",
+			want: []string{`nodeGroups.gpu.flavour (line 45) = "x": unknown key; fix: remove it; known keys here: aws, azure, capacityType, desiredSize, diskSizeGiB, gpuSharing, kind, labels, maxSize, minSize, taints`},
 		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			doc := strings.Replace(string(dev), tc.old, tc.new, 1)
-			if doc == string(dev) {
+			if doc == string(dev) && tc.want != nil {
 				t.Fatalf("fixture edit %q did not apply", tc.old)
 			}
+			if tc.want == nil {
+				doc += "---\nname: staging\n"
+				tc.want = []string{`(document) = a second YAML document at line ` + fmt.Sprint(strings.Count(string(dev), "\n")+1) + `: an environment file holds one document; fix: remove the '---' and what follows, or move it to its own file`}
+			}
 			_, err := Parse("environments/dev.yaml", []byte(doc), opts())
-			want := "environments/dev.yaml: 1 problem:\n - " + tc.want
+			noun := "problem"
+			if len(tc.want) > 1 {
+				noun = "problems"
+			}
+			want := fmt.Sprintf("environments/dev.yaml: %d %s:\n - %s", len(tc.want), noun, strings.Join(tc.want, "\n - "))
 			if err == nil || err.Error() != want {
 				t.Fatalf("got:\n%v\nwant:\n%s", err, want)
 			}
