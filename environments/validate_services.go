@@ -133,6 +133,30 @@ func (v *validator) models() {
 			v.explainer(p+".explainer", m.Explainer)
 		}
 	}
+	v.modelNameCollisions()
+}
+
+// ModelObjectSuffixes are what the toolkit and KServe append to a model's
+// name to name its objects in the serving namespace: the explainer's
+// service account, the components' Deployments, Services, PodMonitors and
+// disruption budgets, the request rules, the caller policy.
+var ModelObjectSuffixes = []string{"explainer", "predictor", "requests", "callers"}
+
+// modelNameCollisions refuses a model named like another model's objects:
+// fraud-xgb-explainer beside fraud-xgb would render two ServiceAccounts
+// serving/fraud-xgb-explainer, one carrying a model's storage identity.
+func (v *validator) modelNameCollisions() {
+	for i, m := range v.env.Models {
+		for _, other := range v.env.Models {
+			for _, suffix := range ModelObjectSuffixes {
+				if other.Name != m.Name && m.Name == other.Name+"-"+suffix {
+					v.ps.add(fmt.Sprintf("models[%d].name", i), q(m.Name),
+						fmt.Sprintf("is the name of model %s's %s objects (the toolkit and KServe name a model's objects <model>-%s)", other.Name, suffix, strings.Join(ModelObjectSuffixes, ", -")),
+						"rename the model so it does not end in -"+suffix+" after another model's name")
+				}
+			}
+		}
+	}
 }
 
 // uniqueLabel checks that name is a DNS label no earlier entry uses, and

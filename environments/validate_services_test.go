@@ -21,6 +21,10 @@ func TestValidateRejectsServices(t *testing.T) {
 			mutate: func(e *Environment) { e.Models[1].NodeGroup = "cpu" },
 			want:   `models[1].nodeGroup = "cpu": is a cpu group, but the workload asks for 1 GPUs; fix: use a gpu group`,
 		},
+		"a model named like another model's explainer objects": {
+			mutate: func(e *Environment) { e.Models[1].Name = "fraud-xgb-explainer" },
+			want:   `models[1].name = "fraud-xgb-explainer": is the name of model fraud-xgb's explainer objects (the toolkit and KServe name a model's objects <model>-explainer, -predictor, -requests, -callers); fix: rename the model so it does not end in -explainer after another model's name`,
+		},
 		"min replicas above max": {
 			mutate: func(e *Environment) { e.Models[0].MinReplicas, e.Models[0].MaxReplicas = 3, 2 },
 			want:   `models[0].minReplicas = 3: must be <= maxReplicas (2); fix: lower minReplicas or raise maxReplicas`,

@@ -160,3 +160,27 @@ func TestChartWorkloadsArePlacedExplicitly(t *testing.T) {
 		}
 	}
 }
+
+// TestNoTwoObjectsShareAName: two objects of one kind with one namespace
+// and name would be one object to Kubernetes, whichever applied last.
+func TestNoTwoObjectsShareAName(t *testing.T) {
+	for stack, r := range renderedStacks(t) {
+		seen := map[string]string{}
+		for _, o := range r.Objects {
+			ns, _ := lookupString(o.Manifest, "metadata", "namespace")
+			name, _ := lookupString(o.Manifest, "metadata", "name")
+			key := fmt.Sprintf("%s %s/%s", str(o.Manifest["kind"]), ns, name)
+			if first, ok := seen[key]; ok {
+				t.Errorf("stack %s: %s is rendered twice (%s and %s)", stack, key, first, o.File)
+			}
+			seen[key] = o.File
+		}
+		for _, rel := range r.Releases {
+			key := "Helm release " + rel.Namespace + "/" + rel.Name
+			if _, ok := seen[key]; ok {
+				t.Errorf("stack %s: %s is installed twice", stack, key)
+			}
+			seen[key] = rel.Chart
+		}
+	}
+}
