@@ -107,8 +107,9 @@ test-cluster: upstream cluster-bins ## Apply aws-dev and azure-dev, with the pin
 	MLPLAT_CLUSTER_BIN=$(CLUSTER_BIN) $(GO) test -tags cluster -count=1 -v -timeout 20m ./test/cluster
 
 .PHONY: fuzz
-fuzz: ## Fuzz the environment loader for FUZZTIME (default 10s).
-	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./environments
+fuzz: ## Fuzz the environment loader for FUZZTIME each (default 10s): arbitrary bytes, and structural mutations of the committed files.
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./environments
+	$(GO) test -run '^$$' -fuzz '^FuzzMutate$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./environments
 
 .PHONY: vet-integration
 vet-integration: ## Compile the integration tests (they need a cloud to run).
