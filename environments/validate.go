@@ -166,6 +166,7 @@ func (v *validator) cluster() {
 			v.ps.add(p, q(cidr), "must not open the API endpoint to the whole internet", "list the office or CI egress CIDRs instead")
 		}
 	}
+	v.allowList("cluster.publicAccessCidrs", c.PublicAccessCIDRs, "the API endpoint")
 	if !slices.Contains(logRetentionDays, c.LogRetentionDays) {
 		v.ps.add("cluster.logRetentionDays", n(c.LogRetentionDays), "must be a retention CloudWatch accepts", "use one of 7, 14, 30, 90, 365, 731")
 	}

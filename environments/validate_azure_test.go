@@ -98,6 +98,12 @@ func TestValidateRejectsAzure(t *testing.T) {
 			mutate: func(e *Environment) { e.Azure.KeyVault.AllowedCIDRs = []string{"0.0.0.0/0"} },
 			want:   `azure.keyVault.allowedCidrs[0] = "0.0.0.0/0": must not open the vault to the whole internet; fix: list the CI and office egress CIDRs`,
 		},
+		"vault allow-list covering everything": {
+			mutate: func(e *Environment) {
+				e.Azure.KeyVault.AllowedCIDRs = []string{"0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/1"}
+			},
+			want: `azure.keyVault.allowedCidrs = 3 entries: together they cover every IPv4 address: the vault would be open to the whole internet; fix: list the office and CI egress CIDRs only`,
+		},
 		"storage open to the internet": {
 			mutate: func(e *Environment) { e.Azure.Artifacts.AllowedCIDRs = []string{"0.0.0.0/0"} },
 			want:   `azure.artifacts.allowedCidrs[0] = "0.0.0.0/0": must not open the storage account to the whole internet; fix: list the CI and office egress CIDRs, or rely on the private endpoint`,

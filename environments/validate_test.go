@@ -199,6 +199,20 @@ func TestValidateRejects(t *testing.T) {
 			mutate: func(e *Environment) { e.Cluster.PublicAccessCIDRs = []string{"0.0.0.0/0"} },
 			want:   `cluster.publicAccessCidrs[0] = "0.0.0.0/0": must not open the API endpoint to the whole internet; fix: list the office or CI egress CIDRs instead`,
 		},
+		"the whole internet in two halves": {
+			mutate: func(e *Environment) { e.Cluster.PublicAccessCIDRs = []string{"0.0.0.0/1", "128.0.0.0/1"} },
+			want:   `cluster.publicAccessCidrs = 2 entries: together they cover every IPv4 address: the API endpoint would be open to the whole internet; fix: list the office and CI egress CIDRs only`,
+		},
+		"a CIDR listed twice": {
+			mutate: func(e *Environment) {
+				e.Cluster.PublicAccessCIDRs = []string{"203.0.113.0/24", "198.51.100.0/24", "203.0.113.0/24"}
+			},
+			want: `cluster.publicAccessCidrs[2] = "203.0.113.0/24": repeats cluster.publicAccessCidrs[0]; fix: remove it, or correct the one you meant to change`,
+		},
+		"a CIDR inside another": {
+			mutate: func(e *Environment) { e.Cluster.PublicAccessCIDRs = []string{"203.0.113.0/24", "203.0.113.7/32"} },
+			want:   `cluster.publicAccessCidrs[1] = "203.0.113.7/32": lies inside cluster.publicAccessCidrs[0] (203.0.113.0/24): it adds nothing; fix: remove it, or correct the one you meant to change`,
+		},
 		"single nat in prod": {
 			file:   "prod.yaml",
 			mutate: func(e *Environment) { e.AWS.Network.NATGateways = NATSingle },
