@@ -6,6 +6,18 @@ import (
 	"sort"
 )
 
+// noRepeats reports every entry of a list that repeats an earlier one.
+func (v *validator) noRepeats(path string, entries []string, fix string) {
+	first := map[string]int{}
+	for i, e := range entries {
+		if j, ok := first[e]; ok {
+			v.ps.add(fmt.Sprintf("%s[%d]", path, i), q(e), fmt.Sprintf("repeats %s[%d]", path, j), fix)
+			continue
+		}
+		first[e] = i
+	}
+}
+
 // allowList checks an IP allow-list as a whole, after its entries one by
 // one: an entry that repeats or lies inside an earlier one is a mistake
 // (an edit that meant to change it changed nothing), and entries that

@@ -34,6 +34,7 @@ func (v *validator) aws() {
 			v.ps.add(fmt.Sprintf("aws.cluster.adminRoleArns[%d]", i), q(arn), "must be an IAM role ARN", "write arn:aws:iam::<12-digit account>:role/<name>")
 		}
 	}
+	v.noRepeats("aws.cluster.adminRoleArns", c.AdminRoleARNs, "list each role once")
 	for _, name := range sortedKeys(c.AddonVersions) {
 		p := "aws.cluster.addonVersions." + name
 		if !slices.Contains(AddonNames, name) {

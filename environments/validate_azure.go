@@ -156,6 +156,7 @@ func (v *validator) azureCluster(vnet netip.Prefix) {
 			v.ps.add(fmt.Sprintf("azure.cluster.adminGroupObjectIds[%d]", i), q(id), "must be an Entra ID object id (a GUID)", "copy the group's Object ID from Entra ID")
 		}
 	}
+	v.noRepeats("azure.cluster.adminGroupObjectIds", c.AdminGroupObjectIDs, "list each group once")
 	if !slices.Contains(azureUpgradeChannels, c.UpgradeChannel) {
 		v.ps.add("azure.cluster.upgradeChannel", q(c.UpgradeChannel), "must be one of "+strings.Join(azureUpgradeChannels, ", "), "use patch")
 	}

@@ -209,6 +209,12 @@ func TestValidateRejects(t *testing.T) {
 			},
 			want: `cluster.publicAccessCidrs[2] = "203.0.113.0/24": repeats cluster.publicAccessCidrs[0]; fix: remove it, or correct the one you meant to change`,
 		},
+		"an admin role listed twice": {
+			mutate: func(e *Environment) {
+				e.AWS.Cluster.AdminRoleARNs = append(e.AWS.Cluster.AdminRoleARNs, e.AWS.Cluster.AdminRoleARNs[0])
+			},
+			want: `aws.cluster.adminRoleArns[1] = "arn:aws:iam::111122223333:role/platform-admin": repeats aws.cluster.adminRoleArns[0]; fix: list each role once`,
+		},
 		"a CIDR inside another": {
 			mutate: func(e *Environment) { e.Cluster.PublicAccessCIDRs = []string{"203.0.113.0/24", "203.0.113.7/32"} },
 			want:   `cluster.publicAccessCidrs[1] = "203.0.113.7/32": lies inside cluster.publicAccessCidrs[0] (203.0.113.0/24): it adds nothing; fix: remove it, or correct the one you meant to change`,
