@@ -117,6 +117,7 @@ func (v *validator) models() {
 		}
 		v.placement(p, m.NodeGroup, m.GPUs)
 		v.resources(p+".resources", m.Resources)
+		v.fits(p, m.NodeGroup, m.GPUs, m.Resources)
 		minimum := 1
 		if v.env.IsProd() {
 			minimum = 2
@@ -131,6 +132,13 @@ func (v *validator) models() {
 		}
 		if m.Explainer != nil {
 			v.explainer(p+".explainer", m.Explainer)
+			// Explainers run on CPU: beside the model when it is on CPU,
+			// on any CPU group when the model takes GPUs.
+			group := m.NodeGroup
+			if m.GPUs > 0 {
+				group = ""
+			}
+			v.fits(p+".explainer", group, 0, m.Explainer.Resources)
 		}
 	}
 	v.modelNameCollisions()
@@ -208,6 +216,7 @@ func (v *validator) runners() {
 		}
 		v.placement(p, r.NodeGroup, r.GPUs)
 		v.resources(p+".resources", r.Resources)
+		v.fits(p, r.NodeGroup, r.GPUs, r.Resources)
 		if r.DockerInDocker {
 			g, ok := v.env.NodeGroups[r.NodeGroup]
 			if !ok || len(g.Taints) == 0 {

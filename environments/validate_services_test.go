@@ -25,6 +25,18 @@ func TestValidateRejectsServices(t *testing.T) {
 			mutate: func(e *Environment) { e.Models[1].Name = "fraud-xgb-explainer" },
 			want:   `models[1].name = "fraud-xgb-explainer": is the name of model fraud-xgb's explainer objects (the toolkit and KServe name a model's objects <model>-explainer, -predictor, -requests, -callers); fix: rename the model so it does not end in -explainer after another model's name`,
 		},
+		"a model bigger than any node of its group": {
+			mutate: func(e *Environment) { e.Models[1].Resources.Memory = "64Gi"; e.Azure = nil },
+			want:   `models[1].resources = cpu 2, memory 64Gi, 1 GPUs: fits no aws node it may run on (gpu g5.xlarge: 4 vCPU, 16 GiB, 1 GPUs; gpu g6.xlarge: 4 vCPU, 16 GiB, 1 GPUs; gpu g4dn.xlarge: 4 vCPU, 16 GiB, 1 GPUs); fix: lower the requests, or give the group larger instance types`,
+		},
+		"a runner asking for more GPUs than a node has": {
+			mutate: func(e *Environment) { e.Runners[1].GPUs = 2; e.AWS = nil },
+			want:   `runners[1].resources = cpu 4, memory 14Gi, 2 GPUs: fits no azure node it may run on (gpu Standard_NC4as_T4_v3: 4 vCPU, 28 GiB, 1 GPUs); fix: lower the requests, or give the group larger instance types`,
+		},
+		"an explainer bigger than every cpu node": {
+			mutate: func(e *Environment) { e.Models[1].Explainer.Resources.CPU = "16"; e.Azure = nil },
+			want:   `models[1].explainer.resources = cpu 16, memory 2Gi, 0 GPUs: fits no aws node it may run on (cpu m7i.xlarge: 4 vCPU, 16 GiB, 0 GPUs; cpu m6i.xlarge: 4 vCPU, 16 GiB, 0 GPUs); fix: lower the requests, or give the group larger instance types`,
+		},
 		"min replicas above max": {
 			mutate: func(e *Environment) { e.Models[0].MinReplicas, e.Models[0].MaxReplicas = 3, 2 },
 			want:   `models[0].minReplicas = 3: must be <= maxReplicas (2); fix: lower minReplicas or raise maxReplicas`,

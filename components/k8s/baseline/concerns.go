@@ -2,8 +2,6 @@ package baseline
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/pangea-ai/mlplatform/environments"
 )
@@ -125,31 +123,8 @@ func (q Quota) withHeadroom() *Quota {
 	return &Quota{CPUMillis: scale(q.CPUMillis), MemoryMi: scale(q.MemoryMi), GPUs: q.GPUs, Pods: scale(q.Pods) + 2}
 }
 
-// quantities reads the CPU (cores or millicores) and memory (Mi or Gi)
-// quantities the environment validator admits.
+// quantities reads the CPU and memory quantities the environment validator
+// admits.
 func quantities(r environments.Resources) (cpuMillis, memoryMi int, err error) {
-	switch {
-	case strings.HasSuffix(r.CPU, "m"):
-		cpuMillis, err = strconv.Atoi(strings.TrimSuffix(r.CPU, "m"))
-	default:
-		var cores float64
-		cores, err = strconv.ParseFloat(r.CPU, 64)
-		cpuMillis = int(cores * 1000)
-	}
-	if err != nil {
-		return 0, 0, fmt.Errorf("cpu %q is not a quantity", r.CPU)
-	}
-	switch {
-	case strings.HasSuffix(r.Memory, "Gi"):
-		memoryMi, err = strconv.Atoi(strings.TrimSuffix(r.Memory, "Gi"))
-		memoryMi *= 1024
-	case strings.HasSuffix(r.Memory, "Mi"):
-		memoryMi, err = strconv.Atoi(strings.TrimSuffix(r.Memory, "Mi"))
-	default:
-		err = fmt.Errorf("no Mi or Gi suffix")
-	}
-	if err != nil {
-		return 0, 0, fmt.Errorf("memory %q is not a quantity in Mi or Gi", r.Memory)
-	}
-	return cpuMillis, memoryMi, nil
+	return r.Quantities()
 }
