@@ -106,6 +106,7 @@ func TestFetchLaysOutFactsFromChartRepositories(t *testing.T) {
 	if want := "fetching upstream facts: 1 problems:\n - web 9.9.9: " + srv.URL + "/repo/index.yaml lists no version 9.9.9 of web"; err == nil || err.Error() != want {
 		t.Errorf("Fetch() = %v, want %q", err, want)
 	}
+	t.Setenv(EnvDir, "") // make test points it at the real facts
 	facts, err := Locate(filepath.Join(dir, "nowhere"))
 	if err == nil {
 		t.Fatalf("located %s without MLPLAT_UPSTREAM", facts.Dir)
