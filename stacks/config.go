@@ -3,6 +3,7 @@ package stacks
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -206,7 +207,7 @@ func checkStackConfig(stack string, c StackConfig) []string {
 	for _, k := range c.SecretKeys {
 		secret[k] = true
 	}
-	for _, k := range sortedConfigKeys(c.Values) {
+	for _, k := range slices.Sorted(maps.Keys(c.Values)) {
 		ns, key, _ := strings.Cut(k, ":")
 		if ns != Project {
 			continue
@@ -236,15 +237,6 @@ func checkStackConfig(stack string, c StackConfig) []string {
 		}
 	}
 	return problems
-}
-
-func sortedConfigKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // ReadStackConfig reads stacks/Pulumi.<stack>.yaml and checks it as the

@@ -5,7 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -58,7 +59,7 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		}
 	}
 	var problems []string
-	for _, name := range sortedNames(seen) {
+	for _, name := range slices.Sorted(maps.Keys(seen)) {
 		if seen[name] > 1 {
 			problems = append(problems, fmt.Sprintf("--%s is given %d times; give it once", name, seen[name]))
 		}
@@ -82,13 +83,4 @@ func flagExit(fs *flag.FlagSet, err error, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.Usage()
 	return exitUsage
-}
-
-func sortedNames(m map[string]int) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
