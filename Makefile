@@ -136,8 +136,9 @@ lint-workflows: $(ACTIONLINT) ## Check every GitHub Actions workflow with action
 	$(ACTIONLINT) -no-color .github/workflows/*.yml
 
 .PHONY: docs
-docs: ## Regenerate docs/policies.md from the policy rules.
+docs: ## Regenerate docs/policies.md and docs/components/names.md from the rules.
 	$(GO) test ./policies/rules -run PoliciesDoc -update
+	$(GO) test ./components/names -run NamesDoc -update
 
 .PHONY: golden-update
 golden-update: ## Rewrite test/golden (resource lists, rendered manifests) after a reviewed change.

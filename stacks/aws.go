@@ -13,12 +13,13 @@ import (
 	"github.com/pangea-ai/mlplatform/components/aws/network"
 	"github.com/pangea-ai/mlplatform/components/aws/nodegroup"
 	"github.com/pangea-ai/mlplatform/components/catalog"
+	"github.com/pangea-ai/mlplatform/components/names"
 	"github.com/pangea-ai/mlplatform/components/tags"
 	"github.com/pangea-ai/mlplatform/environments"
 )
 
 // ClusterName is the EKS cluster name of a stack.
-func ClusterName(stack string) string { return "mlplatform-" + stack }
+func ClusterName(stack string) string { return names.EKSCluster.Fit("mlplatform-" + stack) }
 
 // AWS composes the AWS platform: keys, network, cluster, node groups, the
 // add-ons that need nodes, and artifacts. Keys, IAM and artifacts depend on

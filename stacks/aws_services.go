@@ -14,6 +14,7 @@ import (
 	"github.com/pangea-ai/mlplatform/components/k8s/monitoring"
 	"github.com/pangea-ai/mlplatform/components/k8s/runners"
 	"github.com/pangea-ai/mlplatform/components/k8s/serving"
+	"github.com/pangea-ai/mlplatform/components/names"
 	"github.com/pangea-ai/mlplatform/environments"
 )
 
@@ -57,7 +58,7 @@ func awsServices(ctx *pulumi.Context, env *environments.Environment, accountID s
 		},
 	}
 	if env.Monitoring != nil && env.Monitoring.RemoteWrite {
-		ws, err := amp.NewWorkspace(ctx, base+"-metrics", &amp.WorkspaceArgs{Alias: pulumi.String("mlplatform-" + base)}, opts...)
+		ws, err := amp.NewWorkspace(ctx, base+"-metrics", &amp.WorkspaceArgs{Alias: pulumi.String(names.PrometheusAlias.Fit("mlplatform-" + base))}, opts...)
 		if err != nil {
 			return cs, err
 		}

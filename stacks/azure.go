@@ -18,6 +18,7 @@ import (
 	"github.com/pangea-ai/mlplatform/components/azure/keyvault"
 	aznetwork "github.com/pangea-ai/mlplatform/components/azure/network"
 	"github.com/pangea-ai/mlplatform/components/azure/nodepool"
+	"github.com/pangea-ai/mlplatform/components/names"
 	"github.com/pangea-ai/mlplatform/components/nodes"
 	"github.com/pangea-ai/mlplatform/components/tags"
 	"github.com/pangea-ai/mlplatform/environments"
@@ -38,10 +39,10 @@ func AzureNamesFor(stack string, a *environments.Azure) AzureNames {
 	h := hex.EncodeToString(sum[:])[:6]
 	compact := nonAlnum.ReplaceAllString(strings.ToLower(stack), "")
 	n := AzureNames{
-		ResourceGroup:     "rg-mlplatform-" + stack,
-		NodeResourceGroup: "rg-mlplatform-" + stack + "-nodes",
-		VNet:              "vnet-" + stack,
-		Cluster:           "aks-" + stack,
+		ResourceGroup:     names.ResourceGroup.Fit("rg-mlplatform-" + stack),
+		NodeResourceGroup: names.NodeResourceGroup.Fit("rg-mlplatform-" + stack + "-nodes"),
+		VNet:              names.VirtualNetwork.Fit("vnet-" + stack),
+		Cluster:           names.AKSCluster.Fit("aks-" + stack),
 		KeyVault:          a.KeyVault.Name,
 		StorageAccount:    a.Artifacts.StorageAccountName,
 		Registry:          a.Artifacts.RegistryName,

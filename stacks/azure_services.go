@@ -14,6 +14,7 @@ import (
 	"github.com/pangea-ai/mlplatform/components/k8s/monitoring"
 	"github.com/pangea-ai/mlplatform/components/k8s/runners"
 	"github.com/pangea-ai/mlplatform/components/k8s/serving"
+	"github.com/pangea-ai/mlplatform/components/names"
 	"github.com/pangea-ai/mlplatform/components/tags"
 	"github.com/pangea-ai/mlplatform/environments"
 )
@@ -105,14 +106,14 @@ func azureRemoteWrite(ctx *pulumi.Context, base, location string, scope azureIde
 		ResourceGroupName: scope.ResourceGroupName, Location: pulumi.String(location),
 		ResourceProviderNamespace: pulumi.String("Microsoft.Monitor"), ResourceType: pulumi.String("accounts"),
 		ParentResourcePath: pulumi.String(""), ApiVersion: pulumi.String(monitorWorkspaceAPIVersion),
-		ResourceName: pulumi.String("amw-" + base), Tags: scope.Tags.StringMap(),
+		ResourceName: pulumi.String(names.MonitorWorkspace.Fit("amw-" + base)), Tags: scope.Tags.StringMap(),
 	}, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("creating Azure Monitor workspace for %s: %w", base, err)
 	}
 	dce, err := insights.NewDataCollectionEndpoint(ctx, base+"-metrics", &insights.DataCollectionEndpointArgs{
 		ResourceGroupName: scope.ResourceGroupName, Location: pulumi.String(location),
-		DataCollectionEndpointName: pulumi.String("dce-" + base),
+		DataCollectionEndpointName: pulumi.String(names.DataCollectionEndpoint.Fit("dce-" + base)),
 		Description:                pulumi.String("Prometheus remote write of stack " + base),
 		NetworkAcls:                insights.DataCollectionEndpointNetworkAclsArgs{PublicNetworkAccess: pulumi.String("Enabled")},
 		Tags:                       scope.Tags.StringMap(),
@@ -123,7 +124,7 @@ func azureRemoteWrite(ctx *pulumi.Context, base, location string, scope azureIde
 	const destination = "workspace"
 	dcr, err := insights.NewDataCollectionRule(ctx, base+"-metrics", &insights.DataCollectionRuleArgs{
 		ResourceGroupName: scope.ResourceGroupName, Location: pulumi.String(location),
-		DataCollectionRuleName:   pulumi.String("dcr-" + base + "-prometheus"),
+		DataCollectionRuleName:   pulumi.String(names.DataCollectionRule.Fit("dcr-" + base + "-prometheus")),
 		Description:              pulumi.String("Routes Prometheus remote write of stack " + base + " to its Azure Monitor workspace"),
 		DataCollectionEndpointId: dce.ID(),
 		Destinations: insights.DataCollectionRuleDestinationsArgs{
@@ -165,14 +166,14 @@ var workloadIdentityLabels = map[string]string{"azure.workload.identity/use": "t
 func azureWorkloadIdentity(ctx *pulumi.Context, name, namespace, sa, location string, scope azureIdentityScope, opts ...pulumi.ResourceOption) (*managedidentity.UserAssignedIdentity, error) {
 	id, err := managedidentity.NewUserAssignedIdentity(ctx, name, &managedidentity.UserAssignedIdentityArgs{
 		ResourceGroupName: scope.ResourceGroupName, Location: pulumi.String(location),
-		ResourceName: pulumi.String("id-" + name), Tags: scope.Tags.StringMap(),
+		ResourceName: pulumi.String(names.ManagedIdentity.Fit("id-" + name)), Tags: scope.Tags.StringMap(),
 	}, opts...)
 	if err != nil {
 		return nil, err
 	}
 	_, err = managedidentity.NewFederatedIdentityCredential(ctx, name, &managedidentity.FederatedIdentityCredentialArgs{
 		ResourceGroupName: scope.ResourceGroupName, ResourceName: id.Name,
-		FederatedIdentityCredentialResourceName: pulumi.String(namespace + "-" + sa),
+		FederatedIdentityCredentialResourceName: pulumi.String(names.FederatedCredential.Fit(namespace + "-" + sa)),
 		Issuer:                                  scope.IssuerURL,
 		Subject:                                 pulumi.String(fmt.Sprintf("system:serviceaccount:%s:%s", namespace, sa)),
 		Audiences:                               pulumi.StringArray{pulumi.String("api://AzureADTokenExchange")},

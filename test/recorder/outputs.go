@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/pangea-ai/mlplatform/components/names"
 )
 
 // outputs makes up a custom resource's id and state: its inputs plus the
@@ -42,6 +44,12 @@ func outputs(w World, res *Resource, preview bool) (string, resource.PropertyMap
 	}
 	arn := func(service, rest string) string {
 		return fmt.Sprintf("arn:aws:%s:%s:%s:%s", service, w.Region, w.AccountID, rest)
+	}
+	// Every input the provider names itself when the program does not.
+	for _, f := range names.ByType[res.Type] {
+		if f.Autoname > 0 && res.Type != "aws:s3/bucketV2:BucketV2" {
+			physical(f.Key)
+		}
 	}
 	id := h
 	if strings.HasPrefix(res.Type, "azure-native:") {

@@ -10,6 +10,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/pangea-ai/mlplatform/components/names"
 )
 
 // Resource is one registration the program made.
@@ -124,6 +126,15 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 			"name": args.Name, "outputs": ref.Values, "secretOutputNames": secrets,
 		})
 	case args.Custom:
+		// The provider names what the program left unnamed, and refuses,
+		// in preview as in update, a logical name too long for the suffix.
+		for _, f := range names.ByType[rec.Type] {
+			if _, named := inputs[resource.PropertyKey(f.Key)]; !named {
+				if err := f.CheckAutonamed(rec.Name); err != nil {
+					return "", nil, fmt.Errorf("%s: %w", urn, err)
+				}
+			}
+		}
 		id, state = outputs(r.world, rec, r.preview)
 	}
 	rec.ID, rec.State = id, state

@@ -6,6 +6,8 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/pangea-ai/mlplatform/components/names"
 )
 
 // ArtifactsType is the component's type token.
@@ -83,7 +85,7 @@ func NewArtifacts(ctx *pulumi.Context, name string, args *ArtifactsArgs, opts ..
 		{"registry-pull", "Pull images from the platform's repositories", registryPolicyDoc(repos.arns, a.KMSKeyARN, false)},
 		{"registry-push", "Push images to the platform's repositories", registryPolicyDoc(repos.arns, a.KMSKeyARN, true)},
 	} {
-		pol, err := iam.NewPolicy(ctx, name+"-"+p.suffix, &iam.PolicyArgs{
+		pol, err := iam.NewPolicy(ctx, names.IAMPolicy.Logical(name+"-"+p.suffix), &iam.PolicyArgs{
 			Description: pulumi.String(p.description), Policy: p.doc,
 		}, parent)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/pangea-ai/mlplatform/components/aws/policydoc"
+	"github.com/pangea-ai/mlplatform/components/names"
 )
 
 // bucketSettings are what differs between the artifact and the log bucket.
@@ -24,7 +25,7 @@ type bucketSettings struct {
 // four public-access block flags, BucketOwnerEnforced, a TLS-only policy and
 // a lifecycle. Each control is its own resource, as the AWS provider models it.
 func hardenedBucket(ctx *pulumi.Context, name string, s bucketSettings, parent pulumi.ResourceOption) (*s3.BucketV2, error) {
-	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{}, parent, pulumi.Protect(s.protect))
+	bucket, err := s3.NewBucketV2(ctx, names.S3Bucket.Logical(name), &s3.BucketV2Args{}, parent, pulumi.Protect(s.protect))
 	if err != nil {
 		return nil, err
 	}

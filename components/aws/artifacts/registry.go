@@ -5,6 +5,8 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/pangea-ai/mlplatform/components/names"
 )
 
 type repositories struct {
@@ -40,7 +42,7 @@ func newRepositories(ctx *pulumi.Context, name string, a *ArtifactsArgs, parent 
 			fullName = a.RepositoryNamespace + "/" + repo
 		}
 		r, err := ecr.NewRepository(ctx, resName, &ecr.RepositoryArgs{
-			Name:               pulumi.String(fullName),
+			Name:               pulumi.String(names.ECRRepository.Fit(fullName)),
 			ImageTagMutability: pulumi.String("IMMUTABLE"),
 			ImageScanningConfiguration: ecr.RepositoryImageScanningConfigurationArgs{
 				ScanOnPush: pulumi.Bool(true),

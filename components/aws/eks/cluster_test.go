@@ -44,7 +44,7 @@ func record(t *testing.T, a *ClusterArgs, preview bool) *recorder.Recorder {
 	return rec
 }
 
-func names(rs []*recorder.Resource) []string {
+func childNames(rs []*recorder.Resource) []string {
 	var out []string
 	for _, r := range rs {
 		out = append(out, r.Type+" "+r.Name)
@@ -74,12 +74,12 @@ func TestClusterChildren(t *testing.T) {
 		"mlplatform:aws:Key c-secrets",
 		"pulumi:providers:kubernetes c",
 	}
-	if got := names(rec.Children(comp.URN)); !reflect.DeepEqual(got, want) {
+	if got := childNames(rec.Children(comp.URN)); !reflect.DeepEqual(got, want) {
 		t.Errorf("cluster children:\n got %v\nwant %v", got, want)
 	}
 	wl, _ := rec.Named(WorkloadAddonsType, "c-workload")
 	wantWL := []string{"aws:eks/addon:Addon c-workload-coredns", "aws:eks/addon:Addon c-workload-ebs-csi", "mlplatform:aws:IRSARole c-workload-ebs-csi"}
-	if got := names(rec.Children(wl.URN)); !reflect.DeepEqual(got, wantWL) {
+	if got := childNames(rec.Children(wl.URN)); !reflect.DeepEqual(got, wantWL) {
 		t.Errorf("workload add-on children:\n got %v\nwant %v", got, wantWL)
 	}
 }

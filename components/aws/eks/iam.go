@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/pangea-ai/mlplatform/components/aws/policydoc"
+	"github.com/pangea-ai/mlplatform/components/names"
 )
 
 // ClusterAdminPolicyARN is the EKS access policy admin roles are associated with.
@@ -16,7 +17,7 @@ const ClusterAdminPolicyARN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSC
 // clusterRole is the role the EKS service assumes, with the cluster policy and
 // just enough of the secrets key to envelope-encrypt.
 func clusterRole(ctx *pulumi.Context, name string, keyARN pulumi.StringOutput, parent pulumi.ResourceOption) (*iam.Role, error) {
-	role, err := iam.NewRole(ctx, name+"-cluster", &iam.RoleArgs{
+	role, err := iam.NewRole(ctx, names.IAMRole.Logical(name+"-cluster"), &iam.RoleArgs{
 		Description:      pulumi.String("Assumed by the EKS control plane"),
 		AssumeRolePolicy: pulumi.String(policydoc.ServiceTrust("eks.amazonaws.com").JSON()),
 	}, parent)

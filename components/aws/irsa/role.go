@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/pangea-ai/mlplatform/components/aws/policydoc"
+	"github.com/pangea-ai/mlplatform/components/names"
 )
 
 // RoleType is the component's type token.
@@ -58,7 +59,7 @@ func NewRole(ctx *pulumi.Context, name string, args *RoleArgs, opts ...pulumi.Re
 	trust := pulumi.All(args.OIDCProviderARN, args.OIDCIssuerURL).ApplyT(func(v []interface{}) string {
 		return TrustPolicy(v[0].(string), v[1].(string), args.Namespace, args.ServiceAccount).JSON()
 	}).(pulumi.StringOutput)
-	role, err := iam.NewRole(ctx, name, &iam.RoleArgs{
+	role, err := iam.NewRole(ctx, names.IAMRole.Logical(name), &iam.RoleArgs{
 		Description:      pulumi.Sprintf("IRSA role for service account %s/%s", args.Namespace, args.ServiceAccount),
 		AssumeRolePolicy: trust,
 	}, pulumi.Parent(comp))

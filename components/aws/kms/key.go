@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/pangea-ai/mlplatform/components/aws/policydoc"
+	"github.com/pangea-ai/mlplatform/components/names"
 )
 
 // KeyType is the component's type token.
@@ -76,7 +77,7 @@ func NewKey(ctx *pulumi.Context, name string, args *KeyArgs, opts ...pulumi.Reso
 		return nil, fmt.Errorf("creating key %q: %w", name, err)
 	}
 	if _, err := kms.NewAlias(ctx, name, &kms.AliasArgs{
-		Name:        pulumi.String("alias/" + a.Alias),
+		Name:        pulumi.String(names.KMSAlias.Fit("alias/" + a.Alias)),
 		TargetKeyId: key.KeyId,
 	}, pulumi.Parent(comp)); err != nil {
 		return nil, fmt.Errorf("creating alias for key %q: %w", name, err)

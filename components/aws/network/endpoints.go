@@ -6,6 +6,8 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/pangea-ai/mlplatform/components/names"
 )
 
 // createEndpoints adds the S3 gateway endpoint (free; keeps model downloads
@@ -28,7 +30,7 @@ func (b *builder) createEndpoints() error {
 	if !b.args.InterfaceEndpoints {
 		return nil
 	}
-	sg, err := ec2.NewSecurityGroup(b.ctx, b.name+"-endpoints", &ec2.SecurityGroupArgs{
+	sg, err := ec2.NewSecurityGroup(b.ctx, names.SecurityGroup.Logical(b.name+"-endpoints"), &ec2.SecurityGroupArgs{
 		VpcId:       b.vpc.ID(),
 		Description: pulumi.String("HTTPS from inside the VPC to AWS service interface endpoints"),
 		Ingress: ec2.SecurityGroupIngressArray{ec2.SecurityGroupIngressArgs{

@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/pangea-ai/mlplatform/components/aws/policydoc"
+	"github.com/pangea-ai/mlplatform/components/names"
 )
 
 // createFlowLogs sends all VPC traffic records to a KMS-encrypted log group
@@ -23,7 +24,7 @@ func (b *builder) createFlowLogs() error {
 	if err != nil {
 		return err
 	}
-	role, err := iam.NewRole(b.ctx, name, &iam.RoleArgs{
+	role, err := iam.NewRole(b.ctx, names.IAMRole.Logical(name), &iam.RoleArgs{
 		Description:      pulumi.String("Lets VPC flow logs write to their log group"),
 		AssumeRolePolicy: pulumi.String(flowLogsTrust(b.args.AccountID, b.args.Region).JSON()),
 	}, b.parent)

@@ -3,6 +3,8 @@ package nodegroup
 import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/pangea-ai/mlplatform/components/names"
 )
 
 // TaggedResourceTypes are the resources a launch template tags at launch.
@@ -38,7 +40,7 @@ func launchTemplate(ctx *pulumi.Context, name string, a *NodeGroupArgs, parent p
 			Tags:         a.Tags.With(map[string]string{"Name": name}).StringMap(),
 		})
 	}
-	return ec2.NewLaunchTemplate(ctx, name, &ec2.LaunchTemplateArgs{
+	return ec2.NewLaunchTemplate(ctx, names.LaunchTemplate.Logical(name), &ec2.LaunchTemplateArgs{
 		Description:          pulumi.Sprintf("Nodes of EKS node group %s", a.GroupName),
 		UpdateDefaultVersion: pulumi.Bool(true),
 		MetadataOptions: ec2.LaunchTemplateMetadataOptionsArgs{

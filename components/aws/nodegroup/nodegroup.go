@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/pangea-ai/mlplatform/components/aws/policydoc"
+	"github.com/pangea-ai/mlplatform/components/names"
 	"github.com/pangea-ai/mlplatform/components/nodes"
 	"github.com/pangea-ai/mlplatform/components/tags"
 )
@@ -225,7 +226,7 @@ func eksEffect(k8s string) string {
 }
 
 func nodeRole(ctx *pulumi.Context, name string, parent pulumi.ResourceOption) (*iam.Role, []pulumi.Resource, error) {
-	role, err := iam.NewRole(ctx, name+"-node", &iam.RoleArgs{
+	role, err := iam.NewRole(ctx, names.IAMRole.Logical(name+"-node"), &iam.RoleArgs{
 		Description:      pulumi.String("Assumed by the nodes of one EKS managed node group"),
 		AssumeRolePolicy: pulumi.String(policydoc.ServiceTrust("ec2.amazonaws.com").JSON()),
 	}, parent)

@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/pangea-ai/mlplatform/components/azure/nodepool"
+	"github.com/pangea-ai/mlplatform/components/names"
 	"github.com/pangea-ai/mlplatform/components/tags"
 )
 
@@ -105,7 +106,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	parent := pulumi.Parent(comp)
 	ws, err := operationalinsights.NewWorkspace(ctx, name, &operationalinsights.WorkspaceArgs{
 		ResourceGroupName: a.ResourceGroupName, Location: pulumi.String(a.Location),
-		WorkspaceName:   pulumi.String("log-" + a.ClusterName),
+		WorkspaceName:   pulumi.String(names.LogAnalyticsWorkspace.Fit("log-" + a.ClusterName)),
 		Sku:             operationalinsights.WorkspaceSkuArgs{Name: pulumi.String("PerGB2018")},
 		RetentionInDays: pulumi.Int(a.LogRetentionDays),
 		Tags:            a.Tags.StringMap(),

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pangea-ai/mlplatform/components/azure/network"
 	"github.com/pangea-ai/mlplatform/components/azure/roles"
+	"github.com/pangea-ai/mlplatform/components/names"
 	"github.com/pangea-ai/mlplatform/components/tags"
 )
 
@@ -102,7 +103,7 @@ func NewArtifacts(ctx *pulumi.Context, name string, args *ArtifactsArgs, opts ..
 	} {
 		id, err := managedidentity.NewUserAssignedIdentity(ctx, name+"-"+access.who, &managedidentity.UserAssignedIdentityArgs{
 			ResourceGroupName: a.ResourceGroupName, Location: pulumi.String(a.Location),
-			ResourceName: pulumi.String(a.IdentityPrefix + "-" + access.who), Tags: a.Tags.StringMap(),
+			ResourceName: pulumi.String(names.ManagedIdentity.Fit(a.IdentityPrefix + "-" + access.who)), Tags: a.Tags.StringMap(),
 		}, parent)
 		if err != nil {
 			return nil, err

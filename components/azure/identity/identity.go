@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/pangea-ai/mlplatform/components/azure/roles"
+	"github.com/pangea-ai/mlplatform/components/names"
 	"github.com/pangea-ai/mlplatform/components/tags"
 )
 
@@ -66,7 +67,7 @@ func NewIdentities(ctx *pulumi.Context, name string, args *IdentitiesArgs, opts 
 		id, err := managedidentity.NewUserAssignedIdentity(ctx, name+"-"+role, &managedidentity.UserAssignedIdentityArgs{
 			ResourceGroupName: args.ResourceGroupName,
 			Location:          pulumi.String(args.Location),
-			ResourceName:      pulumi.String(args.NamePrefix + "-" + role),
+			ResourceName:      pulumi.String(names.ManagedIdentity.Fit(args.NamePrefix + "-" + role)),
 			Tags:              args.Tags.StringMap(),
 		}, parent)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi-azure-native-sdk/network/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/pangea-ai/mlplatform/components/names"
 	"github.com/pangea-ai/mlplatform/components/tags"
 )
 
@@ -158,7 +159,7 @@ func (n *Network) createNetwork(ctx *pulumi.Context, name string, a *NetworkArgs
 		nsg, err := network.NewNetworkSecurityGroup(ctx, resName, &network.NetworkSecurityGroupArgs{
 			ResourceGroupName:        a.ResourceGroupName,
 			Location:                 pulumi.String(a.Location),
-			NetworkSecurityGroupName: pulumi.Sprintf("nsg-%s-%s", a.VNetName, strings.TrimPrefix(s.subnet, "snet-")),
+			NetworkSecurityGroupName: pulumi.String(names.NetworkSecurityGroup.Fit("nsg-" + a.VNetName + "-" + strings.TrimPrefix(s.subnet, "snet-"))),
 			SecurityRules:            securityRules(s.denyInternet),
 			Tags:                     a.Tags.StringMap(),
 		}, parent)
@@ -270,10 +271,10 @@ func NewPrivateEndpoint(ctx *pulumi.Context, name string, a PrivateEndpointArgs,
 	pe, err := network.NewPrivateEndpoint(ctx, name, &network.PrivateEndpointArgs{
 		ResourceGroupName:   a.ResourceGroupName,
 		Location:            pulumi.String(a.Location),
-		PrivateEndpointName: pulumi.String(a.EndpointName),
+		PrivateEndpointName: pulumi.String(names.PrivateEndpoint.Fit(a.EndpointName)),
 		Subnet:              network.SubnetTypeArgs{Id: a.SubnetID.ToStringOutput().ToStringPtrOutput()},
 		PrivateLinkServiceConnections: network.PrivateLinkServiceConnectionArray{network.PrivateLinkServiceConnectionArgs{
-			Name:                 pulumi.String(a.EndpointName),
+			Name:                 pulumi.String(names.PrivateEndpoint.Fit(a.EndpointName)),
 			PrivateLinkServiceId: a.TargetID.ToStringOutput().ToStringPtrOutput(),
 			GroupIds:             pulumi.StringArray{pulumi.String(a.GroupID)},
 		}},
