@@ -22,8 +22,16 @@ func (v *validator) noRepeats(path string, entries []string, fix string) {
 // one: an entry that repeats or lies inside an earlier one is a mistake
 // (an edit that meant to change it changed nothing), and entries that
 // together cover every IPv4 address open the service to the whole
-// internet as surely as 0.0.0.0/0 (0.0.0.0/1 plus 128.0.0.0/1).
-func (v *validator) allowList(path string, entries []string, service string) {
+// internet as surely as 0.0.0.0/0 (0.0.0.0/1 plus 128.0.0.0/1). An entry
+// no request to a public endpoint can come from (a private or reserved
+// range) admits nobody, and a list longer than the cloud takes is refused
+// by it half-way through an update.
+func (v *validator) allowList(path string, entries []string, service string, limits ...listLimit) {
+	for _, l := range limits {
+		if len(entries) > l.max {
+			v.ps.add(path, fmt.Sprintf("%d entries", len(entries)), fmt.Sprintf("%s allows at most %d", l.whose, l.max), "merge adjacent ranges into wider ones")
+		}
+	}
 	type entry struct {
 		i int
 		p netip.Prefix
@@ -33,6 +41,10 @@ func (v *validator) allowList(path string, entries []string, service string) {
 		p, err := netip.ParsePrefix(s)
 		if err != nil || !p.Addr().Is4() || p.Masked() != p {
 			continue // reported by the entry's own check
+		}
+		if what := unreachableRange(p); what != "" {
+			v.ps.add(fmt.Sprintf("%s[%d]", path, i), q(s), fmt.Sprintf("is a %s range: no request to %s comes from it, so it admits nobody", what, service),
+				"list the public egress CIDRs of the office and CI")
 		}
 		for _, e := range valid {
 			if e.p.Bits() <= p.Bits() && e.p.Contains(p.Addr()) {

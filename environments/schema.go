@@ -157,6 +157,18 @@ type AWS struct {
 	Cluster AWSCluster `yaml:"cluster"`
 	// Artifacts configures the model bucket and container registries.
 	Artifacts AWSArtifacts `yaml:"artifacts"`
+	// Quotas declare EKS service quotas AWS has raised for the account;
+	// unset, plans are checked against EKS's defaults.
+	Quotas AWSQuotas `yaml:"quotas,omitempty"`
+}
+
+// AWSQuotas are the account's applied EKS quotas, as the Service Quotas
+// console shows them.
+type AWSQuotas struct {
+	// NodesPerNodeGroup is "Nodes per managed node group" (default 450).
+	NodesPerNodeGroup int `yaml:"nodesPerNodeGroup,omitempty"`
+	// NodeGroupsPerCluster is "Managed node groups per cluster" (default 30).
+	NodeGroupsPerCluster int `yaml:"nodeGroupsPerCluster,omitempty"`
 }
 
 // AWSNetwork describes the VPC.

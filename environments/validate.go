@@ -54,6 +54,7 @@ func Validate(path string, env *Environment, opts Options) error {
 	v.tags()
 	v.cluster()
 	v.nodeGroups()
+	v.cloudLimits()
 	if env.AWS != nil {
 		v.aws()
 	}
@@ -166,7 +167,14 @@ func (v *validator) cluster() {
 			v.ps.add(p, q(cidr), "must not open the API endpoint to the whole internet", "list the office or CI egress CIDRs instead")
 		}
 	}
-	v.allowList("cluster.publicAccessCidrs", c.PublicAccessCIDRs, "the API endpoint")
+	var limits []listLimit
+	if v.env.AWS != nil {
+		limits = append(limits, listLimit{eksPublicAccessCIDRs, "EKS (public access CIDRs)"})
+	}
+	if v.env.Azure != nil {
+		limits = append(limits, listLimit{aksAuthorizedRanges, "AKS (API server authorized IP ranges)"})
+	}
+	v.allowList("cluster.publicAccessCidrs", c.PublicAccessCIDRs, "the API endpoint", limits...)
 	if !slices.Contains(logRetentionDays, c.LogRetentionDays) {
 		v.ps.add("cluster.logRetentionDays", n(c.LogRetentionDays), "must be a retention CloudWatch accepts", "use one of 7, 14, 30, 90, 365, 731")
 	}

@@ -186,7 +186,7 @@ func (v *validator) azureKeyVault() {
 			v.ps.add(p, q(c), "must not open the vault to the whole internet", "list the CI and office egress CIDRs")
 		}
 	}
-	v.allowList("azure.keyVault.allowedCidrs", kv.AllowedCIDRs, "the vault")
+	v.allowList("azure.keyVault.allowedCidrs", kv.AllowedCIDRs, "the vault", listLimit{keyVaultIPRules, "Key Vault (IPv4 rules)"})
 	if kv.SoftDeleteRetentionDays < 7 || kv.SoftDeleteRetentionDays > 90 {
 		v.ps.add("azure.keyVault.softDeleteRetentionDays", n(kv.SoftDeleteRetentionDays), "must be 7 to 90", "use 90")
 	}
@@ -220,7 +220,7 @@ func (v *validator) azureArtifacts() {
 			v.ps.add(p, q(c), "must not open the storage account to the whole internet", "list the CI and office egress CIDRs, or rely on the private endpoint")
 		}
 	}
-	v.allowList("azure.artifacts.allowedCidrs", art.AllowedCIDRs, "the storage account")
+	v.allowList("azure.artifacts.allowedCidrs", art.AllowedCIDRs, "the storage account", listLimit{storageIPRules, "Azure Storage (IP address rules)"})
 	if art.SoftDeleteDays < 1 || art.SoftDeleteDays > 365 {
 		v.ps.add("azure.artifacts.softDeleteDays", n(art.SoftDeleteDays), "must be 1 to 365", "use 30")
 	}
