@@ -111,6 +111,10 @@ fuzz: ## Fuzz the environment loader for FUZZTIME each (default 10s): arbitrary 
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./environments
 	$(GO) test -run '^$$' -fuzz '^FuzzMutate$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./environments
 
+.PHONY: fuzz-plan
+fuzz-plan: ## Fuzz mlplat plan end to end with mutated environment files for FUZZTIME (its instrumented build takes about 15 min cold on 2 cores, so make test runs only its seeds and 200 fixed mutations).
+	$(GO) test -run '^$$' -fuzz '^FuzzPlan$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./cmd/mlplat
+
 .PHONY: vet-integration
 vet-integration: ## Compile the integration tests (they need a cloud to run).
 	$(GO) vet -tags integration ./...

@@ -6,15 +6,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
-)
 
-// mutation ops the structural fuzzer applies to a committed environment.
-const (
-	opDelete = iota
-	opDuplicate
-	opSwap
-	opRetype
-	numOps
+	"github.com/pangea-ai/mlplatform/test/mutate"
 )
 
 // FuzzMutate changes the structure of a committed environment file (deletes
@@ -33,22 +26,17 @@ func FuzzMutate(f *testing.F) {
 		}
 		docs = append(docs, b)
 	}
-	f.Add(uint8(0), []byte{opDuplicate, 7, 0})
-	f.Add(uint8(2), []byte{opDelete, 40, 0, opRetype, 12, 3})
-	f.Add(uint8(1), []byte{opSwap, 30, 90})
+	f.Add(uint8(0), []byte{mutate.Duplicate, 7, 0})
+	f.Add(uint8(2), []byte{mutate.Delete, 40, 0, mutate.Retype, 12, 3})
+	f.Add(uint8(1), []byte{mutate.Swap, 30, 90})
 	f.Fuzz(func(t *testing.T, which uint8, ops []byte) {
-		if len(ops) > 60 {
-			ops = ops[:60]
-		}
 		src := docs[int(which)%len(docs)]
 		var root yaml.Node
 		if err := yaml.Unmarshal(src, &root); err != nil {
 			t.Fatal(err)
 		}
-		for i := 0; i+2 < len(ops); i += 3 {
-			mutate(&root, ops[i]%numOps, int(ops[i+1]), int(ops[i+2]))
-		}
-		duplicated := hasRepeatedKey(&root)
+		mutate.Apply(&root, ops)
+		duplicated := mutate.HasRepeatedKey(&root)
 		data, err := yaml.Marshal(&root)
 		if err != nil {
 			return // a mutation yaml cannot write is not an input
@@ -77,78 +65,4 @@ func FuzzMutate(f *testing.F) {
 			t.Fatalf("an accepted environment fails validation again: %v", err)
 		}
 	})
-}
-
-// hasRepeatedKey reports whether any mapping repeats a plain key.
-func hasRepeatedKey(n *yaml.Node) bool {
-	if n.Kind == yaml.MappingNode {
-		seen := map[string]bool{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i]
-			if k.Kind == yaml.ScalarNode && k.Tag != "!!merge" && k.Value != "<<" {
-				if seen[k.Value] {
-					return true
-				}
-				seen[k.Value] = true
-			}
-		}
-	}
-	for _, c := range n.Content {
-		if hasRepeatedKey(c) {
-			return true
-		}
-	}
-	return false
-}
-
-// mutate applies one operation at the mapping pair or list item a selects
-// (b picks the second one for a swap, the new kind for a retype).
-func mutate(root *yaml.Node, op byte, a, b int) {
-	var slots []*yaml.Node // mappings and sequences, in document order
-	var walk func(n *yaml.Node)
-	walk = func(n *yaml.Node) {
-		if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
-			slots = append(slots, n)
-		}
-		for _, c := range n.Content {
-			walk(c)
-		}
-	}
-	walk(root)
-	if len(slots) == 0 {
-		return
-	}
-	n := slots[a%len(slots)]
-	step := 1
-	if n.Kind == yaml.MappingNode {
-		step = 2
-	}
-	items := len(n.Content) / step
-	if items == 0 {
-		return
-	}
-	i := (b % items) * step
-	switch op {
-	case opDelete:
-		n.Content = append(n.Content[:i:i], n.Content[i+step:]...)
-	case opDuplicate:
-		dup := append([]*yaml.Node{}, n.Content[i:i+step]...)
-		n.Content = append(n.Content, dup...)
-	case opSwap:
-		j := ((b / 2) % items) * step
-		vi, vj := i+step-1, j+step-1
-		n.Content[vi], n.Content[vj] = n.Content[vj], n.Content[vi]
-	case opRetype:
-		v := n.Content[i+step-1]
-		switch b % 4 {
-		case 0:
-			*v = yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: "99999999999999999999"}
-		case 1:
-			*v = yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: "x"}}}
-		case 2:
-			*v = yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: "x"}, {Kind: yaml.ScalarNode, Value: "y"}}}
-		default:
-			*v = yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "retyped"}
-		}
-	}
 }

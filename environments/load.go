@@ -272,8 +272,21 @@ func (w *shapeWalker) check(node *yaml.Node, t reflect.Type, path string) {
 			w.fatal = true
 		}
 	case reflect.String:
-		if node.Kind != yaml.ScalarNode {
+		var s string
+		switch {
+		case node.Kind != yaml.ScalarNode:
 			ps.add(at(), describe(node), "must be a single value", "write it as one string")
+			w.fatal = true
+		case node.Decode(&s) != nil:
+			// A tag the value cannot carry, such as !!int on a number
+			// too big for 64 bits.
+			ps.add(at(), describe(node), "does not read as text with its tag "+node.Tag, "quote the value and drop the tag")
+			w.fatal = true
+		}
+	case reflect.Float64:
+		var f float64
+		if node.Kind != yaml.ScalarNode || node.Decode(&f) != nil {
+			ps.add(at(), describe(node), "must be a number", "write digits, with a decimal point if needed, without quotes")
 			w.fatal = true
 		}
 	case reflect.Bool:

@@ -340,6 +340,16 @@ func TestDecodeRejects(t *testing.T) {
 			new:  "    maxSize: 99999999999999999999\n",
 			want: []string{`nodeGroups.gpu.maxSize (line 48) = "99999999999999999999": is out of range for a whole number; fix: write a number this setting can take`},
 		},
+		"a tag the text cannot carry": {
+			old:  "    vpcCidr: 10.10.0.0/16\n",
+			new:  "    vpcCidr: !!int 99999999999999999999\n",
+			want: []string{`aws.network.vpcCidr (line 62) = "99999999999999999999": does not read as text with its tag !!int; fix: quote the value and drop the tag`},
+		},
+		"a list for a number": {
+			old:  "    servingErrorRatePercent: 5\n",
+			new:  "    servingErrorRatePercent: [5]\n",
+			want: []string{`monitoring.alerts.servingErrorRatePercent (line 114) = a list: must be a number; fix: write digits, with a decimal point if needed, without quotes`},
+		},
 		"a list used as a key": {
 			old:  "  gpu:\n    kind: gpu\n",
 			new:  "  gpu:\n    [kind]: gpu\n    kind: gpu\n",

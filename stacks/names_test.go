@@ -1,15 +1,12 @@
 package stacks
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/pangea-ai/mlplatform/components/names"
 	"github.com/pangea-ai/mlplatform/test/recorder"
 )
 
@@ -104,7 +101,7 @@ func TestEveryNameMeetsItsTarget(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, problem := range nameProblems(rec) {
+			for _, problem := range rec.NameProblems() {
 				t.Error(problem)
 			}
 			if strings.HasPrefix(r.stack, "aws-staging-x") {
@@ -121,82 +118,4 @@ func TestEveryNameMeetsItsTarget(t *testing.T) {
 			}
 		})
 	}
-}
-
-// nameProblems checks every named object rec holds.
-func nameProblems(rec *recorder.Recorder) []string {
-	var problems []string
-	seen, unruled := map[string]string{}, map[string]bool{}
-	claim := func(key, urn string) {
-		if first, ok := seen[key]; ok {
-			problems = append(problems, fmt.Sprintf("%s is named twice: %s and %s", key, first, urn))
-		}
-		seen[key] = urn
-	}
-	for _, res := range rec.Resources() {
-		switch {
-		case !res.Custom || res.IsProvider() || res.Type == "pulumi:pulumi:StackReference":
-		case strings.HasPrefix(res.Type, "kubernetes:"):
-			problems = append(problems, kubernetesNameProblems(res, claim)...)
-		default:
-			fields, ok := names.ByType[res.Type]
-			if !ok {
-				if !names.Unnamed[res.Type] && !unruled[res.Type] {
-					unruled[res.Type] = true
-					problems = append(problems, fmt.Sprintf("%s: no naming rule for this type; add it to names.ByType, or to names.Unnamed if the cloud names it", res.Type))
-				}
-				continue
-			}
-			// A name is unique within its scope: the resource group and
-			// parent resource for Azure, the account and region for AWS.
-			scope := res.InString("resourceGroupName")
-			for _, k := range []string{"resourceName", "accountName", "vaultName", "virtualNetworkName", "privateZoneName", "privateEndpointName", "clusterName"} {
-				if s := res.InString(k); s != "" && !slices.ContainsFunc(fields, func(f names.Field) bool { return f.Key == k }) {
-					scope += "/" + s
-				}
-			}
-			for _, f := range fields {
-				name, _ := res.Out(f.Key).(string)
-				if name == "" {
-					problems = append(problems, fmt.Sprintf("%s %s: no %s", res.Type, res.Name, f.Key))
-					continue
-				}
-				if err := f.Check(name); err != nil {
-					problems = append(problems, fmt.Sprintf("%s %s: %v", res.Type, res.Name, err))
-				}
-				claim(fmt.Sprintf("%s %s %s/%s", res.Type, f.Key, scope, name), res.URN)
-			}
-		}
-	}
-	return problems
-}
-
-// kubernetesNameProblems checks a Kubernetes object's name against its
-// kind's rule and its label values, and claims its kind, namespace and name.
-func kubernetesNameProblems(res *recorder.Resource, claim func(key, urn string)) []string {
-	var problems []string
-	kind := res.Type[strings.LastIndex(res.Type, ":")+1:]
-	if res.Type == "kubernetes:helm.sh/v3:Release" {
-		name := res.InString("name")
-		if err := names.HelmRelease.Check(name); err != nil {
-			problems = append(problems, fmt.Sprintf("%s: %v", res.Name, err))
-		}
-		claim(fmt.Sprintf("Helm release %s/%s", res.InString("namespace"), name), res.URN)
-		return problems
-	}
-	name := res.InString("metadata.name")
-	if name == "" {
-		problems = append(problems, fmt.Sprintf("%s %s: no metadata.name: Pulumi would add a random suffix, and nothing could address the object", kind, res.Name))
-		return problems
-	}
-	if err := names.ForKind(kind).Check(name); err != nil {
-		problems = append(problems, fmt.Sprintf("%s %s: %v", kind, res.Name, err))
-	}
-	for k, v := range res.StringMap("metadata.labels") {
-		if err := names.LabelValue.Check(v); err != nil {
-			problems = append(problems, fmt.Sprintf("%s %s: label %s: %v", kind, res.Name, k, err))
-		}
-	}
-	claim(fmt.Sprintf("%s %s %s/%s", strings.TrimPrefix(res.Type[:strings.LastIndex(res.Type, ":")], "kubernetes:"), kind, res.InString("metadata.namespace"), name), res.URN)
-	return problems
 }
