@@ -2,41 +2,11 @@ package environments
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/pangea-ai/mlplatform/components/catalog"
 	"github.com/pangea-ai/mlplatform/components/nodes"
 )
-
-// Quantities reads the CPU (cores or millicores) and memory (Mi or Gi)
-// quantities the validator admits.
-func (r Resources) Quantities() (cpuMillis, memoryMi int, err error) {
-	switch {
-	case strings.HasSuffix(r.CPU, "m"):
-		cpuMillis, err = strconv.Atoi(strings.TrimSuffix(r.CPU, "m"))
-	default:
-		var cores float64
-		cores, err = strconv.ParseFloat(r.CPU, 64)
-		cpuMillis = int(cores * 1000)
-	}
-	if err != nil {
-		return 0, 0, fmt.Errorf("cpu %q is not a quantity", r.CPU)
-	}
-	switch {
-	case strings.HasSuffix(r.Memory, "Gi"):
-		memoryMi, err = strconv.Atoi(strings.TrimSuffix(r.Memory, "Gi"))
-		memoryMi *= 1024
-	case strings.HasSuffix(r.Memory, "Mi"):
-		memoryMi, err = strconv.Atoi(strings.TrimSuffix(r.Memory, "Mi"))
-	default:
-		err = fmt.Errorf("no Mi or Gi suffix")
-	}
-	if err != nil {
-		return 0, 0, fmt.Errorf("memory %q is not a quantity in Mi or Gi", r.Memory)
-	}
-	return cpuMillis, memoryMi, nil
-}
 
 // fits refuses a workload whose requests no node of the groups it may land
 // on can hold, on any cloud the environment builds for: the scheduler

@@ -1,6 +1,9 @@
 package environments
 
-import "github.com/pangea-ai/mlplatform/components/catalog"
+import (
+	"github.com/pangea-ai/mlplatform/components/catalog"
+	"github.com/pangea-ai/mlplatform/components/k8s/workload"
+)
 
 // Environment is one environment file. Sections that later issues add
 // (monitoring, models, runners, policy levels, waivers) get their own fields;
@@ -409,10 +412,7 @@ type Explainer struct {
 }
 
 // Resources are a container's requests; memory is also its limit.
-type Resources struct {
-	CPU    string `yaml:"cpu"`
-	Memory string `yaml:"memory"`
-}
+type Resources = workload.Resources
 
 // RunnerSet is one GitHub Actions runner scale set.
 type RunnerSet struct {

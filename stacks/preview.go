@@ -58,7 +58,7 @@ func NamespacePreview(ctx *pulumi.Context, env *environments.Environment, s Sett
 			s.ExpiresAt, now.Add(48*time.Hour).UTC().Format(time.RFC3339))
 	}
 	expires := at.UTC().Format(time.RFC3339)
-	tagSet, err := tags.Build(env, ctx.Stack(), "", now)
+	tagSet, err := BuildTags(env, ctx.Stack(), "", now)
 	if err != nil {
 		return err
 	}

@@ -42,7 +42,7 @@ func Program(ctx *pulumi.Context) error {
 		}
 		return NamespacePreview(ctx, env, s, now)
 	}
-	tagSet, err := tags.Build(env, ctx.Stack(), s.ExpiresAt, now)
+	tagSet, err := BuildTags(env, ctx.Stack(), s.ExpiresAt, now)
 	if err != nil {
 		return err
 	}

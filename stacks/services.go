@@ -162,7 +162,7 @@ func modelArgs(cloud cloudServices, taints nodes.GroupTaints, m environments.Mod
 		image = ResolveImage(cloud.RegistryPrefix, m.Explainer.Image)
 	}
 	return &serving.ModelServiceArgs{
-		Model: m, StorageURI: cloud.ModelStorage(m.StorageURI), Identity: id, ExplainerImage: image,
+		Model: servingModel(m), StorageURI: cloud.ModelStorage(m.StorageURI), Identity: id, ExplainerImage: image,
 		NodeGroupTaints: taints.For(m.NodeGroup, m.GPUs), CPUGroupTaints: taints.For("", 0),
 	}, deps, nil
 }
@@ -192,4 +192,17 @@ func imageRepository(image string) string {
 		image = image[:i]
 	}
 	return image
+}
+
+// servingModel is an environment's model entry as the serving component
+// takes it.
+func servingModel(m environments.Model) serving.Model {
+	out := serving.Model{
+		Name: m.Name, Format: m.Format, Runtime: m.Runtime, GPUs: m.GPUs, NodeGroup: m.NodeGroup, Resources: m.Resources,
+		MinReplicas: m.MinReplicas, MaxReplicas: m.MaxReplicas, ScaleTargetCPUPercent: m.ScaleTargetCPUPercent,
+	}
+	if e := m.Explainer; e != nil {
+		out.Explainer = &serving.Explainer{Type: e.Type, ARTAttack: e.ARTAttack, Resources: e.Resources}
+	}
+	return out
 }

@@ -129,7 +129,7 @@ func TestEveryTaggableResourceCarriesTheTagSet(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, err := tags.Build(env, stack, "", time.Now())
+			want, err := BuildTags(env, stack, "", time.Now())
 			if err != nil {
 				t.Fatal(err)
 			}

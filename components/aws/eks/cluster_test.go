@@ -2,7 +2,6 @@ package eks
 
 import (
 	"encoding/json"
-	"github.com/pangea-ai/mlplatform/environments"
 	"reflect"
 	"slices"
 	"sort"
@@ -263,21 +262,5 @@ func TestClusterArgsErrors(t *testing.T) {
 				return err
 			}, tc.want)
 		})
-	}
-}
-
-// TestAddonPinsCoverEverySupportedVersion keeps the version table and the
-// pins in step: a minor added to environments without pins would silently
-// get whatever EKS defaults to.
-func TestAddonPinsCoverEverySupportedVersion(t *testing.T) {
-	for _, v := range environments.KubernetesVersions {
-		for _, addon := range []string{AddonKubeProxy, AddonCoreDNS} {
-			if AddonVersion(addon, v.Minor, nil) == "" {
-				t.Errorf("no pinned %s version for Kubernetes %s in versions.go", addon, v.Minor)
-			}
-		}
-		if want := "v" + v.Minor + "."; !strings.HasPrefix(AddonVersion(AddonKubeProxy, v.Minor, nil), want) {
-			t.Errorf("kube-proxy pin for %s is %s: it must match the minor", v.Minor, AddonVersion(AddonKubeProxy, v.Minor, nil))
-		}
 	}
 }

@@ -13,8 +13,8 @@ import (
 
 	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
 	"github.com/pangea-ai/mlplatform/components/k8s/monitoring"
+	"github.com/pangea-ai/mlplatform/components/k8s/workload"
 	"github.com/pangea-ai/mlplatform/components/nodes"
-	"github.com/pangea-ai/mlplatform/environments"
 )
 
 // ModelServiceType is the component's type token.
@@ -61,10 +61,46 @@ type Identity struct {
 	PodLabels map[string]string
 }
 
+// Model is one model to serve.
+type Model struct {
+	// Name is a DNS label of at most 40 characters: the InferenceService,
+	// its service accounts and the objects named after it (<name>-explainer,
+	// <name>-predictor, <name>-requests, <name>-callers).
+	Name string
+	// Format is sklearn, xgboost, pytorch, tensorflow or huggingface; it
+	// picks the runtime (Runtimes).
+	Format string
+	// Runtime names another ClusterServingRuntime; empty uses the format's.
+	Runtime string
+	// GPUs per predictor replica; more than 0 places it on GPU nodes.
+	GPUs int
+	// NodeGroup pins replicas to one node group; empty places them by kind
+	// (GPU nodes for GPU models, CPU nodes otherwise).
+	NodeGroup string
+	// Resources of each predictor replica; memory is also the limit.
+	Resources workload.Resources
+	// MinReplicas and MaxReplicas bound the autoscaler, which aims for
+	// ScaleTargetCPUPercent CPU utilisation.
+	MinReplicas, MaxReplicas, ScaleTargetCPUPercent int
+	// Explainer, when set, runs beside the predictor.
+	Explainer *Explainer
+}
+
+// Explainer explains a model's predictions.
+type Explainer struct {
+	// Type is art (KServe's Adversarial Robustness Toolbox explainer) or
+	// custom (ModelServiceArgs.ExplainerImage).
+	Type string
+	// ARTAttack is the ART attack for type art, e.g. SquareAttack.
+	ARTAttack string
+	// Resources of each explainer replica.
+	Resources workload.Resources
+}
+
 // ModelServiceArgs configure a ModelService.
 type ModelServiceArgs struct {
-	// Model is the environment's entry for the model.
-	Model environments.Model
+	// Model is the model to serve.
+	Model Model
 	// Namespace is the baseline's serving namespace.
 	Namespace string
 	// GatewayNamespace is the namespace of the model gateway whose proxies
@@ -364,7 +400,7 @@ func placement(c map[string]interface{}, group string, gpus int, taints []nodes.
 // resources requests what the environment declares and limits memory to
 // the same (no CPU limit, to avoid throttling); GPUs are requested and
 // limited alike, as Kubernetes requires.
-func resources(r environments.Resources, gpus int) map[string]interface{} {
+func resources(r workload.Resources, gpus int) map[string]interface{} {
 	req := map[string]interface{}{"cpu": r.CPU, "memory": r.Memory}
 	lim := map[string]interface{}{"memory": r.Memory}
 	if gpus > 0 {
@@ -409,7 +445,7 @@ func networkPolicy(ctx *pulumi.Context, name string, a *ModelServiceArgs, opts .
 // (rule 1), or everything to the predictor (rule 0) when there is no
 // explainer. Envoy Gateway names a rule's cluster
 // httproute/<namespace>/<route>/rule/<n>.
-func RouteClusters(namespace string, m environments.Model) map[string][]string {
+func RouteClusters(namespace string, m Model) map[string][]string {
 	c := func(route string, rule int) string {
 		return fmt.Sprintf("httproute/%s/%s/rule/%d", namespace, route, rule)
 	}
@@ -425,7 +461,7 @@ func RouteClusters(namespace string, m environments.Model) map[string][]string {
 // RequestRules record the model's request rate per component and status
 // class from the gateway's counters, labelled as the latency series are
 // (model_name), which the error-rate alert and the dashboards read.
-func RequestRules(namespace string, m environments.Model) monitoring.RuleGroup {
+func RequestRules(namespace string, m Model) monitoring.RuleGroup {
 	clusters := RouteClusters(namespace, m)
 	g := monitoring.RuleGroup{Name: "model." + m.Name}
 	for _, c := range []string{"predictor", "explainer"} {

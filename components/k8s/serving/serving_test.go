@@ -9,23 +9,23 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/pangea-ai/mlplatform/components/k8s/charts"
-	"github.com/pangea-ai/mlplatform/environments"
+	"github.com/pangea-ai/mlplatform/components/k8s/workload"
 	"github.com/pangea-ai/mlplatform/test/recorder"
 )
 
-func gpuModel() environments.Model {
-	return environments.Model{
-		Name: "defect-detector", Format: "pytorch", StorageURI: "defects/resnet50/v7", GPUs: 1,
-		Resources: environments.Resources{CPU: "2", Memory: "8Gi"}, MinReplicas: 2, MaxReplicas: 4, ScaleTargetCPUPercent: 60,
-		Explainer: &environments.Explainer{Type: "art", ARTAttack: "SquareAttack", Resources: environments.Resources{CPU: "1", Memory: "2Gi"}},
+func gpuModel() Model {
+	return Model{
+		Name: "defect-detector", Format: "pytorch", GPUs: 1,
+		Resources: workload.Resources{CPU: "2", Memory: "8Gi"}, MinReplicas: 2, MaxReplicas: 4, ScaleTargetCPUPercent: 60,
+		Explainer: &Explainer{Type: "art", ARTAttack: "SquareAttack", Resources: workload.Resources{CPU: "1", Memory: "2Gi"}},
 	}
 }
 
-func cpuModel() environments.Model {
-	return environments.Model{
-		Name: "fraud-xgb", Format: "xgboost", StorageURI: "fraud/v3", NodeGroup: "cpu",
-		Resources: environments.Resources{CPU: "1", Memory: "2Gi"}, MinReplicas: 1, MaxReplicas: 2, ScaleTargetCPUPercent: 70,
-		Explainer: &environments.Explainer{Type: "custom", Image: "explainers/shap-server:1.2.0", Resources: environments.Resources{CPU: "500m", Memory: "1Gi"}},
+func cpuModel() Model {
+	return Model{
+		Name: "fraud-xgb", Format: "xgboost", NodeGroup: "cpu",
+		Resources: workload.Resources{CPU: "1", Memory: "2Gi"}, MinReplicas: 1, MaxReplicas: 2, ScaleTargetCPUPercent: 70,
+		Explainer: &Explainer{Type: "custom", Resources: workload.Resources{CPU: "500m", Memory: "1Gi"}},
 	}
 }
 
@@ -195,14 +195,6 @@ func TestRouteClustersWithoutExplainer(t *testing.T) {
 	want := map[string][]string{"predictor": {"httproute/serving/fraud-xgb-predictor/rule/0", "httproute/serving/fraud-xgb/rule/0"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("clusters = %v, want %v", got, want)
-	}
-}
-
-func TestEveryFormatHasARuntime(t *testing.T) {
-	for _, f := range environments.ModelFormats {
-		if Runtimes[f] == "" {
-			t.Errorf("format %s has no default runtime", f)
-		}
 	}
 }
 

@@ -1,0 +1,41 @@
+package stacks
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pangea-ai/mlplatform/components/aws/eks"
+	"github.com/pangea-ai/mlplatform/components/k8s/serving"
+	"github.com/pangea-ai/mlplatform/environments"
+)
+
+// These tests keep what environment files may say and what the components
+// can build in step. They live here, where both are seen: components never
+// import the environment file format.
+
+// TestEveryFormatHasARuntime: a format the validator admits that the
+// serving component has no runtime for would plan a model KServe cannot
+// serve.
+func TestEveryFormatHasARuntime(t *testing.T) {
+	for _, f := range environments.ModelFormats {
+		if serving.Runtimes[f] == "" {
+			t.Errorf("format %s has no default runtime", f)
+		}
+	}
+}
+
+// TestAddonPinsCoverEverySupportedVersion keeps the version table and the
+// pins in step: a minor added to environments without pins would silently
+// get whatever EKS defaults to.
+func TestAddonPinsCoverEverySupportedVersion(t *testing.T) {
+	for _, v := range environments.KubernetesVersions {
+		for _, addon := range []string{eks.AddonKubeProxy, eks.AddonCoreDNS} {
+			if eks.AddonVersion(addon, v.Minor, nil) == "" {
+				t.Errorf("no pinned %s version for Kubernetes %s in components/aws/eks/versions.go", addon, v.Minor)
+			}
+		}
+		if want := "v" + v.Minor + "."; !strings.HasPrefix(eks.AddonVersion(eks.AddonKubeProxy, v.Minor, nil), want) {
+			t.Errorf("kube-proxy pin for %s is %s: it must match the minor", v.Minor, eks.AddonVersion(eks.AddonKubeProxy, v.Minor, nil))
+		}
+	}
+}
