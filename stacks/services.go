@@ -135,7 +135,7 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 			}
 		}
 		if _, err := runners.NewRunners(ctx, base+"-runners", &runners.RunnersArgs{
-			Namespace: baseline.NamespaceRunners, Sets: env.Runners, Identities: ids, GroupTaints: taints,
+			Namespace: baseline.NamespaceRunners, Sets: runnerSets(env.Runners), Identities: ids, GroupTaints: taints,
 			GitHubApp: runners.GitHubApp{
 				AppID: secrets["githubAppId"], InstallationID: secrets["githubAppInstallationId"], PrivateKey: secrets["githubAppPrivateKey"],
 			},
@@ -162,7 +162,7 @@ func modelArgs(cloud cloudServices, taints nodes.GroupTaints, m environments.Mod
 		image = ResolveImage(cloud.RegistryPrefix, m.Explainer.Image)
 	}
 	return &serving.ModelServiceArgs{
-		Model: servingModel(m), StorageURI: cloud.ModelStorage(m.StorageURI), Identity: id, ExplainerImage: image,
+		Model: ServingModel(m), StorageURI: cloud.ModelStorage(m.StorageURI), Identity: id, ExplainerImage: image,
 		NodeGroupTaints: taints.For(m.NodeGroup, m.GPUs), CPUGroupTaints: taints.For("", 0),
 	}, deps, nil
 }
@@ -194,15 +194,28 @@ func imageRepository(image string) string {
 	return image
 }
 
-// servingModel is an environment's model entry as the serving component
+// ServingModel is an environment's model entry as the serving component
 // takes it.
-func servingModel(m environments.Model) serving.Model {
+func ServingModel(m environments.Model) serving.Model {
 	out := serving.Model{
 		Name: m.Name, Format: m.Format, Runtime: m.Runtime, GPUs: m.GPUs, NodeGroup: m.NodeGroup, Resources: m.Resources,
 		MinReplicas: m.MinReplicas, MaxReplicas: m.MaxReplicas, ScaleTargetCPUPercent: m.ScaleTargetCPUPercent,
 	}
 	if e := m.Explainer; e != nil {
 		out.Explainer = &serving.Explainer{Type: e.Type, ARTAttack: e.ARTAttack, Resources: e.Resources}
+	}
+	return out
+}
+
+// runnerSets are an environment's runner sets as the runners component
+// takes them.
+func runnerSets(in []environments.RunnerSet) []runners.ScaleSet {
+	out := make([]runners.ScaleSet, 0, len(in))
+	for _, r := range in {
+		out = append(out, runners.ScaleSet{
+			Name: r.Name, GitHubConfigURL: r.GitHubConfigURL, MinRunners: r.MinRunners, MaxRunners: r.MaxRunners,
+			GPUs: r.GPUs, NodeGroup: r.NodeGroup, Resources: r.Resources, DockerInDocker: r.DockerInDocker, PushImages: r.PushImages,
+		})
 	}
 	return out
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/pangea-ai/mlplatform/components/k8s/monitoring"
 	"github.com/pangea-ai/mlplatform/components/k8s/serving"
 	"github.com/pangea-ai/mlplatform/environments"
+	"github.com/pangea-ai/mlplatform/stacks"
 )
 
 // fixedNow plans every stack at one instant, so waivers and expiries do
@@ -108,7 +109,7 @@ func alertCases(t monitoring.Thresholds, m environments.Model) []interface{} {
 	}
 
 	// The gateway's Envoy counters for the model's predictor route.
-	cluster := serving.RouteClusters(baseline.NamespaceServing, m)["predictor"][0]
+	cluster := serving.RouteClusters(baseline.NamespaceServing, stacks.ServingModel(m))["predictor"][0]
 	envoy := map[string]string{"envoy_cluster_name": cluster, "namespace": "envoy-gateway-system", "pod": "envoy-models-0", "job": "envoy-gateway-system/models-gateway"}
 	rq := func(okPerMin, errPerMin float64) []in {
 		return []in{

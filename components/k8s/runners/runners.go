@@ -13,8 +13,8 @@ import (
 
 	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
 	"github.com/pangea-ai/mlplatform/components/k8s/charts"
+	"github.com/pangea-ai/mlplatform/components/k8s/workload"
 	"github.com/pangea-ai/mlplatform/components/nodes"
-	"github.com/pangea-ai/mlplatform/environments"
 )
 
 // RunnersType is the component's type token.
@@ -51,12 +51,34 @@ type Identity struct {
 	PodLabels                 map[string]string
 }
 
+// ScaleSet is one GitHub Actions runner scale set.
+type ScaleSet struct {
+	// Name is the scale set's name, the label workflows run on, and the
+	// prefix of its objects (<name>-runner service account).
+	Name string
+	// GitHubConfigURL is the organisation or repository the runners serve.
+	GitHubConfigURL string
+	// MinRunners (0 scales to zero) and MaxRunners bound the set.
+	MinRunners, MaxRunners int
+	// GPUs per runner; more than 0 places runners on GPU nodes.
+	GPUs int
+	// NodeGroup pins runners to one node group; empty places them by kind.
+	NodeGroup string
+	// Resources of each runner (and of each job pod it starts).
+	Resources workload.Resources
+	// DockerInDocker runs privileged Docker-in-Docker; callers keep it to a
+	// node group with a taint of its own.
+	DockerInDocker bool
+	// PushImages gives the set an identity that may push to the registry.
+	PushImages bool
+}
+
 // RunnersArgs configure Runners.
 type RunnersArgs struct {
 	// Namespace is the baseline's runners namespace.
 	Namespace string
-	// Sets are the environment's runner sets.
-	Sets []environments.RunnerSet
+	// Sets are the runner scale sets.
+	Sets []ScaleSet
 	// GitHubApp authenticates the scale sets.
 	GitHubApp GitHubApp
 	// Identities bind the sets that push images, by set name.
@@ -239,7 +261,7 @@ var (
 // pod: the restricted security context, the set's resources and, for GPU
 // sets, the GPU limit and toleration. The job pod lands on the runner's
 // node, which the runner's own node selector chose.
-func JobTemplate(s environments.RunnerSet, id Identity, groupTaints nodes.GroupTaints) (string, error) {
+func JobTemplate(s ScaleSet, id Identity, groupTaints nodes.GroupTaints) (string, error) {
 	res := map[string]interface{}{
 		"requests": map[string]interface{}{"cpu": s.Resources.CPU, "memory": s.Resources.Memory},
 		"limits":   map[string]interface{}{"memory": s.Resources.Memory},
@@ -274,7 +296,7 @@ func JobTemplate(s environments.RunnerSet, id Identity, groupTaints nodes.GroupT
 }
 
 // ScaleSetValues are one runner set's gha-runner-scale-set values.
-func ScaleSetValues(s environments.RunnerSet, a *RunnersArgs) map[string]interface{} {
+func ScaleSetValues(s ScaleSet, a *RunnersArgs) map[string]interface{} {
 	selector, tolerations := nodes.Placement(s.NodeGroup, s.GPUs, a.GroupTaints.For(s.NodeGroup, s.GPUs))
 	spec := map[string]interface{}{
 		"serviceAccountName": s.Name + "-runner",

@@ -10,19 +10,19 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/pangea-ai/mlplatform/components/k8s/charts"
+	"github.com/pangea-ai/mlplatform/components/k8s/workload"
 	"github.com/pangea-ai/mlplatform/components/nodes"
-	"github.com/pangea-ai/mlplatform/environments"
 	"github.com/pangea-ai/mlplatform/test/recorder"
 )
 
-func sets() []environments.RunnerSet {
-	return []environments.RunnerSet{
+func sets() []ScaleSet {
+	return []ScaleSet{
 		{Name: "cpu-runners", GitHubConfigURL: "https://github.com/pangea-ai", MinRunners: 0, MaxRunners: 4,
-			Resources: environments.Resources{CPU: "2", Memory: "4Gi"}, PushImages: true},
+			Resources: workload.Resources{CPU: "2", Memory: "4Gi"}, PushImages: true},
 		{Name: "gpu-runners", GitHubConfigURL: "https://github.com/pangea-ai", MinRunners: 0, MaxRunners: 2, GPUs: 1,
-			Resources: environments.Resources{CPU: "4", Memory: "14Gi"}},
+			Resources: workload.Resources{CPU: "4", Memory: "14Gi"}},
 		{Name: "docker", GitHubConfigURL: "https://github.com/pangea-ai/app", MinRunners: 1, MaxRunners: 2, NodeGroup: "builds",
-			Resources: environments.Resources{CPU: "2", Memory: "4Gi"}, DockerInDocker: true},
+			Resources: workload.Resources{CPU: "2", Memory: "4Gi"}, DockerInDocker: true},
 	}
 }
 
