@@ -79,7 +79,7 @@ func NamespacePreview(ctx *pulumi.Context, env *environments.Environment, s Sett
 	if err != nil {
 		return err
 	}
-	quota, err := baseline.ServingQuota(models)
+	quota, err := servingQuota(models)
 	if err != nil {
 		return err
 	}

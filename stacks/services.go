@@ -49,7 +49,7 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 	if err != nil {
 		return err
 	}
-	concerns, err := baseline.ConcernsFor(env)
+	concerns, err := concernsFor(env)
 	if err != nil {
 		return err
 	}

@@ -4,49 +4,34 @@ import (
 	"reflect"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/pangea-ai/mlplatform/environments"
 	"github.com/pangea-ai/mlplatform/test/recorder"
 )
 
+// devConcerns are the platform's concerns with dev's quotas (stacks'
+// TestConcernsForDev derives them from environments/dev.yaml).
 func devConcerns(t *testing.T) []Concern {
 	t.Helper()
-	env, err := environments.LoadFile("../../../environments/dev.yaml", environments.Options{Now: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs, err := ConcernsFor(env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cs
+	return PlatformConcerns(&Quota{CPUMillis: 11250, MemoryMi: 33280, GPUs: 2, Pods: 12}, &Quota{CPUMillis: 40000, MemoryMi: 112640, GPUs: 2, Pods: 17}, "")
 }
 
-func TestConcernsForDev(t *testing.T) {
-	cs := devConcerns(t)
+func TestPlatformConcerns(t *testing.T) {
 	byNS := map[string]Concern{}
-	for _, c := range cs {
+	for _, c := range PlatformConcerns(nil, nil, "runner set dind runs Docker-in-Docker") {
 		byNS[c.Namespace] = c
 	}
-	// dev serves fraud-xgb (1 CPU/2Gi + explainer 500m/1Gi, max 2) and
-	// defect-detector (2 CPU/8Gi/1 GPU + explainer 1/2Gi, max 2):
-	// 2*(1000+500) + 2*(2000+1000) = 9000m; 2*(2048+1024) + 2*(8192+2048) = 26624Mi; 8 pods; 2 GPUs;
-	// then 25% headroom (pods +2).
-	if got, want := *byNS[NamespaceServing].Quota, (Quota{CPUMillis: 11250, MemoryMi: 33280, GPUs: 2, Pods: 12}); got != want {
-		t.Errorf("serving quota = %+v, want %+v", got, want)
-	}
-	// dev runs cpu-runners (2/4Gi, max 4) and gpu-runners (4/14Gi, 1 GPU, max 2), each runner with a job pod:
-	// 2*4*2000 + 2*2*4000 = 32000m; 2*4*4096 + 2*2*14336 = 90112Mi; 12 pods; 2 GPUs.
-	if got, want := *byNS[NamespaceRunners].Quota, (Quota{CPUMillis: 40000, MemoryMi: 112640, GPUs: 2, Pods: 17}); got != want {
-		t.Errorf("runners quota = %+v, want %+v", got, want)
-	}
-	for ns, want := range map[string]string{NamespaceGPU: Privileged, NamespaceMonitoring: Privileged, NamespaceServing: Restricted, NamespaceRunners: Restricted} {
+	for ns, want := range map[string]string{NamespaceGPU: Privileged, NamespaceMonitoring: Privileged, NamespaceServing: Restricted, NamespaceRunners: Privileged, NamespaceKServe: BaselinePSS} {
 		if byNS[ns].PodSecurity != want {
 			t.Errorf("%s pod security = %s, want %s", ns, byNS[ns].PodSecurity, want)
 		}
+	}
+	if got := byNS[NamespaceRunners].PrivilegedReason; got != "runner set dind runs Docker-in-Docker" {
+		t.Errorf("runners privileged reason = %q", got)
+	}
+	if got := (Quota{CPUMillis: 1000, MemoryMi: 1000, GPUs: 3, Pods: 4}).WithHeadroom(); *got != (Quota{CPUMillis: 1250, MemoryMi: 1250, GPUs: 3, Pods: 7}) {
+		t.Errorf("WithHeadroom = %+v", *got)
 	}
 }
 

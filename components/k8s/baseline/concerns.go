@@ -1,11 +1,5 @@
 package baseline
 
-import (
-	"fmt"
-
-	"github.com/pangea-ai/mlplatform/environments"
-)
-
 // Namespaces of the platform's concerns.
 const (
 	NamespaceGPU        = "gpu"
@@ -25,22 +19,14 @@ const (
 // updates (a surge pod per Deployment) fit.
 const headroom = 1.25
 
-// ConcernsFor returns the baseline of an environment: the four namespaces
-// with quotas summed from its models and runner sets.
-func ConcernsFor(env *environments.Environment) ([]Concern, error) {
-	serving, err := servingQuota(env.Models)
-	if err != nil {
-		return nil, err
-	}
-	runners, err := runnersQuota(env.Runners)
-	if err != nil {
-		return nil, err
-	}
-	runnersPSS, runnersReason := Restricted, ""
-	for _, r := range env.Runners {
-		if r.DockerInDocker {
-			runnersPSS, runnersReason = Privileged, fmt.Sprintf("runner set %s runs privileged Docker-in-Docker on its isolated pool", r.Name)
-		}
+// PlatformConcerns returns the platform's namespaces: the serving and
+// runners namespaces with the quotas given (nil: none), and the runners
+// namespace privileged when runnersPrivileged says why (empty keeps it
+// restricted).
+func PlatformConcerns(serving, runners *Quota, runnersPrivileged string) []Concern {
+	runnersPSS := Restricted
+	if runnersPrivileged != "" {
+		runnersPSS = Privileged
 	}
 	return []Concern{
 		{Namespace: NamespaceGPU, PodSecurity: Privileged,
@@ -53,7 +39,7 @@ func ConcernsFor(env *environments.Environment) ([]Concern, error) {
 		{Namespace: NamespaceServing, PodSecurity: Restricted, Quota: serving,
 			IngressFrom: []string{NamespaceMonitoring, NamespaceGateway}, EgressHTTPS: true,
 			Labels: map[string]string{LabelModelNamespace: "true"}},
-		{Namespace: NamespaceRunners, PodSecurity: runnersPSS, PrivilegedReason: runnersReason, Quota: runners,
+		{Namespace: NamespaceRunners, PodSecurity: runnersPSS, PrivilegedReason: runnersPrivileged, Quota: runners,
 			IngressFrom: []string{NamespaceMonitoring}, EgressHTTPS: true},
 		// cert-manager's chart meets restricted; its webhook listens on 10250.
 		{Namespace: NamespaceCertManager, PodSecurity: Restricted,
@@ -70,61 +56,13 @@ func ConcernsFor(env *environments.Environment) ([]Concern, error) {
 		// The controller and listeners talk to the API server and GitHub.
 		{Namespace: NamespaceARC, PodSecurity: Restricted,
 			IngressFrom: []string{NamespaceMonitoring}, EgressHTTPS: true},
-	}, nil
-}
-
-// ServingQuota is the quota of a namespace serving models: their and their
-// explainers' requests at maximum replicas, with headroom for rollouts.
-func ServingQuota(models []environments.Model) (*Quota, error) { return servingQuota(models) }
-
-func servingQuota(models []environments.Model) (*Quota, error) {
-	var q Quota
-	for _, m := range models {
-		cpu, mem, err := quantities(m.Resources)
-		if err != nil {
-			return nil, fmt.Errorf("model %s: %w", m.Name, err)
-		}
-		q.CPUMillis += m.MaxReplicas * cpu
-		q.MemoryMi += m.MaxReplicas * mem
-		q.GPUs += m.MaxReplicas * m.GPUs
-		q.Pods += m.MaxReplicas
-		if m.Explainer != nil {
-			cpu, mem, err := quantities(m.Explainer.Resources)
-			if err != nil {
-				return nil, fmt.Errorf("explainer of model %s: %w", m.Name, err)
-			}
-			q.CPUMillis += m.MaxReplicas * cpu
-			q.MemoryMi += m.MaxReplicas * mem
-			q.Pods += m.MaxReplicas
-		}
 	}
-	return q.withHeadroom(), nil
 }
 
-func runnersQuota(sets []environments.RunnerSet) (*Quota, error) {
-	var q Quota
-	for _, r := range sets {
-		cpu, mem, err := quantities(r.Resources)
-		if err != nil {
-			return nil, fmt.Errorf("runner set %s: %w", r.Name, err)
-		}
-		// In kubernetes container mode each runner starts a job pod of the
-		// same size beside itself.
-		q.CPUMillis += 2 * r.MaxRunners * cpu
-		q.MemoryMi += 2 * r.MaxRunners * mem
-		q.GPUs += r.MaxRunners * r.GPUs
-		q.Pods += 2 * r.MaxRunners
-	}
-	return q.withHeadroom(), nil
-}
-
-func (q Quota) withHeadroom() *Quota {
+// WithHeadroom scales a quota summed from declared maximums so rolling
+// updates (a surge pod per Deployment) fit: CPU, memory and pods by 25%,
+// two pods more; GPUs are never surged.
+func (q Quota) WithHeadroom() *Quota {
 	scale := func(v int) int { return int(float64(v)*headroom + 0.999) }
 	return &Quota{CPUMillis: scale(q.CPUMillis), MemoryMi: scale(q.MemoryMi), GPUs: q.GPUs, Pods: scale(q.Pods) + 2}
-}
-
-// quantities reads the CPU and memory quantities the environment validator
-// admits.
-func quantities(r environments.Resources) (cpuMillis, memoryMi int, err error) {
-	return r.Quantities()
 }
