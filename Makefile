@@ -43,7 +43,7 @@ FORCE:
 ##@ Tests
 
 .PHONY: test
-test: lint lint-workflows vet-integration unit fuzz test-cluster ## Run every test: lint, workflows, unit, golden, plan, upstream checks, rule tests, a short fuzz run and the control-plane suite.
+test: verify lint-workflows vet-integration unit fuzz test-cluster ## Run every test: lint, workflows, unit, golden, plan, upstream checks, rule tests, a short fuzz run and the control-plane suite.
 
 # Upstream facts: what the third-party projects ship at the pinned versions
 # (released chart versions, values.yaml and schemas, CRDs, exporter metric
@@ -119,6 +119,10 @@ fuzz-plan: ## Fuzz mlplat plan end to end with mutated environment files for FUZ
 vet-integration: ## Compile the integration tests (they need a cloud to run).
 	$(GO) vet -tags integration ./...
 	$(GO) vet -tags cluster ./test/cluster
+
+.PHONY: verify
+verify: lint ## go vet, gofmt, the import rules (test/imports) and the generated docs' freshness.
+	$(GO) test -count=1 ./test/imports ./components/names ./policies/rules -run 'TestImportRules|TestRulesCatchWhatTheyForbid|DocIsCurrent'
 
 .PHONY: lint
 lint: ## go vet and a gofmt check.
