@@ -1,6 +1,7 @@
-// Package tags builds the one tag set every resource of a stack carries: the
+// Package tags holds the one tag set every resource of a stack carries (the
 // environment's required tags, managed-by=pulumi, the stack name, and for
-// ephemeral (preview) stacks an expires-at timestamp.
+// ephemeral (preview) stacks an expires-at timestamp; stacks.BuildTags
+// builds it from the environment file) and its keys.
 //
 // On AWS the provider's defaultTags carries the set to every resource that takes
 // tags; what default tags do not reach (Auto Scaling group tags, launch-template

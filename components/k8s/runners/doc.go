@@ -2,7 +2,7 @@
 // with actions-runner-controller's runner scale sets.
 //
 // The scale-set controller and the listeners it starts run in their own
-// namespace (arc-system); each runner set from the environment becomes one
+// namespace (arc-system); each ScaleSet becomes one
 // gha-runner-scale-set release in the runners namespace, ephemeral runners
 // in kubernetes container mode: the runner starts each job's container as
 // its own pod, on the runner's node, from a pod template this component
