@@ -11,10 +11,10 @@ import (
 
 	"github.com/pangea-ai/mlplatform/components/catalog"
 	"github.com/pangea-ai/mlplatform/environments"
+	"github.com/pangea-ai/mlplatform/plan"
 	"github.com/pangea-ai/mlplatform/policies/rules"
 	"github.com/pangea-ai/mlplatform/stacks"
 	"github.com/pangea-ai/mlplatform/stacks/estimate"
-	"github.com/pangea-ai/mlplatform/test/recorder"
 )
 
 // Plan is the JSON document `mlplat plan --format json` prints.
@@ -91,36 +91,36 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
-	plan, err := buildPlan(f, time.Now())
+	pl, err := buildPlan(f, time.Now())
 	if err != nil {
 		return failed(stderr, err)
 	}
 	// A mandatory policy violation fails the plan, as it fails pulumi
 	// preview with the policy pack.
 	code := exitOK
-	if rules.HasMandatory(plan.results) {
+	if rules.HasMandatory(pl.results) {
 		code = exitFailed
 	}
 	if f.format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(plan.doc); err != nil {
+		if err := enc.Encode(pl.doc); err != nil {
 			fmt.Fprintln(stderr, err)
 			return exitFailed
 		}
 		return code
 	}
 	if f.diffAgainst != "" {
-		fmt.Fprint(stdout, diffMarkdown(old, plan.doc))
+		fmt.Fprint(stdout, diffMarkdown(old, pl.doc))
 		return code
 	}
-	writeText(stdout, plan)
-	writeCostTable(stdout, plan.doc.Cost)
-	writeDeployTime(stdout, plan.doc.DeployTime)
-	writePolicyReport(stdout, plan.results)
-	if len(plan.unset) > 0 {
+	writeText(stdout, pl)
+	writeCostTable(stdout, pl.doc.Cost)
+	writeDeployTime(stdout, pl.doc.DeployTime)
+	writePolicyReport(stdout, pl.results)
+	if len(pl.unset) > 0 {
 		fmt.Fprintf(stderr, "note: the plan used placeholders for config this stack does not set yet; before pulumi up, run:\n")
-		for _, c := range plan.unset {
+		for _, c := range pl.unset {
 			fmt.Fprintf(stderr, "  %s\n", c)
 		}
 	}
@@ -132,7 +132,7 @@ type planned struct {
 	doc    Plan
 	cloud  string
 	region string
-	rec    *recorder.Recorder
+	rec    *plan.Recorder
 	// unset are the services' config values the stack file lacks; the
 	// plan ran with placeholders for them.
 	unset []string
@@ -143,7 +143,7 @@ type planned struct {
 }
 
 // buildPlan validates the stack's environment, then runs the program under
-// the recorder. An invalid environment returns the validator's error
+// the plan. An invalid environment returns the validator's error
 // untouched, so the caller can tell it apart.
 func buildPlan(f planFlags, now time.Time) (*planned, error) {
 	root, err := projectRoot(f.root)
@@ -159,7 +159,7 @@ func buildPlan(f planFlags, now time.Time) (*planned, error) {
 
 // planConfig plans a stack from its config: a committed stack's file, or a
 // preview's config built by mlplat preview. refs answer StackReferences.
-func planConfig(root, stack, envFile string, cfg stacks.StackConfig, refs map[string]recorder.StackOutputs, now time.Time) (*planned, error) {
+func planConfig(root, stack, envFile string, cfg stacks.StackConfig, refs map[string]plan.StackOutputs, now time.Time) (*planned, error) {
 	f := planFlags{stack: stack, envFile: envFile, root: root}
 	if f.envFile != "" {
 		abs, err := filepath.Abs(f.envFile)
@@ -201,7 +201,7 @@ func planConfig(root, stack, envFile string, cfg stacks.StackConfig, refs map[st
 	}
 	slices.Sort(placeholders)
 	placeholders = slices.Compact(placeholders)
-	rec, err := recorder.Run(stacks.Program, recorder.Options{
+	rec, err := plan.Run(stacks.Program, plan.Options{
 		Project: stacks.Project, Stack: f.stack, Config: cfg.Values, SecretKeys: cfg.SecretKeys,
 		StackReferences: refs,
 	})
@@ -236,7 +236,7 @@ func planConfig(root, stack, envFile string, cfg stacks.StackConfig, refs map[st
 			deps = []string{}
 		}
 		p.doc.Resources = append(p.doc.Resources, PlannedItem{
-			URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Inputs: recorder.Plain(r.Inputs),
+			URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Inputs: plan.Plain(r.Inputs),
 			Protect: r.Protect, DependsOn: deps, Provider: r.Provider,
 		})
 	}

@@ -15,10 +15,10 @@ import (
 
 	"github.com/pangea-ai/mlplatform/components/catalog"
 	"github.com/pangea-ai/mlplatform/environments"
+	"github.com/pangea-ai/mlplatform/plan"
 	"github.com/pangea-ai/mlplatform/policies/rules"
 	"github.com/pangea-ai/mlplatform/stacks"
 	"github.com/pangea-ai/mlplatform/stacks/previews"
-	"github.com/pangea-ai/mlplatform/test/recorder"
 )
 
 const previewUsage = `usage: mlplat preview <command> [flags]
@@ -279,7 +279,7 @@ func offlineConfig(cfg map[string]previews.Value) stacks.StackConfig {
 // offlineReferences answer a namespace preview's StackReference offline:
 // the base stack's outputs are placeholders named after the stack and key,
 // since only the backend holds the real ones.
-func offlineReferences(r previews.Request, org string) map[string]recorder.StackOutputs {
+func offlineReferences(r previews.Request, org string) map[string]plan.StackOutputs {
 	if r.Scope != previews.Namespace {
 		return nil
 	}
@@ -292,7 +292,7 @@ func offlineReferences(r previews.Request, org string) map[string]recorder.Stack
 	values["oidcProviderArn"] = "arn:aws:iam::123456789012:oidc-provider/" + stacks.Placeholder(r.BaseStack()+":oidcIssuerUrl")
 	values["artifactBucketArn"] = "arn:aws:s3:::" + stacks.Placeholder(r.BaseStack()+":artifactBucket")
 	values["dataKeyArn"] = "arn:aws:kms:us-east-1:123456789012:key/" + stacks.Placeholder(r.BaseStack()+":dataKeyArn")
-	return map[string]recorder.StackOutputs{fq: {Values: values, Secrets: []string{"kubeconfig"}}}
+	return map[string]plan.StackOutputs{fq: {Values: values, Secrets: []string{"kubeconfig"}}}
 }
 
 func writePreviewList(w io.Writer, list []previews.Summary, now time.Time) {

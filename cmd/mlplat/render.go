@@ -12,7 +12,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/pangea-ai/mlplatform/test/recorder"
+	"github.com/pangea-ai/mlplatform/plan"
 )
 
 // Rendered is what a stack creates in Kubernetes: every object, and every
@@ -64,7 +64,7 @@ func hideSecretValues(manifest, revealed map[string]interface{}) {
 		}
 		hidden := map[string]interface{}{}
 		for k := range vals {
-			hidden[k] = recorder.SecretPlaceholder
+			hidden[k] = plan.SecretPlaceholder
 		}
 		if field == "data" {
 			// data holds base64; the placeholder is written as plain text.
@@ -76,13 +76,13 @@ func hideSecretValues(manifest, revealed map[string]interface{}) {
 }
 
 // render turns a recording into manifests and releases.
-func render(rec *recorder.Recorder) (*Rendered, error) {
+func render(rec *plan.Recorder) (*Rendered, error) {
 	out := &Rendered{}
 	for _, r := range rec.Resources() {
 		if !r.Custom || !strings.HasPrefix(r.Type, "kubernetes:") {
 			continue
 		}
-		in := recorder.Plain(r.Inputs)
+		in := plan.Plain(r.Inputs)
 		if r.Type == "kubernetes:helm.sh/v3:Release" {
 			values, _ := in["values"].(map[string]interface{})
 			repo, _ := lookupString(in, "repositoryOpts", "repo")
@@ -103,7 +103,7 @@ func render(rec *recorder.Recorder) (*Rendered, error) {
 			}
 		}
 		if kind == "Secret" {
-			hideSecretValues(manifest, recorder.Revealed(r.Inputs))
+			hideSecretValues(manifest, plan.Revealed(r.Inputs))
 		}
 		out.Objects = append(out.Objects, RenderedObject{Manifest: manifest})
 	}

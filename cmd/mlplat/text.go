@@ -6,8 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/pangea-ai/mlplatform/plan"
 	"github.com/pangea-ai/mlplatform/policies/rules"
-	"github.com/pangea-ai/mlplatform/test/recorder"
 )
 
 // writePolicyReport prints the policy findings for a reviewer: mandatory
@@ -45,12 +45,12 @@ func writeText(w io.Writer, p *planned) {
 	resources := p.rec.Resources()
 	fmt.Fprintf(w, "Plan for stack %s (environment %s, %s %s): %d resources\n\n",
 		p.doc.Stack, p.doc.Environment, p.cloud, p.region, len(resources))
-	children := map[string][]*recorder.Resource{}
+	children := map[string][]*plan.Resource{}
 	known := map[string]bool{}
 	for _, r := range resources {
 		known[r.URN] = true
 	}
-	var roots []*recorder.Resource
+	var roots []*plan.Resource
 	for _, r := range resources {
 		if known[r.Parent] {
 			children[r.Parent] = append(children[r.Parent], r)
@@ -58,7 +58,7 @@ func writeText(w io.Writer, p *planned) {
 			roots = append(roots, r)
 		}
 	}
-	order := func(rs []*recorder.Resource) {
+	order := func(rs []*plan.Resource) {
 		sort.Slice(rs, func(i, j int) bool {
 			if rs[i].Type != rs[j].Type {
 				return rs[i].Type < rs[j].Type
@@ -66,8 +66,8 @@ func writeText(w io.Writer, p *planned) {
 			return rs[i].Name < rs[j].Name
 		})
 	}
-	var walk func(rs []*recorder.Resource, prefix string)
-	walk = func(rs []*recorder.Resource, prefix string) {
+	var walk func(rs []*plan.Resource, prefix string)
+	walk = func(rs []*plan.Resource, prefix string) {
 		order(rs)
 		for i, r := range rs {
 			branch, next := "├─ ", "│  "
@@ -100,7 +100,7 @@ func writeText(w io.Writer, p *planned) {
 	}
 }
 
-func marks(r *recorder.Resource) string {
+func marks(r *plan.Resource) string {
 	var m []string
 	if r.Protect {
 		m = append(m, "protected")

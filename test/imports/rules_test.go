@@ -2,6 +2,7 @@ package imports
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -25,7 +26,8 @@ func TestImportRules(t *testing.T) {
 // TestRulesCatchWhatTheyForbid runs the rules on a small tree laid out as
 // the module was before issue 15: a component taking the environment
 // file's types, a component test loading an environment file, a product
-// package linking testing, and environments importing a component.
+// package linking testing, environments importing a component, and the
+// command importing the test-only recorder (allowed here as pending).
 func TestRulesCatchWhatTheyForbid(t *testing.T) {
 	root := t.TempDir()
 	write := func(path, src string) {
@@ -45,20 +47,41 @@ func TestRulesCatchWhatTheyForbid(t *testing.T) {
 	write("test/recorder/assert.go", "package recorder\nimport \"testing\"\n")
 	write("other/go.mod", "module other\n")
 	write("other/x.go", "package other\nimport \"testing\"\n")
+	write("cmd/mlplat/plan.go", "package main\nimport \"github.com/pangea-ai/mlplatform/test/recorder\"\n")
 	imports, err := Scan(root)
 	if err != nil {
 		t.Fatal(err)
 	}
+	saved := Pending
+	defer func() { Pending = saved }()
+	Pending = map[string]string{
+		"cmd/mlplat -> test/recorder": "allowed until a move",
+		"stacks -> test/standin":      "a stale entry",
+	}
 	got := Violations(imports)
 	want := []string{
-		"cmd/mlplat -> test/recorder no longer occurs: remove it from imports.Pending (the recording engine moves to plan/ (issue 15, item 3))",
 		"components/k8s/baseline/baseline_test.go imports environments: components take their own args and never import the environment file, the program, the policies or the commands",
 		"components/k8s/serving/model.go imports environments: components take their own args and never import the environment file, the program, the policies or the commands",
 		"environments/fit.go imports components/k8s/serving: environments may use the shared vocabulary (components/catalog, components/nodes, components/k8s/workload) and no component",
 		"plan/assert.go imports testing: product code never links the testing package; test helpers live under test/ or in _test.go files",
+		"stacks -> test/standin no longer occurs: remove it from imports.Pending (a stale entry)",
 		"stacks/x.go imports test/recorder: product code never imports test code",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("violations:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestProductLinksNoTesting: nothing the command, the program or the plan
+// links, however indirectly, is the testing package.
+func TestProductLinksNoTesting(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "../../cmd/mlplat", "../../stacks", "../../plan", "../../policies/pack").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		if dep == "testing" || strings.HasPrefix(dep, Module+"/test/") {
+			t.Errorf("the product links %s", dep)
+		}
 	}
 }

@@ -2,10 +2,10 @@ package recorder
 
 import (
 	"reflect"
-
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"sort"
 	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // AssertInputs fails t for every path whose input differs from want. Numbers
@@ -22,16 +22,6 @@ func AssertInputs(t testing.TB, res *Resource, want map[string]interface{}) {
 			t.Errorf("%s %s = %#v, want %#v", res.Name, p, got, want[p])
 		}
 	}
-}
-
-// ChildSummary lists a resource's direct children as "type name", sorted.
-func (r *Recorder) ChildSummary(parentURN string) []string {
-	var out []string
-	for _, c := range r.Children(parentURN) {
-		out = append(out, c.Type+" "+c.Name)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // ExpectRejected runs program and fails t unless it returns exactly the error

@@ -1,14 +1,6 @@
-// Package recorder runs a Pulumi program under the SDK's mock monitor and
-// records every resource it registers: type, name, parent, inputs and options.
-//
-// It is the harness of every component test and the engine of `mlplat plan`,
-// so the tests and the plan see exactly the same resources. Computed outputs
-// (ids, ARNs, endpoints, the OIDC issuer) are made up plausibly and
-// deterministically from each resource's URN, so plans and golden files are
-// stable; every invoke the toolkit makes is answered, and an unknown invoke is
-// an error rather than a silent empty answer.
-//
-// What a recording does not prove: that a cloud accepts the inputs, that
-// computed values look like the real ones in every detail, or that anything
-// deploys. Those are the integration tests' job (build tag integration).
+// Package recorder is the test-only face of the offline plan's engine
+// (package plan): the assertions that need the testing package
+// (AssertInputs, ExpectRejected), and the engine's names under the ones
+// the component tests have always used. Product code imports plan, never
+// this package (test/imports enforces it).
 package recorder

@@ -1,4 +1,4 @@
-package recorder
+package plan
 
 import "github.com/pangea-ai/mlplatform/policies/rules"
 

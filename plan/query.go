@@ -1,7 +1,8 @@
-package recorder
+package plan
 
 import (
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -91,4 +92,14 @@ func (r *Recorder) EffectiveTags(res *Resource) map[string]string {
 		tags[k] = v
 	}
 	return tags
+}
+
+// ChildSummary lists a resource's direct children as "type name", sorted.
+func (r *Recorder) ChildSummary(parentURN string) []string {
+	var out []string
+	for _, c := range r.Children(parentURN) {
+		out = append(out, c.Type+" "+c.Name)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -1,4 +1,4 @@
-package recorder
+package plan
 
 import (
 	"crypto/sha256"

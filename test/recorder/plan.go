@@ -1,0 +1,28 @@
+package recorder
+
+import "github.com/pangea-ai/mlplatform/plan"
+
+// The engine's types, as the tests name them.
+type (
+	Recorder     = plan.Recorder
+	Resource     = plan.Resource
+	Options      = plan.Options
+	StackOutputs = plan.StackOutputs
+	World        = plan.World
+	Invoke       = plan.Invoke
+)
+
+// The engine's functions and values, as the tests name them.
+var (
+	Run          = plan.Run
+	Plain        = plan.Plain
+	Revealed     = plan.Revealed
+	Lookup       = plan.Lookup
+	DefaultWorld = plan.DefaultWorld
+)
+
+// Placeholders the engine shows for unknown and secret values.
+const (
+	UnknownPlaceholder = plan.UnknownPlaceholder
+	SecretPlaceholder  = plan.SecretPlaceholder
+)
