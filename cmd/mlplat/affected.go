@@ -60,8 +60,8 @@ func runAffected(args []string, stdout, stderr io.Writer) int {
 
 // affected maps changed paths to the committed stacks they can change:
 // an environment file its stacks, a stack file its stack, and the program,
-// its components, policies, the catalogue override or the module files
-// every stack. Docs, tests, CI files and the preview environment change no
+// its components, policies, the plan's engine and estimates, the catalogue
+// override or the module files every stack. Docs, tests, CI files and the preview environment change no
 // committed stack.
 func affected(paths []string, envOf map[string]string) []string {
 	set := map[string]bool{}
@@ -89,7 +89,10 @@ func affected(paths []string, envOf map[string]string) []string {
 		case p == "go.mod", p == "go.sum", p == "Pulumi.yaml", p == "main.go",
 			strings.HasPrefix(p, "components/"), strings.HasPrefix(p, "policies/"),
 			strings.HasPrefix(p, "environments/") && strings.HasSuffix(p, ".go"),
-			strings.HasPrefix(p, "stacks/") && strings.HasSuffix(p, ".go"):
+			strings.HasPrefix(p, "stacks/") && strings.HasSuffix(p, ".go"),
+			// The plan's engine and estimates: every stack's plan, cost and
+			// deploy time.
+			strings.HasPrefix(p, "plan/") && strings.HasSuffix(p, ".go"):
 			all()
 		}
 	}

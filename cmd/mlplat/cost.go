@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/pangea-ai/mlplatform/stacks/estimate"
+	"github.com/pangea-ai/mlplatform/plan/estimate"
 )
 
 // writeCostTable prints the cost estimate as an aligned table: one line per

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pangea-ai/mlplatform/plan/estimate"
 	"github.com/pangea-ai/mlplatform/stacks"
-	"github.com/pangea-ai/mlplatform/stacks/estimate"
 )
 
 // The prod plans carry the cost environments/prod.yaml implies at the

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/pangea-ai/mlplatform/stacks/estimate"
+	"github.com/pangea-ai/mlplatform/plan/estimate"
 )
 
 // writeDeployTime prints the deploy-time model: the estimated first deploy,

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pangea-ai/mlplatform/plan/estimate"
 	"github.com/pangea-ai/mlplatform/stacks"
-	"github.com/pangea-ai/mlplatform/stacks/estimate"
 )
 
 // TestCriticalPathHoldsOnlyTheControlPlaneChain checks the program's

@@ -10,7 +10,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/pangea-ai/mlplatform/stacks/estimate"
+	"github.com/pangea-ai/mlplatform/plan/estimate"
 )
 
 // readPlanFile reads a plan written by `mlplat plan --format json`.

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/pangea-ai/mlplatform/components/catalog"
-	"github.com/pangea-ai/mlplatform/stacks/estimate"
+	"github.com/pangea-ai/mlplatform/plan/estimate"
 )
 
 const devURN = "urn:pulumi:aws-dev::mlplatform::"

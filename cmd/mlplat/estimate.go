@@ -2,7 +2,7 @@ package main
 
 import (
 	"github.com/pangea-ai/mlplatform/plan"
-	"github.com/pangea-ai/mlplatform/stacks/estimate"
+	"github.com/pangea-ai/mlplatform/plan/estimate"
 )
 
 // estimateResources converts the recorded registrations into the resources

@@ -12,9 +12,9 @@ import (
 	"github.com/pangea-ai/mlplatform/components/catalog"
 	"github.com/pangea-ai/mlplatform/environments"
 	"github.com/pangea-ai/mlplatform/plan"
+	"github.com/pangea-ai/mlplatform/plan/estimate"
 	"github.com/pangea-ai/mlplatform/policies/rules"
 	"github.com/pangea-ai/mlplatform/stacks"
-	"github.com/pangea-ai/mlplatform/stacks/estimate"
 )
 
 // Plan is the JSON document `mlplat plan --format json` prints.

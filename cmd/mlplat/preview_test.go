@@ -171,6 +171,7 @@ func TestAffected(t *testing.T) {
 		"a component":                       {[]string{"components/aws/eks/cluster.go"}, all},
 		"the program":                       {[]string{"stacks/aws.go"}, all},
 		"a policy":                          {[]string{"policies/rules/tagging.go"}, all},
+		"the plan's cost estimate":          {[]string{"plan/estimate/cost.go"}, all},
 		"the catalogue override":            {[]string{"environments/catalog-overrides.yaml"}, all},
 		"docs, tests, CI and previews only": {[]string{"docs/runbooks/drift.md", "README.md", ".github/workflows/nightly.yml", "test/cluster/harness.go", "environments/preview.yaml", "environments/catalog-overrides.example.yaml"}, []string{}},
 		"a preview stack's file":            {[]string{"stacks/Pulumi.aws-pr-4.yaml"}, []string{}},
