@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"github.com/pangea-ai/mlplatform/components/tags"
+	"github.com/pangea-ai/mlplatform/environments"
 )
 
 // Main runs the program under the pulumi CLI; the root main.go calls it.
@@ -36,6 +37,24 @@ func Program(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	return program(ctx, s, env, now)
+}
+
+// ProgramFor is the program for an environment already loaded and
+// validated: mlplat plan loads the stack's environment once, for its own
+// report and for the program, instead of once each.
+func ProgramFor(env *environments.Environment) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		s, err := settingsFrom(func(key string) string { return config.Get(ctx, key) })
+		if err != nil {
+			return err
+		}
+		return program(ctx, s, env, time.Now())
+	}
+}
+
+// program builds the stack from its settings and environment.
+func program(ctx *pulumi.Context, s Settings, env *environments.Environment, now time.Time) error {
 	if s.Scope == ScopeNamespace {
 		if (s.Cloud == CloudAWS && env.AWS == nil) || (s.Cloud == CloudAzure && env.Azure == nil) {
 			return fmt.Errorf("environment %s has no %s section, so a %s namespace preview has nothing to deploy onto; fix: preview on the cloud the environment has", env.Name, s.Cloud, s.Cloud)

@@ -201,7 +201,7 @@ func planConfig(root, stack, envFile string, cfg stacks.StackConfig, refs map[st
 	}
 	slices.Sort(placeholders)
 	placeholders = slices.Compact(placeholders)
-	rec, err := plan.Run(stacks.Program, plan.Options{
+	rec, err := plan.Run(stacks.ProgramFor(env), plan.Options{
 		Project: stacks.Project, Stack: f.stack, Config: cfg.Values, SecretKeys: cfg.SecretKeys,
 		StackReferences: refs,
 	})
