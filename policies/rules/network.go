@@ -46,48 +46,78 @@ var netGitHubRepo = regexp.MustCompile(`^repo:[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+:.+
 
 func networkRules() []Rule {
 	return []Rule{
-		{ID: "eks-private-endpoint", Category: Network, Kind: Fixed,
-			Description: "Checks whether EKS clusters keep their API endpoint private: private access on; in prod public access off; elsewhere public access only from listed CIDRs, never 0.0.0.0/0.",
-			Resources:   "EKS clusters", Mirrors: "CKV_AWS_38/39, cdk-nag EKS1, CIS EKS 5.4.1",
-			Check: netCheckEKSEndpoint},
-		{ID: "cluster-audit-logging", Category: Network, Kind: Fixed,
-			Description: "Checks whether EKS clusters send the api, audit and authenticator control plane logs and every AKS cluster has a diagnostic setting that sends kube-audit.",
-			Resources:   "EKS clusters; AKS clusters and their diagnostic settings", Mirrors: "CKV_AWS_37, cdk-nag EKS2",
-			Check: netCheckAuditLogging},
-		{ID: "s3-no-public-access", Category: Network, Kind: Fixed,
-			Description: "Checks whether every S3 bucket has a public access block with all four flags on and ownership controls set to BucketOwnerEnforced, and whether no bucket policy allows the \"*\" principal.",
-			Resources:   "S3 buckets, public access blocks, ownership controls, bucket policies", Mirrors: "CKV2_AWS_6, FSBP S3.1/S3.8",
-			Check: netCheckS3Public},
-		{ID: "registry-access-and-scan", Category: Network, Kind: Fixed,
-			Description: "Checks whether ECR repositories scan on push, have immutable tags and a lifecycle policy, and no repository policy allows the \"*\" principal; and whether ACR registries have the admin user and anonymous pull off.",
-			Resources:   "ECR repositories, lifecycle and repository policies; ACR registries", Mirrors: "CKV_AWS_163/51, cdk-nag ECR1",
-			Check: netCheckRegistries},
-		{ID: "aws-node-hardening", Category: Network, Kind: Fixed,
-			Description: "Checks whether EKS node groups allow no SSH, run from a launch template that requires IMDSv2 with hop limit 1, and give nodes no public IPs.",
-			Resources:   "EKS node groups, their launch templates and subnets", Mirrors: "CKV_AWS_79/341, CIS EKS 5.4.3",
-			Check: netCheckNodeHardening},
-		{ID: "iam-least-privilege", Category: Network, Kind: Fixed,
-			Description: "Checks whether IRSA trust is pinned to one service account and sts.amazonaws.com, GitHub OIDC trust to one repository, no policy allows every action on every resource, and nothing attaches AdministratorAccess.",
-			Resources:   "IAM roles, policies (managed and inline), policy attachments", Mirrors: "CKV_AWS_60-63, cdk-nag IAM4/IAM5",
-			Check: netCheckIAM},
-		{ID: "aks-private-api", Category: Network, Kind: Fixed,
-			Description: "Checks whether AKS clusters are private, or restrict their API server to authorized IP ranges that do not include 0.0.0.0/0.",
-			Resources:   "AKS clusters", Mirrors: "CKV_AZURE_6/115",
-			Check: netCheckAKSPrivateAPI},
-		{ID: "aks-identity", Category: Network, Kind: Fixed,
-			Description: "Checks whether AKS clusters disable local accounts, use Entra ID with Azure RBAC, enable the OIDC issuer and workload identity, run as a managed identity, and whether federated credentials pin their subject.",
-			Resources:   "AKS clusters, federated identity credentials", Mirrors: "CKV_AZURE_5/141, CIS AKS 5.2.1",
-			Check: netCheckAKSIdentity},
-		{ID: "aks-network-policy", Category: Network, Kind: Fixed,
-			Description: "Checks whether AKS clusters enforce a network policy (azure, calico or cilium) and no pool gives nodes public IPs.",
-			Resources:   "AKS clusters, agent pools", Mirrors: "CKV_AZURE_7",
-			Check: netCheckAKSNetworkPolicy},
-		{ID: "azure-data-plane-private", Category: Network, Kind: Fixed,
-			Description: "Checks whether storage accounts disallow public blob access and shared key access, and storage accounts and Key Vaults deny network access by default.",
-			Resources:   "storage accounts, Key Vaults", Mirrors: "CKV_AZURE_59/190",
-			Check: netCheckAzureDataPlane},
+		eksPrivateEndpoint,
+		clusterAuditLogging,
+		s3NoPublicAccess,
+		registryAccessAndScan,
+		awsNodeHardening,
+		iamLeastPrivilege,
+		aksPrivateAPI,
+		aksIdentity,
+		aksNetworkPolicy,
+		azureDataPlanePrivate,
 	}
 }
+
+// eksPrivateEndpoint is rule eks-private-endpoint.
+var eksPrivateEndpoint = Rule{ID: "eks-private-endpoint", Category: Network, Kind: Fixed,
+	Description: "Checks whether EKS clusters keep their API endpoint private: private access on; in prod public access off; elsewhere public access only from listed CIDRs, never 0.0.0.0/0.",
+	Resources:   "EKS clusters", Mirrors: "CKV_AWS_38/39, cdk-nag EKS1, CIS EKS 5.4.1",
+	Check: netCheckEKSEndpoint}
+
+// clusterAuditLogging is rule cluster-audit-logging.
+var clusterAuditLogging = Rule{ID: "cluster-audit-logging", Category: Network, Kind: Fixed,
+	Description: "Checks whether EKS clusters send the api, audit and authenticator control plane logs and every AKS cluster has a diagnostic setting that sends kube-audit.",
+	Resources:   "EKS clusters; AKS clusters and their diagnostic settings", Mirrors: "CKV_AWS_37, cdk-nag EKS2",
+	Check: netCheckAuditLogging}
+
+// s3NoPublicAccess is rule s3-no-public-access.
+var s3NoPublicAccess = Rule{ID: "s3-no-public-access", Category: Network, Kind: Fixed,
+	Description: "Checks whether every S3 bucket has a public access block with all four flags on and ownership controls set to BucketOwnerEnforced, and whether no bucket policy allows the \"*\" principal.",
+	Resources:   "S3 buckets, public access blocks, ownership controls, bucket policies", Mirrors: "CKV2_AWS_6, FSBP S3.1/S3.8",
+	Check: netCheckS3Public}
+
+// registryAccessAndScan is rule registry-access-and-scan.
+var registryAccessAndScan = Rule{ID: "registry-access-and-scan", Category: Network, Kind: Fixed,
+	Description: "Checks whether ECR repositories scan on push, have immutable tags and a lifecycle policy, and no repository policy allows the \"*\" principal; and whether ACR registries have the admin user and anonymous pull off.",
+	Resources:   "ECR repositories, lifecycle and repository policies; ACR registries", Mirrors: "CKV_AWS_163/51, cdk-nag ECR1",
+	Check: netCheckRegistries}
+
+// awsNodeHardening is rule aws-node-hardening.
+var awsNodeHardening = Rule{ID: "aws-node-hardening", Category: Network, Kind: Fixed,
+	Description: "Checks whether EKS node groups allow no SSH, run from a launch template that requires IMDSv2 with hop limit 1, and give nodes no public IPs.",
+	Resources:   "EKS node groups, their launch templates and subnets", Mirrors: "CKV_AWS_79/341, CIS EKS 5.4.3",
+	Check: netCheckNodeHardening}
+
+// iamLeastPrivilege is rule iam-least-privilege.
+var iamLeastPrivilege = Rule{ID: "iam-least-privilege", Category: Network, Kind: Fixed,
+	Description: "Checks whether IRSA trust is pinned to one service account and sts.amazonaws.com, GitHub OIDC trust to one repository, no policy allows every action on every resource, and nothing attaches AdministratorAccess.",
+	Resources:   "IAM roles, policies (managed and inline), policy attachments", Mirrors: "CKV_AWS_60-63, cdk-nag IAM4/IAM5",
+	Check: netCheckIAM}
+
+// aksPrivateAPI is rule aks-private-api.
+var aksPrivateAPI = Rule{ID: "aks-private-api", Category: Network, Kind: Fixed,
+	Description: "Checks whether AKS clusters are private, or restrict their API server to authorized IP ranges that do not include 0.0.0.0/0.",
+	Resources:   "AKS clusters", Mirrors: "CKV_AZURE_6/115",
+	Check: netCheckAKSPrivateAPI}
+
+// aksIdentity is rule aks-identity.
+var aksIdentity = Rule{ID: "aks-identity", Category: Network, Kind: Fixed,
+	Description: "Checks whether AKS clusters disable local accounts, use Entra ID with Azure RBAC, enable the OIDC issuer and workload identity, run as a managed identity, and whether federated credentials pin their subject.",
+	Resources:   "AKS clusters, federated identity credentials", Mirrors: "CKV_AZURE_5/141, CIS AKS 5.2.1",
+	Check: netCheckAKSIdentity}
+
+// aksNetworkPolicy is rule aks-network-policy.
+var aksNetworkPolicy = Rule{ID: "aks-network-policy", Category: Network, Kind: Fixed,
+	Description: "Checks whether AKS clusters enforce a network policy (azure, calico or cilium) and no pool gives nodes public IPs.",
+	Resources:   "AKS clusters, agent pools", Mirrors: "CKV_AZURE_7",
+	Check: netCheckAKSNetworkPolicy}
+
+// azureDataPlanePrivate is rule azure-data-plane-private.
+var azureDataPlanePrivate = Rule{ID: "azure-data-plane-private", Category: Network, Kind: Fixed,
+	Description: "Checks whether storage accounts disallow public blob access and shared key access, and storage accounts and Key Vaults deny network access by default.",
+	Resources:   "storage accounts, Key Vaults", Mirrors: "CKV_AZURE_59/190",
+	Check: netCheckAzureDataPlane}
 
 // eks-private-endpoint
 

@@ -59,36 +59,57 @@ var wlUpstreamRepos = []string{"ghcr.io/actions/actions-runner"}
 
 func workloadRules() []Rule {
 	return []Rule{
-		{ID: "pss-restricted", Category: Workloads, Kind: Fixed,
-			Description: "Checks whether pod templates meet Pod Security \"restricted\" and namespaces carry pod-security.kubernetes.io/enforce, a namespace below restricted giving its reason in mlplatform.pangea.ai/pod-security-reason (its pods then meet its own level).",
-			Resources:   "pod-bearing kinds (workloads, InferenceService components, ARC runner and job pods), namespaces", Mirrors: "PSS restricted, CIS 4.2.x, kube-linter",
-			Check: wlCheckPSS},
-		{ID: "resources-and-gpu", Category: Workloads, Kind: Fixed,
-			Description: "Checks whether containers request CPU and memory and limit memory, GPU containers limit nvidia.com/gpu, GPU pods tolerate the GPU taint and select GPU nodes, and other pods never tolerate the GPU taint.",
-			Resources:   "pod-bearing kinds", Mirrors: "kube-score container-resources",
-			Check: wlCheckResources},
-		{ID: "image-provenance", Category: Workloads, Kind: Fixed,
-			Description: "Checks whether container images pin a tag other than latest (or a digest) and come from the stack's own registry or an upstream image the toolkit pins.",
-			Resources:   "containers", Mirrors: "kube-linter latest-tag, CIS 5.1.4",
-			Check: wlCheckImages},
-		{ID: "serving-availability", Category: Workloads, Kind: ProdOnly,
-			Description: "Checks whether model-serving and explainer containers declare readiness probes and, in prod, run at least 2 replicas spread across nodes under a PodDisruptionBudget.",
-			Resources:   "InferenceService predictors, explainers and transformers; PodDisruptionBudgets", Mirrors: "kube-score probes, PDB checks",
-			Check: wlCheckServing},
-		{ID: "sa-rbac-hygiene", Category: Workloads, Kind: Fixed,
-			Description: "Checks whether pods name their own service account, tokens are mounted only where a role binding needs them, no binding grants cluster-admin and no role grants every verb or resource.",
-			Resources:   "service accounts, roles, bindings, pods", Mirrors: "kube-linter, CIS 4.1.x",
-			Check: wlCheckRBAC},
-		{ID: "network-exposure", Category: Workloads, Kind: Lowerable,
-			Description: "Checks whether every workload namespace has a default-deny NetworkPolicy, load balancers are internal and Ingresses terminate TLS.",
-			Resources:   "namespaces, NetworkPolicies, Services, EnvoyProxies, Ingresses", Mirrors: "kube-score pod-networkpolicy",
-			Check: wlCheckExposure},
-		{ID: "ci-runner-isolation", Category: Workloads, Kind: Fixed,
-			Description: "Checks whether CI runner sets run jobs in kubernetes container mode (dind only on a tainted node group of its own, by waiver), keep runners ephemeral, and have a restricted namespace to themselves.",
-			Resources:   "ARC runner scale sets, their job templates, namespace and node group; legacy ARC runners", Mirrors: "ARC hardening guidance",
-			Check: wlCheckRunners},
+		pssRestricted,
+		resourcesAndGPU,
+		imageProvenance,
+		servingAvailability,
+		saRBACHygiene,
+		networkExposure,
+		ciRunnerIsolation,
 	}
 }
+
+// pssRestricted is rule pss-restricted.
+var pssRestricted = Rule{ID: "pss-restricted", Category: Workloads, Kind: Fixed,
+	Description: "Checks whether pod templates meet Pod Security \"restricted\" and namespaces carry pod-security.kubernetes.io/enforce, a namespace below restricted giving its reason in mlplatform.pangea.ai/pod-security-reason (its pods then meet its own level).",
+	Resources:   "pod-bearing kinds (workloads, InferenceService components, ARC runner and job pods), namespaces", Mirrors: "PSS restricted, CIS 4.2.x, kube-linter",
+	Check: wlCheckPSS}
+
+// resourcesAndGPU is rule resources-and-gpu.
+var resourcesAndGPU = Rule{ID: "resources-and-gpu", Category: Workloads, Kind: Fixed,
+	Description: "Checks whether containers request CPU and memory and limit memory, GPU containers limit nvidia.com/gpu, GPU pods tolerate the GPU taint and select GPU nodes, and other pods never tolerate the GPU taint.",
+	Resources:   "pod-bearing kinds", Mirrors: "kube-score container-resources",
+	Check: wlCheckResources}
+
+// imageProvenance is rule image-provenance.
+var imageProvenance = Rule{ID: "image-provenance", Category: Workloads, Kind: Fixed,
+	Description: "Checks whether container images pin a tag other than latest (or a digest) and come from the stack's own registry or an upstream image the toolkit pins.",
+	Resources:   "containers", Mirrors: "kube-linter latest-tag, CIS 5.1.4",
+	Check: wlCheckImages}
+
+// servingAvailability is rule serving-availability.
+var servingAvailability = Rule{ID: "serving-availability", Category: Workloads, Kind: ProdOnly,
+	Description: "Checks whether model-serving and explainer containers declare readiness probes and, in prod, run at least 2 replicas spread across nodes under a PodDisruptionBudget.",
+	Resources:   "InferenceService predictors, explainers and transformers; PodDisruptionBudgets", Mirrors: "kube-score probes, PDB checks",
+	Check: wlCheckServing}
+
+// saRBACHygiene is rule sa-rbac-hygiene.
+var saRBACHygiene = Rule{ID: "sa-rbac-hygiene", Category: Workloads, Kind: Fixed,
+	Description: "Checks whether pods name their own service account, tokens are mounted only where a role binding needs them, no binding grants cluster-admin and no role grants every verb or resource.",
+	Resources:   "service accounts, roles, bindings, pods", Mirrors: "kube-linter, CIS 4.1.x",
+	Check: wlCheckRBAC}
+
+// networkExposure is rule network-exposure.
+var networkExposure = Rule{ID: "network-exposure", Category: Workloads, Kind: Lowerable,
+	Description: "Checks whether every workload namespace has a default-deny NetworkPolicy, load balancers are internal and Ingresses terminate TLS.",
+	Resources:   "namespaces, NetworkPolicies, Services, EnvoyProxies, Ingresses", Mirrors: "kube-score pod-networkpolicy",
+	Check: wlCheckExposure}
+
+// ciRunnerIsolation is rule ci-runner-isolation.
+var ciRunnerIsolation = Rule{ID: "ci-runner-isolation", Category: Workloads, Kind: Fixed,
+	Description: "Checks whether CI runner sets run jobs in kubernetes container mode (dind only on a tainted node group of its own, by waiver), keep runners ephemeral, and have a restricted namespace to themselves.",
+	Resources:   "ARC runner scale sets, their job templates, namespace and node group; legacy ARC runners", Mirrors: "ARC hardening guidance",
+	Check: wlCheckRunners}
 
 // Reading plain values.
 
