@@ -1,6 +1,5 @@
 package rules
 
-import ()
 
 // protectStateful is rule protect-stateful.
 var protectStateful = Rule{ID: "protect-stateful", Category: Reliability, Kind: ProdOnly,
