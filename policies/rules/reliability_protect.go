@@ -1,6 +1,5 @@
 package rules
 
-
 // protectStateful is rule protect-stateful.
 var protectStateful = Rule{ID: "protect-stateful", Category: Reliability, Kind: ProdOnly,
 	Description: "Checks whether a prod stack protects its stateful resources (buckets, KMS keys, registries, Key Vaults and their keys, storage accounts, clusters) with the protect option, so that no update deletes or replaces them.",
