@@ -122,7 +122,7 @@ vet-integration: ## Compile the integration tests (they need a cloud to run).
 
 .PHONY: verify
 verify: lint ## go vet, gofmt, the import rules (test/imports) and the generated docs' freshness.
-	$(GO) test -count=1 ./test/imports ./components/names ./policies/rules -run 'TestImportRules|TestRulesCatchWhatTheyForbid|TestProductLinksNoTesting|DocIsCurrent'
+	$(GO) test -count=1 ./test/imports ./components/names ./policies/rules ./test/docfile -run 'TestImportRules|TestRulesCatchWhatTheyForbid|TestProductLinksNoTesting|DocIsCurrent|ComponentReferencesAreCurrent'
 
 .PHONY: lint
 lint: ## go vet and a gofmt check.
@@ -144,9 +144,10 @@ lint-workflows: $(ACTIONLINT) ## Check every GitHub Actions workflow with action
 	$(ACTIONLINT) -no-color .github/workflows/*.yml
 
 .PHONY: docs
-docs: ## Regenerate docs/policies.md and docs/components/names.md from the rules.
+docs: ## Regenerate docs/policies.md, docs/components/names.md and the reference blocks of docs/components/*.md.
 	$(GO) test ./policies/rules -run PoliciesDoc -update
 	$(GO) test ./components/names -run NamesDoc -update
+	$(GO) test ./test/docfile -run ComponentReferences -update
 
 .PHONY: golden-update
 golden-update: ## Rewrite test/golden (resource lists, rendered manifests) after a reviewed change.
