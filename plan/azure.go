@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/pangea-ai/mlplatform/components/tokens"
 )
 
 // azureType says how an azure-native resource is named and addressed: the
@@ -18,28 +20,28 @@ type azureType struct {
 }
 
 var azureTypes = map[string]azureType{
-	"azure-native:resources:ResourceGroup":                                    {nameKey: "resourceGroupName"},
-	"azure-native:network:VirtualNetwork":                                     {nameKey: "virtualNetworkName", path: "Microsoft.Network/virtualNetworks/%s"},
-	"azure-native:network:Subnet":                                             {nameKey: "subnetName", parentKey: "virtualNetworkName", path: "Microsoft.Network/virtualNetworks/%s/subnets/%s"},
-	"azure-native:network:NetworkSecurityGroup":                               {nameKey: "networkSecurityGroupName", path: "Microsoft.Network/networkSecurityGroups/%s"},
-	"azure-native:network:PrivateEndpoint":                                    {nameKey: "privateEndpointName", path: "Microsoft.Network/privateEndpoints/%s"},
-	"azure-native:network:PrivateZone":                                        {nameKey: "privateZoneName", path: "Microsoft.Network/privateDnsZones/%s"},
-	"azure-native:network:VirtualNetworkLink":                                 {nameKey: "virtualNetworkLinkName", parentKey: "privateZoneName", path: "Microsoft.Network/privateDnsZones/%s/virtualNetworkLinks/%s"},
-	"azure-native:network:PrivateDnsZoneGroup":                                {nameKey: "privateDnsZoneGroupName", parentKey: "privateEndpointName", path: "Microsoft.Network/privateEndpoints/%s/privateDnsZoneGroups/%s"},
-	"azure-native:keyvault:Vault":                                             {nameKey: "vaultName", path: "Microsoft.KeyVault/vaults/%s"},
-	"azure-native:keyvault:Key":                                               {nameKey: "keyName", parentKey: "vaultName", path: "Microsoft.KeyVault/vaults/%s/keys/%s"},
-	"azure-native:managedidentity:UserAssignedIdentity":                       {nameKey: "resourceName", path: "Microsoft.ManagedIdentity/userAssignedIdentities/%s"},
-	"azure-native:managedidentity:FederatedIdentityCredential":                {nameKey: "federatedIdentityCredentialResourceName", parentKey: "resourceName", path: "Microsoft.ManagedIdentity/userAssignedIdentities/%s/federatedIdentityCredentials/%s"},
-	"azure-native:operationalinsights:Workspace":                              {nameKey: "workspaceName", path: "Microsoft.OperationalInsights/workspaces/%s"},
-	"azure-native:insights:DataCollectionEndpoint":                            {nameKey: "dataCollectionEndpointName", path: "Microsoft.Insights/dataCollectionEndpoints/%s"},
-	"azure-native:insights:DataCollectionRule":                                {nameKey: "dataCollectionRuleName", path: "Microsoft.Insights/dataCollectionRules/%s"},
-	"azure-native:storage:StorageAccount":                                     {nameKey: "accountName", path: "Microsoft.Storage/storageAccounts/%s"},
-	"azure-native:storage:BlobServiceProperties":                              {nameKey: "blobServicesName", parentKey: "accountName", path: "Microsoft.Storage/storageAccounts/%s/blobServices/%s"},
-	"azure-native:storage:BlobContainer":                                      {nameKey: "containerName", parentKey: "accountName", path: "Microsoft.Storage/storageAccounts/%s/blobServices/default/containers/%s"},
-	"azure-native:containerregistry:Registry":                                 {nameKey: "registryName", path: "Microsoft.ContainerRegistry/registries/%s"},
-	"azure-native:containerservice/v20240902preview:ManagedCluster":           {nameKey: "resourceName", path: "Microsoft.ContainerService/managedClusters/%s"},
-	"azure-native:containerservice/v20240902preview:AgentPool":                {nameKey: "agentPoolName", parentKey: "resourceName", path: "Microsoft.ContainerService/managedClusters/%s/agentPools/%s"},
-	"azure-native:containerservice/v20240902preview:MaintenanceConfiguration": {nameKey: "configName", parentKey: "resourceName", path: "Microsoft.ContainerService/managedClusters/%s/maintenanceConfigurations/%s"},
+	tokens.AzureResourcesResourceGroup:              {nameKey: "resourceGroupName"},
+	tokens.AzureNetworkVirtualNetwork:               {nameKey: "virtualNetworkName", path: "Microsoft.Network/virtualNetworks/%s"},
+	tokens.AzureNetworkSubnet:                       {nameKey: "subnetName", parentKey: "virtualNetworkName", path: "Microsoft.Network/virtualNetworks/%s/subnets/%s"},
+	tokens.AzureNetworkSecurityGroup:                {nameKey: "networkSecurityGroupName", path: "Microsoft.Network/networkSecurityGroups/%s"},
+	tokens.AzureNetworkPrivateEndpoint:              {nameKey: "privateEndpointName", path: "Microsoft.Network/privateEndpoints/%s"},
+	tokens.AzureNetworkPrivateZone:                  {nameKey: "privateZoneName", path: "Microsoft.Network/privateDnsZones/%s"},
+	tokens.AzureNetworkVirtualNetworkLink:           {nameKey: "virtualNetworkLinkName", parentKey: "privateZoneName", path: "Microsoft.Network/privateDnsZones/%s/virtualNetworkLinks/%s"},
+	tokens.AzureNetworkPrivateDnsZoneGroup:          {nameKey: "privateDnsZoneGroupName", parentKey: "privateEndpointName", path: "Microsoft.Network/privateEndpoints/%s/privateDnsZoneGroups/%s"},
+	tokens.AzureKeyVault:                            {nameKey: "vaultName", path: "Microsoft.KeyVault/vaults/%s"},
+	tokens.AzureKeyVaultKey:                         {nameKey: "keyName", parentKey: "vaultName", path: "Microsoft.KeyVault/vaults/%s/keys/%s"},
+	tokens.AzureIdentityUserAssignedIdentity:        {nameKey: "resourceName", path: "Microsoft.ManagedIdentity/userAssignedIdentities/%s"},
+	tokens.AzureIdentityFederatedIdentityCredential: {nameKey: "federatedIdentityCredentialResourceName", parentKey: "resourceName", path: "Microsoft.ManagedIdentity/userAssignedIdentities/%s/federatedIdentityCredentials/%s"},
+	tokens.AzureOperationalInsightsWorkspace:        {nameKey: "workspaceName", path: "Microsoft.OperationalInsights/workspaces/%s"},
+	tokens.AzureInsightsDataCollectionEndpoint:      {nameKey: "dataCollectionEndpointName", path: "Microsoft.Insights/dataCollectionEndpoints/%s"},
+	tokens.AzureInsightsDataCollectionRule:          {nameKey: "dataCollectionRuleName", path: "Microsoft.Insights/dataCollectionRules/%s"},
+	tokens.AzureStorageAccount:                      {nameKey: "accountName", path: "Microsoft.Storage/storageAccounts/%s"},
+	tokens.AzureStorageBlobServiceProperties:        {nameKey: "blobServicesName", parentKey: "accountName", path: "Microsoft.Storage/storageAccounts/%s/blobServices/%s"},
+	tokens.AzureStorageBlobContainer:                {nameKey: "containerName", parentKey: "accountName", path: "Microsoft.Storage/storageAccounts/%s/blobServices/default/containers/%s"},
+	tokens.AzureRegistry:                            {nameKey: "registryName", path: "Microsoft.ContainerRegistry/registries/%s"},
+	tokens.AzureAKSManagedCluster:                   {nameKey: "resourceName", path: "Microsoft.ContainerService/managedClusters/%s"},
+	tokens.AzureAKSAgentPool:                        {nameKey: "agentPoolName", parentKey: "resourceName", path: "Microsoft.ContainerService/managedClusters/%s/agentPools/%s"},
+	tokens.AzureAKSMaintenanceConfiguration:         {nameKey: "configName", parentKey: "resourceName", path: "Microsoft.ContainerService/managedClusters/%s/maintenanceConfigurations/%s"},
 }
 
 // azureOutputs adds the computed properties of azure-native resources.
@@ -47,16 +49,16 @@ func azureOutputs(w World, res *Resource, state resource.PropertyMap, set func(s
 	h := hexOf(res.URN, 17)
 	rgPrefix := fmt.Sprintf("/subscriptions/%s/resourceGroups/%s/providers/", w.SubscriptionID, str("resourceGroupName"))
 	switch res.Type {
-	case "azure-native:authorization:RoleAssignment":
+	case tokens.AzureAuthorizationRoleAssignment:
 		name := str("roleAssignmentName")
 		if name == "" {
 			name = uuidOf(res.URN)
 			set("roleAssignmentName", name)
 		}
 		return str("scope") + "/providers/Microsoft.Authorization/roleAssignments/" + name
-	case "azure-native:insights:DiagnosticSetting":
+	case tokens.AzureInsightsDiagnosticSetting:
 		return str("resourceUri") + "/providers/Microsoft.Insights/diagnosticSettings/" + str("name")
-	case "azure-native:resources:Resource":
+	case tokens.AzureResourcesResource:
 		// A generic ARM resource: addressed by its provider namespace, type
 		// and name (top-level resources only).
 		name := str("resourceName")
@@ -75,7 +77,7 @@ func azureOutputs(w World, res *Resource, state resource.PropertyMap, set func(s
 	set("name", name)
 	var id string
 	switch {
-	case res.Type == "azure-native:resources:ResourceGroup":
+	case res.Type == tokens.AzureResourcesResourceGroup:
 		id = fmt.Sprintf("/subscriptions/%s/resourceGroups/%s", w.SubscriptionID, name)
 	case t.parentKey != "":
 		id = rgPrefix + fmt.Sprintf(t.path, str(t.parentKey), name)
@@ -83,27 +85,27 @@ func azureOutputs(w World, res *Resource, state resource.PropertyMap, set func(s
 		id = rgPrefix + fmt.Sprintf(t.path, name)
 	}
 	switch res.Type {
-	case "azure-native:keyvault:Vault":
+	case tokens.AzureKeyVault:
 		set("properties", mergeObject(state, "properties", map[string]interface{}{"vaultUri": fmt.Sprintf("https://%s.vault.azure.net/", name)}))
-	case "azure-native:keyvault:Key":
+	case tokens.AzureKeyVaultKey:
 		uri := fmt.Sprintf("https://%s.vault.azure.net/keys/%s", str("vaultName"), name)
 		set("keyUri", uri)
 		set("keyUriWithVersion", uri+"/"+hexOf(res.URN+"version", 32))
-	case "azure-native:managedidentity:UserAssignedIdentity":
+	case tokens.AzureIdentityUserAssignedIdentity:
 		set("principalId", uuidOf(res.URN+"principal"))
 		set("clientId", uuidOf(res.URN+"client"))
 		set("tenantId", w.TenantID)
-	case "azure-native:operationalinsights:Workspace":
+	case tokens.AzureOperationalInsightsWorkspace:
 		set("customerId", uuidOf(res.URN+"customer"))
-	case "azure-native:insights:DataCollectionEndpoint":
+	case tokens.AzureInsightsDataCollectionEndpoint:
 		set("metricsIngestion", map[string]interface{}{"endpoint": fmt.Sprintf("https://%s-%s.%s-1.metrics.ingest.monitor.azure.com", name, hexOf(res.URN, 4), w.Location)})
-	case "azure-native:insights:DataCollectionRule":
+	case tokens.AzureInsightsDataCollectionRule:
 		set("immutableId", "dcr-"+hexOf(res.URN+"immutable", 32))
-	case "azure-native:storage:StorageAccount":
+	case tokens.AzureStorageAccount:
 		set("primaryEndpoints", map[string]interface{}{"blob": fmt.Sprintf("https://%s.blob.core.windows.net/", name)})
-	case "azure-native:containerregistry:Registry":
+	case tokens.AzureRegistry:
 		set("loginServer", strings.ToLower(name)+".azurecr.io")
-	case "azure-native:containerservice/v20240902preview:ManagedCluster":
+	case tokens.AzureAKSManagedCluster:
 		set("fqdn", fmt.Sprintf("%s-%s.hcp.%s.azmk8s.io", str("dnsPrefix"), hexOf(res.URN, 8), w.Location))
 		set("privateFQDN", fmt.Sprintf("%s-%s.privatelink.%s.azmk8s.io", str("dnsPrefix"), hexOf(res.URN, 8), w.Location))
 		set("oidcIssuerProfile", map[string]interface{}{"enabled": true, "issuerURL": fmt.Sprintf("https://%s.oic.prod-aks.azure.com/%s/%s/", w.Location, w.TenantID, uuidOf(res.URN+"oidc"))})

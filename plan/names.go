@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/pangea-ai/mlplatform/components/names"
+	"github.com/pangea-ai/mlplatform/components/tokens"
 )
 
 // NameProblems checks every name the run gave a cloud or Kubernetes object
@@ -22,7 +23,7 @@ func (rec *Recorder) NameProblems() []string {
 	}
 	for _, res := range rec.Resources() {
 		switch {
-		case !res.Custom || res.IsProvider() || res.Type == "pulumi:pulumi:StackReference":
+		case !res.Custom || res.IsProvider() || res.Type == tokens.PulumiStackReference:
 		case strings.HasPrefix(res.Type, "kubernetes:"):
 			problems = append(problems, kubernetesNameProblems(res, claim)...)
 		default:
@@ -63,7 +64,7 @@ func (rec *Recorder) NameProblems() []string {
 func kubernetesNameProblems(res *Resource, claim func(key, urn string)) []string {
 	var problems []string
 	kind := res.Type[strings.LastIndex(res.Type, ":")+1:]
-	if res.Type == "kubernetes:helm.sh/v3:Release" {
+	if res.Type == tokens.K8sHelmV3Release {
 		name := res.InString("name")
 		if err := names.HelmRelease.Check(name); err != nil {
 			problems = append(problems, fmt.Sprintf("%s: %v", res.Name, err))

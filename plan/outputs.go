@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/pangea-ai/mlplatform/components/names"
+	"github.com/pangea-ai/mlplatform/components/tokens"
 )
 
 // outputs makes up a custom resource's id and state: its inputs plus the
@@ -47,7 +48,7 @@ func outputs(w World, res *Resource, preview bool) (string, resource.PropertyMap
 	}
 	// Every input the provider names itself when the program does not.
 	for _, f := range names.ByType[res.Type] {
-		if f.Autoname > 0 && res.Type != "aws:s3/bucketV2:BucketV2" {
+		if f.Autoname > 0 && res.Type != tokens.AWSS3BucketV2 {
 			physical(f.Key)
 		}
 	}
@@ -58,68 +59,68 @@ func outputs(w World, res *Resource, preview bool) (string, resource.PropertyMap
 		return id, state
 	}
 	switch res.Type {
-	case "aws:ec2/vpc:Vpc":
+	case tokens.AWSEC2Vpc:
 		id = "vpc-" + h
 		set("arn", arn("ec2", "vpc/"+id))
 		set("defaultSecurityGroupId", "sg-"+hexOf(res.URN+"sg", 17))
 		set("mainRouteTableId", "rtb-"+hexOf(res.URN+"rtb", 17))
-	case "aws:ec2/subnet:Subnet":
+	case tokens.AWSEC2Subnet:
 		id = "subnet-" + h
 		set("arn", arn("ec2", "subnet/"+id))
-	case "aws:ec2/internetGateway:InternetGateway":
+	case tokens.AWSEC2InternetGateway:
 		id = "igw-" + h
-	case "aws:ec2/eip:Eip":
+	case tokens.AWSEC2Eip:
 		id = "eipalloc-" + h
 		set("allocationId", id)
 		// TEST-NET-1 (RFC 5737): a documentation address nothing answers on.
 		set("publicIp", fmt.Sprintf("192.0.2.%d", 1+int(hexByte(res.URN)%250)))
-	case "aws:ec2/natGateway:NatGateway":
+	case tokens.AWSEC2NatGateway:
 		id = "nat-" + h
-	case "aws:ec2/routeTable:RouteTable":
+	case tokens.AWSEC2RouteTable:
 		id = "rtb-" + h
-	case "aws:ec2/routeTableAssociation:RouteTableAssociation":
+	case tokens.AWSEC2RouteTableAssociation:
 		id = "rtbassoc-" + h
-	case "aws:ec2/route:Route":
+	case tokens.AWSEC2Route:
 		id = "r-" + h
-	case "aws:ec2/vpcEndpoint:VpcEndpoint":
+	case tokens.AWSEC2VpcEndpoint:
 		id = "vpce-" + h
 		set("arn", arn("ec2", "vpc-endpoint/"+id))
-	case "aws:ec2/securityGroup:SecurityGroup":
+	case tokens.AWSEC2SecurityGroup:
 		id = "sg-" + h
 		physical("name")
 		set("arn", arn("ec2", "security-group/"+id))
-	case "aws:ec2/flowLog:FlowLog":
+	case tokens.AWSEC2FlowLog:
 		id = "fl-" + h
-	case "aws:ec2/launchTemplate:LaunchTemplate":
+	case tokens.AWSEC2LaunchTemplate:
 		id = "lt-" + h
 		physical("name")
 		set("latestVersion", 1.0)
 		set("defaultVersion", 1.0)
 		set("arn", arn("ec2", "launch-template/"+id))
-	case "aws:cloudwatch/logGroup:LogGroup":
+	case tokens.AWSCloudWatchLogGroup:
 		name := physical("name")
 		id = name
 		set("arn", arn("logs", "log-group:"+name))
-	case "aws:kms/key:Key":
+	case tokens.AWSKMSKey:
 		id = uuidOf(res.URN)
 		set("keyId", id)
 		set("arn", arn("kms", "key/"+id))
-	case "aws:kms/alias:Alias":
+	case tokens.AWSKMSAlias:
 		id = str("name")
 		set("arn", arn("kms", id))
-	case "aws:iam/role:Role":
+	case tokens.AWSIAMRole:
 		name := physical("name")
 		id = name
 		set("arn", fmt.Sprintf("arn:aws:iam::%s:role/%s", w.AccountID, name))
 		set("uniqueId", "AROA"+strings.ToUpper(h))
-	case "aws:iam/policy:Policy":
+	case tokens.AWSIAMPolicy:
 		name := physical("name")
 		set("arn", fmt.Sprintf("arn:aws:iam::%s:policy/%s", w.AccountID, name))
 		id = state["arn"].StringValue()
-	case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+	case tokens.AWSIAMOpenIdConnectProvider:
 		id = fmt.Sprintf("arn:aws:iam::%s:oidc-provider/%s", w.AccountID, strings.TrimPrefix(str("url"), "https://"))
 		set("arn", id)
-	case "aws:eks/cluster:Cluster":
+	case tokens.AWSEKSCluster:
 		name := physical("name")
 		id = name
 		oidcID := strings.ToUpper(hexOf(res.URN+"oidc", 32))
@@ -132,7 +133,7 @@ func outputs(w World, res *Resource, preview bool) (string, resource.PropertyMap
 		set("status", "ACTIVE")
 		set("platformVersion", "eks.1")
 		set("clusterId", uuidOf(res.URN+"cluster"))
-	case "aws:eks/nodeGroup:NodeGroup":
+	case tokens.AWSEKSNodeGroup:
 		name := physical("nodeGroupName")
 		id = str("clusterName") + ":" + name
 		set("arn", arn("eks", fmt.Sprintf("nodegroup/%s/%s/%s", str("clusterName"), name, uuidOf(res.URN))))
@@ -140,10 +141,10 @@ func outputs(w World, res *Resource, preview bool) (string, resource.PropertyMap
 			"autoscalingGroups": []interface{}{map[string]interface{}{"name": "eks-" + name + "-" + uuidOf(res.URN)}},
 		}})
 		set("status", "ACTIVE")
-	case "aws:eks/addon:Addon":
+	case tokens.AWSEKSAddon:
 		id = str("clusterName") + ":" + str("addonName")
 		set("arn", arn("eks", fmt.Sprintf("addon/%s/%s/%s", str("clusterName"), str("addonName"), uuidOf(res.URN))))
-	case "aws:s3/bucketV2:BucketV2":
+	case tokens.AWSS3BucketV2:
 		name := str("bucket")
 		if name == "" {
 			name = strings.ToLower(res.Name) + "-" + hexOf(res.URN, 7)
@@ -153,11 +154,11 @@ func outputs(w World, res *Resource, preview bool) (string, resource.PropertyMap
 		set("arn", "arn:aws:s3:::"+name)
 		set("bucketDomainName", name+".s3.amazonaws.com")
 		set("bucketRegionalDomainName", fmt.Sprintf("%s.s3.%s.amazonaws.com", name, w.Region))
-	case "aws:amp/workspace:Workspace":
+	case tokens.AWSAMPWorkspace:
 		id = "ws-" + hexOf(res.URN, 8) + "-" + hexOf(res.URN+"ws", 4) + "-" + hexOf(res.URN+"ws2", 4)
 		set("arn", arn("aps", "workspace/"+id))
 		set("prometheusEndpoint", fmt.Sprintf("https://aps-workspaces.%s.amazonaws.com/workspaces/%s/", w.Region, id))
-	case "aws:ecr/repository:Repository":
+	case tokens.AWSECRRepository:
 		name := str("name")
 		id = name
 		set("arn", arn("ecr", "repository/"+name))

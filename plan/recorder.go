@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/pangea-ai/mlplatform/components/names"
+	types "github.com/pangea-ai/mlplatform/components/tokens"
 )
 
 // Resource is one registration the program made.
@@ -110,7 +111,7 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	}
 	id, state := "", resource.PropertyMap{}
 	switch {
-	case args.TypeToken == "pulumi:pulumi:StackReference":
+	case args.TypeToken == types.PulumiStackReference:
 		// A StackReference is read, not registered: its name is its ID.
 		ref, ok := r.stackRefs[args.Name]
 		if !ok {

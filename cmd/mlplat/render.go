@@ -12,6 +12,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/pangea-ai/mlplatform/components/tokens"
 	"github.com/pangea-ai/mlplatform/plan"
 )
 
@@ -83,7 +84,7 @@ func render(rec *plan.Recorder) (*Rendered, error) {
 			continue
 		}
 		in := plan.Plain(r.Inputs)
-		if r.Type == "kubernetes:helm.sh/v3:Release" {
+		if r.Type == tokens.K8sHelmV3Release {
 			values, _ := in["values"].(map[string]interface{})
 			repo, _ := lookupString(in, "repositoryOpts", "repo")
 			out.Releases = append(out.Releases, HelmRelease{

@@ -1,5 +1,7 @@
 package names
 
+import "github.com/pangea-ai/mlplatform/components/tokens"
+
 // Field is one name-carrying input of a Pulumi resource type.
 type Field struct {
 	// Key is the input property holding the name.
@@ -12,63 +14,63 @@ type Field struct {
 // the toolkit creates that names something and is missing here fails
 // stacks' TestEveryNameMeetsItsTarget, so the list cannot fall behind.
 var ByType = map[string][]Field{
-	"aws:iam/role:Role":                                        {{"name", IAMRole}},
-	"aws:iam/policy:Policy":                                    {{"name", IAMPolicy}},
-	"aws:iam/rolePolicy:RolePolicy":                            {{"name", IAMRolePolicy}},
-	"aws:s3/bucketV2:BucketV2":                                 {{"bucket", S3Bucket}},
-	"aws:ecr/repository:Repository":                            {{"name", ECRRepository}},
-	"aws:eks/cluster:Cluster":                                  {{"name", EKSCluster}},
-	"aws:eks/nodeGroup:NodeGroup":                              {{"nodeGroupName", EKSNodeGroup}},
-	"aws:ec2/launchTemplate:LaunchTemplate":                    {{"name", LaunchTemplate}},
-	"aws:ec2/securityGroup:SecurityGroup":                      {{"name", SecurityGroup}},
-	"aws:kms/alias:Alias":                                      {{"name", KMSAlias}},
-	"aws:cloudwatch/logGroup:LogGroup":                         {{"name", LogGroup}},
-	"aws:amp/workspace:Workspace":                              {{"alias", PrometheusAlias}},
-	"azure-native:resources:ResourceGroup":                     {{"resourceGroupName", ResourceGroup}},
-	"azure-native:resources:Resource":                          {{"resourceName", MonitorWorkspace}},
-	"azure-native:network:VirtualNetwork":                      {{"virtualNetworkName", VirtualNetwork}},
-	"azure-native:network:Subnet":                              {{"subnetName", Subnet}},
-	"azure-native:network:NetworkSecurityGroup":                {{"networkSecurityGroupName", NetworkSecurityGroup}},
-	"azure-native:network:PrivateEndpoint":                     {{"privateEndpointName", PrivateEndpoint}},
-	"azure-native:network:PrivateZone":                         {{"privateZoneName", PrivateDNSZone}},
-	"azure-native:network:VirtualNetworkLink":                  {{"virtualNetworkLinkName", VirtualNetworkLink}},
-	"azure-native:network:PrivateDnsZoneGroup":                 {{"privateDnsZoneGroupName", PrivateDNSZoneGroup}},
-	"azure-native:keyvault:Vault":                              {{"vaultName", KeyVault}},
-	"azure-native:keyvault:Key":                                {{"keyName", KeyVaultKey}},
-	"azure-native:managedidentity:UserAssignedIdentity":        {{"resourceName", ManagedIdentity}},
-	"azure-native:managedidentity:FederatedIdentityCredential": {{"federatedIdentityCredentialResourceName", FederatedCredential}},
-	"azure-native:operationalinsights:Workspace":               {{"workspaceName", LogAnalyticsWorkspace}},
-	"azure-native:insights:DataCollectionEndpoint":             {{"dataCollectionEndpointName", DataCollectionEndpoint}},
-	"azure-native:insights:DataCollectionRule":                 {{"dataCollectionRuleName", DataCollectionRule}},
-	"azure-native:insights:DiagnosticSetting":                  {{"name", DiagnosticSetting}},
-	"azure-native:storage:StorageAccount":                      {{"accountName", StorageAccount}},
-	"azure-native:storage:BlobServiceProperties":               {{"blobServicesName", BlobServices}},
-	"azure-native:storage:BlobContainer":                       {{"containerName", BlobContainer}},
-	"azure-native:containerregistry:Registry":                  {{"registryName", ContainerRegistry}},
-	"azure-native:authorization:RoleAssignment":                {{"roleAssignmentName", RoleAssignment}},
-	"azure-native:containerservice/v20240902preview:ManagedCluster": {
+	tokens.AWSIAMRole:                               {{"name", IAMRole}},
+	tokens.AWSIAMPolicy:                             {{"name", IAMPolicy}},
+	tokens.AWSIAMRolePolicy:                         {{"name", IAMRolePolicy}},
+	tokens.AWSS3BucketV2:                            {{"bucket", S3Bucket}},
+	tokens.AWSECRRepository:                         {{"name", ECRRepository}},
+	tokens.AWSEKSCluster:                            {{"name", EKSCluster}},
+	tokens.AWSEKSNodeGroup:                          {{"nodeGroupName", EKSNodeGroup}},
+	tokens.AWSEC2LaunchTemplate:                     {{"name", LaunchTemplate}},
+	tokens.AWSEC2SecurityGroup:                      {{"name", SecurityGroup}},
+	tokens.AWSKMSAlias:                              {{"name", KMSAlias}},
+	tokens.AWSCloudWatchLogGroup:                    {{"name", LogGroup}},
+	tokens.AWSAMPWorkspace:                          {{"alias", PrometheusAlias}},
+	tokens.AzureResourcesResourceGroup:              {{"resourceGroupName", ResourceGroup}},
+	tokens.AzureResourcesResource:                   {{"resourceName", MonitorWorkspace}},
+	tokens.AzureNetworkVirtualNetwork:               {{"virtualNetworkName", VirtualNetwork}},
+	tokens.AzureNetworkSubnet:                       {{"subnetName", Subnet}},
+	tokens.AzureNetworkSecurityGroup:                {{"networkSecurityGroupName", NetworkSecurityGroup}},
+	tokens.AzureNetworkPrivateEndpoint:              {{"privateEndpointName", PrivateEndpoint}},
+	tokens.AzureNetworkPrivateZone:                  {{"privateZoneName", PrivateDNSZone}},
+	tokens.AzureNetworkVirtualNetworkLink:           {{"virtualNetworkLinkName", VirtualNetworkLink}},
+	tokens.AzureNetworkPrivateDnsZoneGroup:          {{"privateDnsZoneGroupName", PrivateDNSZoneGroup}},
+	tokens.AzureKeyVault:                            {{"vaultName", KeyVault}},
+	tokens.AzureKeyVaultKey:                         {{"keyName", KeyVaultKey}},
+	tokens.AzureIdentityUserAssignedIdentity:        {{"resourceName", ManagedIdentity}},
+	tokens.AzureIdentityFederatedIdentityCredential: {{"federatedIdentityCredentialResourceName", FederatedCredential}},
+	tokens.AzureOperationalInsightsWorkspace:        {{"workspaceName", LogAnalyticsWorkspace}},
+	tokens.AzureInsightsDataCollectionEndpoint:      {{"dataCollectionEndpointName", DataCollectionEndpoint}},
+	tokens.AzureInsightsDataCollectionRule:          {{"dataCollectionRuleName", DataCollectionRule}},
+	tokens.AzureInsightsDiagnosticSetting:           {{"name", DiagnosticSetting}},
+	tokens.AzureStorageAccount:                      {{"accountName", StorageAccount}},
+	tokens.AzureStorageBlobServiceProperties:        {{"blobServicesName", BlobServices}},
+	tokens.AzureStorageBlobContainer:                {{"containerName", BlobContainer}},
+	tokens.AzureRegistry:                            {{"registryName", ContainerRegistry}},
+	tokens.AzureAuthorizationRoleAssignment:         {{"roleAssignmentName", RoleAssignment}},
+	tokens.AzureAKSManagedCluster: {
 		{"resourceName", AKSCluster}, {"nodeResourceGroup", NodeResourceGroup}},
-	"azure-native:containerservice/v20240902preview:AgentPool":                {{"agentPoolName", AgentPool}},
-	"azure-native:containerservice/v20240902preview:MaintenanceConfiguration": {{"configName", MaintenanceConfiguration}},
+	tokens.AzureAKSAgentPool:                {{"agentPoolName", AgentPool}},
+	tokens.AzureAKSMaintenanceConfiguration: {{"configName", MaintenanceConfiguration}},
 }
 
 // Unnamed lists the types the toolkit creates whose cloud names are not
 // the toolkit's to give (the cloud assigns an ID) or which carry no name.
 var Unnamed = map[string]bool{
-	"aws:ec2/vpc:Vpc": true, "aws:ec2/subnet:Subnet": true, "aws:ec2/internetGateway:InternetGateway": true,
-	"aws:ec2/eip:Eip": true, "aws:ec2/natGateway:NatGateway": true, "aws:ec2/routeTable:RouteTable": true,
-	"aws:ec2/routeTableAssociation:RouteTableAssociation": true, "aws:ec2/route:Route": true,
-	"aws:ec2/vpcEndpoint:VpcEndpoint": true, "aws:ec2/flowLog:FlowLog": true,
-	"aws:kms/key:Key": true, "aws:iam/openIdConnectProvider:OpenIdConnectProvider": true,
-	"aws:iam/rolePolicyAttachment:RolePolicyAttachment": true, "aws:autoscaling/tag:Tag": true,
+	tokens.AWSEC2Vpc: true, tokens.AWSEC2Subnet: true, tokens.AWSEC2InternetGateway: true,
+	tokens.AWSEC2Eip: true, tokens.AWSEC2NatGateway: true, tokens.AWSEC2RouteTable: true,
+	tokens.AWSEC2RouteTableAssociation: true, tokens.AWSEC2Route: true,
+	tokens.AWSEC2VpcEndpoint: true, tokens.AWSEC2FlowLog: true,
+	tokens.AWSKMSKey: true, tokens.AWSIAMOpenIdConnectProvider: true,
+	tokens.AWSIAMRolePolicyAttachment: true, tokens.AWSAutoscalingTag: true,
 	// Add-ons and access entries are named by AWS (the add-on) or by the
 	// principal they admit.
-	"aws:eks/addon:Addon": true, "aws:eks/accessEntry:AccessEntry": true, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": true,
+	tokens.AWSEKSAddon: true, tokens.AWSEKSAccessEntry: true, tokens.AWSEKSAccessPolicyAssociation: true,
 	// A bucket's settings and a repository's policies belong to the
 	// bucket or repository and carry no name of their own.
-	"aws:s3/bucketVersioningV2:BucketVersioningV2": true, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": true,
-	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": true, "aws:s3/bucketOwnershipControls:BucketOwnershipControls": true,
-	"aws:s3/bucketPolicy:BucketPolicy": true, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2": true,
-	"aws:s3/bucketLoggingV2:BucketLoggingV2": true, "aws:ecr/lifecyclePolicy:LifecyclePolicy": true,
-	"aws:ecr/repositoryPolicy:RepositoryPolicy": true,
+	tokens.AWSS3BucketVersioningV2: true, tokens.AWSS3BucketServerSideEncryptionConfigurationV2: true,
+	tokens.AWSS3BucketPublicAccessBlock: true, tokens.AWSS3BucketOwnershipControls: true,
+	tokens.AWSS3BucketPolicy: true, tokens.AWSS3BucketLifecycleConfigurationV2: true,
+	tokens.AWSS3BucketLoggingV2: true, tokens.AWSECRLifecyclePolicy: true,
+	tokens.AWSECRRepositoryPolicy: true,
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/pangea-ai/mlplatform/components/tokens"
 )
 
 // azureTaggable and azureUntaggable classify the azure-native types the
@@ -11,35 +13,35 @@ import (
 // default tags, so every component passes the tag set to each taggable
 // resource itself; a stack test proves none is missed.
 var azureTaggable = map[string]bool{
-	"azure-native:containerregistry:Registry":                       true,
-	"azure-native:containerservice/v20240902preview:AgentPool":      true,
-	"azure-native:containerservice/v20240902preview:ManagedCluster": true,
-	"azure-native:insights:DataCollectionEndpoint":                  true,
-	"azure-native:insights:DataCollectionRule":                      true,
-	"azure-native:keyvault:Key":                                     true,
-	"azure-native:keyvault:Vault":                                   true,
-	"azure-native:managedidentity:UserAssignedIdentity":             true,
-	"azure-native:network:NetworkSecurityGroup":                     true,
-	"azure-native:network:PrivateEndpoint":                          true,
-	"azure-native:network:PrivateZone":                              true,
-	"azure-native:network:VirtualNetwork":                           true,
-	"azure-native:network:VirtualNetworkLink":                       true,
-	"azure-native:operationalinsights:Workspace":                    true,
-	"azure-native:resources:ResourceGroup":                          true,
+	tokens.AzureRegistry:                       true,
+	tokens.AzureAKSAgentPool:                   true,
+	tokens.AzureAKSManagedCluster:              true,
+	tokens.AzureInsightsDataCollectionEndpoint: true,
+	tokens.AzureInsightsDataCollectionRule:     true,
+	tokens.AzureKeyVaultKey:                    true,
+	tokens.AzureKeyVault:                       true,
+	tokens.AzureIdentityUserAssignedIdentity:   true,
+	tokens.AzureNetworkSecurityGroup:           true,
+	tokens.AzureNetworkPrivateEndpoint:         true,
+	tokens.AzureNetworkPrivateZone:             true,
+	tokens.AzureNetworkVirtualNetwork:          true,
+	tokens.AzureNetworkVirtualNetworkLink:      true,
+	tokens.AzureOperationalInsightsWorkspace:   true,
+	tokens.AzureResourcesResourceGroup:         true,
 	// Generic ARM resources: the Azure Monitor workspace.
-	"azure-native:resources:Resource":     true,
-	"azure-native:storage:StorageAccount": true,
+	tokens.AzureResourcesResource: true,
+	tokens.AzureStorageAccount:    true,
 }
 
 var azureUntaggable = map[string]bool{
-	"azure-native:authorization:RoleAssignment":                               true,
-	"azure-native:containerservice/v20240902preview:MaintenanceConfiguration": true,
-	"azure-native:insights:DiagnosticSetting":                                 true,
-	"azure-native:managedidentity:FederatedIdentityCredential":                true,
-	"azure-native:network:PrivateDnsZoneGroup":                                true,
-	"azure-native:network:Subnet":                                             true,
-	"azure-native:storage:BlobContainer":                                      true,
-	"azure-native:storage:BlobServiceProperties":                              true,
+	tokens.AzureAuthorizationRoleAssignment:         true,
+	tokens.AzureAKSMaintenanceConfiguration:         true,
+	tokens.AzureInsightsDiagnosticSetting:           true,
+	tokens.AzureIdentityFederatedIdentityCredential: true,
+	tokens.AzureNetworkPrivateDnsZoneGroup:          true,
+	tokens.AzureNetworkSubnet:                       true,
+	tokens.AzureStorageBlobContainer:                true,
+	tokens.AzureStorageBlobServiceProperties:        true,
 }
 
 // AzureTaggability classifies an azure-native resource type.

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/pangea-ai/mlplatform/components/catalog"
+	"github.com/pangea-ai/mlplatform/components/tokens"
 )
 
 // HoursPerMonth is the month the estimate uses: 365 × 24 / 12, as the clouds'
@@ -85,25 +86,25 @@ var kindOrder = map[string]int{
 // Resource types the cost model reads. azure-native tokens are matched
 // without their API-version segment (see unversioned).
 const (
-	typeEKSCluster      = "aws:eks/cluster:Cluster"
-	typeEKSNodeGroup    = "aws:eks/nodeGroup:NodeGroup"
-	typeLaunchTemplate  = "aws:ec2/launchTemplate:LaunchTemplate"
-	typeNATGateway      = "aws:ec2/natGateway:NatGateway"
-	typeEIP             = "aws:ec2/eip:Eip"
-	typeVPCEndpoint     = "aws:ec2/vpcEndpoint:VpcEndpoint"
-	typeKMSKey          = "aws:kms/key:Key"
-	typeAKSCluster      = "azure-native:containerservice:ManagedCluster"
-	typeAKSPool         = "azure-native:containerservice:AgentPool"
-	typeACR             = "azure-native:containerregistry:Registry"
-	typePrivateEndpoint = "azure-native:network:PrivateEndpoint"
-	typeAzureNAT        = "azure-native:network:NatGateway"
-	typeAzurePublicIP   = "azure-native:network:PublicIPAddress"
-	typeService         = "kubernetes:core/v1:Service"
-	typePVC             = "kubernetes:core/v1:PersistentVolumeClaim"
-	typeHelmRelease     = "kubernetes:helm.sh/v3:Release"
-	typeGateway         = "kubernetes:gateway.networking.k8s.io/v1:Gateway"
-	typeGatewayClass    = "kubernetes:gateway.networking.k8s.io/v1:GatewayClass"
-	typeEnvoyProxy      = "kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy"
+	typeEKSCluster      = tokens.AWSEKSCluster
+	typeEKSNodeGroup    = tokens.AWSEKSNodeGroup
+	typeLaunchTemplate  = tokens.AWSEC2LaunchTemplate
+	typeNATGateway      = tokens.AWSEC2NatGateway
+	typeEIP             = tokens.AWSEC2Eip
+	typeVPCEndpoint     = tokens.AWSEC2VpcEndpoint
+	typeKMSKey          = tokens.AWSKMSKey
+	typeAKSCluster      = tokens.AzureAKSManagedClusterUnversioned
+	typeAKSPool         = tokens.AzureAKSAgentPoolUnversioned
+	typeACR             = tokens.AzureRegistry
+	typePrivateEndpoint = tokens.AzureNetworkPrivateEndpoint
+	typeAzureNAT        = tokens.AzureNetworkNatGateway
+	typeAzurePublicIP   = tokens.AzureNetworkPublicIPAddress
+	typeService         = tokens.K8sService
+	typePVC             = tokens.K8sPersistentVolumeClaim
+	typeHelmRelease     = tokens.K8sHelmV3Release
+	typeGateway         = tokens.K8sGateway
+	typeGatewayClass    = tokens.K8sGatewayClass
+	typeEnvoyProxy      = tokens.K8sEnvoyProxy
 
 	envoyGatewayController = "gateway.envoyproxy.io/gatewayclass-controller"
 )

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/pangea-ai/mlplatform/components/catalog"
+	"github.com/pangea-ai/mlplatform/components/tokens"
 )
 
 // DeployTime is the deploy-time model of a plan: every resource takes its
@@ -181,7 +182,7 @@ func durationOf(r Resource, cat *catalog.Catalog) (int, string) {
 		return 0, "provider"
 	}
 	chart := ""
-	if r.Type == "kubernetes:helm.sh/v3:Release" {
+	if r.Type == tokens.K8sHelmV3Release {
 		chart = r.str("chart")
 		if i := strings.LastIndex(chart, "/"); i >= 0 {
 			chart = chart[i+1:]

@@ -1,6 +1,10 @@
 package estimate
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/pangea-ai/mlplatform/components/tokens"
+)
 
 // Resource is one planned resource as the estimators read it: the fields of
 // a plan's resource, with plain (non-Output) inputs.
@@ -24,7 +28,7 @@ type Resource struct {
 // IsComponent reports whether the resource is a component (a grouping with
 // nothing to create in the cloud) rather than a custom resource.
 func (r Resource) IsComponent() bool {
-	return strings.HasPrefix(r.Type, "mlplatform:") || r.Type == "pulumi:pulumi:Stack"
+	return strings.HasPrefix(r.Type, "mlplatform:") || r.Type == tokens.PulumiStack
 }
 
 // input returns the plain value at a dotted path of the inputs, or nil.

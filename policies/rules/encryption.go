@@ -5,25 +5,27 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+
+	"github.com/pangea-ai/mlplatform/components/tokens"
 )
 
 // Types the encryption rules read.
 const (
-	encEKSCluster      = "aws:eks/cluster:Cluster"
-	encNodeGroup       = "aws:eks/nodeGroup:NodeGroup"
-	encLaunchTemplate  = "aws:ec2/launchTemplate:LaunchTemplate"
-	encBucket          = "aws:s3/bucketV2:BucketV2"
-	encBucketSSE       = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
-	encBucketPolicy    = "aws:s3/bucketPolicy:BucketPolicy"
-	encBucketLogging   = "aws:s3/bucketLoggingV2:BucketLoggingV2"
-	encECRRepository   = "aws:ecr/repository:Repository"
-	encKMSKey          = "aws:kms/key:Key"
-	encManagedCluster  = "azure-native:containerservice/v20240902preview:ManagedCluster"
-	encAgentPool       = "azure-native:containerservice/v20240902preview:AgentPool"
-	encStorageAccount  = "azure-native:storage:StorageAccount"
-	encKeyVault        = "azure-native:keyvault:Vault"
-	encManagedClusterN = "azure-native:containerservice:ManagedCluster"
-	encAgentPoolN      = "azure-native:containerservice:AgentPool"
+	encEKSCluster      = tokens.AWSEKSCluster
+	encNodeGroup       = tokens.AWSEKSNodeGroup
+	encLaunchTemplate  = tokens.AWSEC2LaunchTemplate
+	encBucket          = tokens.AWSS3BucketV2
+	encBucketSSE       = tokens.AWSS3BucketServerSideEncryptionConfigurationV2
+	encBucketPolicy    = tokens.AWSS3BucketPolicy
+	encBucketLogging   = tokens.AWSS3BucketLoggingV2
+	encECRRepository   = tokens.AWSECRRepository
+	encKMSKey          = tokens.AWSKMSKey
+	encManagedCluster  = tokens.AzureAKSManagedCluster
+	encAgentPool       = tokens.AzureAKSAgentPool
+	encStorageAccount  = tokens.AzureStorageAccount
+	encKeyVault        = tokens.AzureKeyVault
+	encManagedClusterN = tokens.AzureAKSManagedClusterUnversioned
+	encAgentPoolN      = tokens.AzureAKSAgentPoolUnversioned
 )
 
 // cmkARN matches a customer-managed KMS key ARN (not an alias, not an AWS

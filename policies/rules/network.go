@@ -5,32 +5,34 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/pangea-ai/mlplatform/components/tokens"
 )
 
 // Types the network and access rules read. Azure types are matched by
 // module and name in any API version (netAzure).
 const (
-	netEKSCluster         = "aws:eks/cluster:Cluster"
-	netNodeGroup          = "aws:eks/nodeGroup:NodeGroup"
-	netLaunchTemplate     = "aws:ec2/launchTemplate:LaunchTemplate"
-	netSubnet             = "aws:ec2/subnet:Subnet"
-	netBucketV2           = "aws:s3/bucketV2:BucketV2"
-	netBucket             = "aws:s3/bucket:Bucket"
-	netPublicAccessBlock  = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
-	netOwnershipControls  = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
-	netBucketPolicy       = "aws:s3/bucketPolicy:BucketPolicy"
-	netECRRepository      = "aws:ecr/repository:Repository"
-	netECRLifecycle       = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
-	netECRRepoPolicy      = "aws:ecr/repositoryPolicy:RepositoryPolicy"
-	netIAMRole            = "aws:iam/role:Role"
-	netIAMPolicy          = "aws:iam/policy:Policy"
-	netIAMRolePolicy      = "aws:iam/rolePolicy:RolePolicy"
-	netIAMUserPolicy      = "aws:iam/userPolicy:UserPolicy"
-	netIAMGroupPolicy     = "aws:iam/groupPolicy:GroupPolicy"
-	netIAMRoleAttachment  = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
-	netIAMUserAttachment  = "aws:iam/userPolicyAttachment:UserPolicyAttachment"
-	netIAMGroupAttachment = "aws:iam/groupPolicyAttachment:GroupPolicyAttachment"
-	netIAMPolicyAttach    = "aws:iam/policyAttachment:PolicyAttachment"
+	netEKSCluster         = tokens.AWSEKSCluster
+	netNodeGroup          = tokens.AWSEKSNodeGroup
+	netLaunchTemplate     = tokens.AWSEC2LaunchTemplate
+	netSubnet             = tokens.AWSEC2Subnet
+	netBucketV2           = tokens.AWSS3BucketV2
+	netBucket             = tokens.AWSS3Bucket
+	netPublicAccessBlock  = tokens.AWSS3BucketPublicAccessBlock
+	netOwnershipControls  = tokens.AWSS3BucketOwnershipControls
+	netBucketPolicy       = tokens.AWSS3BucketPolicy
+	netECRRepository      = tokens.AWSECRRepository
+	netECRLifecycle       = tokens.AWSECRLifecyclePolicy
+	netECRRepoPolicy      = tokens.AWSECRRepositoryPolicy
+	netIAMRole            = tokens.AWSIAMRole
+	netIAMPolicy          = tokens.AWSIAMPolicy
+	netIAMRolePolicy      = tokens.AWSIAMRolePolicy
+	netIAMUserPolicy      = tokens.AWSIAMUserPolicy
+	netIAMGroupPolicy     = tokens.AWSIAMGroupPolicy
+	netIAMRoleAttachment  = tokens.AWSIAMRolePolicyAttachment
+	netIAMUserAttachment  = tokens.AWSIAMUserPolicyAttachment
+	netIAMGroupAttachment = tokens.AWSIAMGroupPolicyAttachment
+	netIAMPolicyAttach    = tokens.AWSIAMPolicyAttachment
 )
 
 // netEKSLogTypes are the control plane logs an EKS cluster must send.

@@ -4,23 +4,25 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/pangea-ai/mlplatform/components/tokens"
 )
 
 // Resource types the reliability rules read.
 const (
-	relS3Bucket      = "aws:s3/bucketV2:BucketV2"
-	relS3BucketV1    = "aws:s3/bucket:Bucket"
-	relS3Versioning  = "aws:s3/bucketVersioningV2:BucketVersioningV2"
-	relS3Lifecycle   = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
-	relKMSKey        = "aws:kms/key:Key"
-	relECRRepository = "aws:ecr/repository:Repository"
-	relECRLifecycle  = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
-	relEKSCluster    = "aws:eks/cluster:Cluster"
-	relEKSNodeGroup  = "aws:eks/nodeGroup:NodeGroup"
-	relK8sSecret     = "kubernetes:core/v1:Secret"
-	relK8sProvider   = "pulumi:providers:kubernetes"
-	relHelmRelease   = "kubernetes:helm.sh/v3:Release"
-	relHelmChartV4   = "kubernetes:helm.sh/v4:Chart"
+	relS3Bucket      = tokens.AWSS3BucketV2
+	relS3BucketV1    = tokens.AWSS3Bucket
+	relS3Versioning  = tokens.AWSS3BucketVersioningV2
+	relS3Lifecycle   = tokens.AWSS3BucketLifecycleConfigurationV2
+	relKMSKey        = tokens.AWSKMSKey
+	relECRRepository = tokens.AWSECRRepository
+	relECRLifecycle  = tokens.AWSECRLifecyclePolicy
+	relEKSCluster    = tokens.AWSEKSCluster
+	relEKSNodeGroup  = tokens.AWSEKSNodeGroup
+	relK8sSecret     = tokens.K8sSecret
+	relK8sProvider   = tokens.PulumiProvidersKubernetes
+	relHelmRelease   = tokens.K8sHelmV3Release
+	relHelmChartV4   = tokens.K8sHelmV4Chart
 )
 
 func reliabilityRules() []Rule {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/pangea-ai/mlplatform/components/tags"
+	"github.com/pangea-ai/mlplatform/components/tokens"
 	"github.com/pangea-ai/mlplatform/environments"
 )
 
@@ -207,8 +208,8 @@ var k8sLabels = Rule{ID: "k8s-labels", Category: Tagging, Kind: AdvisoryKind,
 // checkK8sLabels is the check of rule k8s-labels.
 func checkK8sLabels(s *Stack) []Finding {
 	var out []Finding
-	for _, r := range s.ByType("kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet",
-		"kubernetes:core/v1:Service", "kubernetes:core/v1:Namespace") {
+	for _, r := range s.ByType(tokens.K8sDeployment, tokens.K8sStatefulSet, tokens.K8sDaemonSet,
+		tokens.K8sService, tokens.K8sNamespace) {
 		v, _ := r.Get("metadata.labels")
 		l, unknown := StringMap(v)
 		var missing []string

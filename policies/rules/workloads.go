@@ -2,21 +2,23 @@ package rules
 
 import (
 	"fmt"
+
+	"github.com/pangea-ai/mlplatform/components/tokens"
 )
 
 // Kubernetes types the workload rules read.
 const (
-	wlNamespace        = "kubernetes:core/v1:Namespace"
-	wlConfigMap        = "kubernetes:core/v1:ConfigMap"
-	wlServiceAccount   = "kubernetes:core/v1:ServiceAccount"
-	wlService          = "kubernetes:core/v1:Service"
-	wlDaemonSet        = "kubernetes:apps/v1:DaemonSet"
-	wlNetworkPolicy    = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
-	wlIngress          = "kubernetes:networking.k8s.io/v1:Ingress"
-	wlPDB              = "kubernetes:policy/v1:PodDisruptionBudget"
-	wlRelease          = "kubernetes:helm.sh/v3:Release"
-	wlInferenceService = "kubernetes:serving.kserve.io/v1beta1:InferenceService"
-	wlEnvoyProxy       = "kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy"
+	wlNamespace        = tokens.K8sNamespace
+	wlConfigMap        = tokens.K8sConfigMap
+	wlServiceAccount   = tokens.K8sServiceAccount
+	wlService          = tokens.K8sService
+	wlDaemonSet        = tokens.K8sDaemonSet
+	wlNetworkPolicy    = tokens.K8sNetworkPolicy
+	wlIngress          = tokens.K8sIngress
+	wlPDB              = tokens.K8sPodDisruptionBudget
+	wlRelease          = tokens.K8sHelmV3Release
+	wlInferenceService = tokens.K8sKServeInferenceService
+	wlEnvoyProxy       = tokens.K8sEnvoyProxy
 	wlRBAC             = "kubernetes:rbac.authorization.k8s.io/v1:"
 )
 
@@ -33,15 +35,15 @@ const (
 
 // wlPodSpecPaths are the standard pod-bearing kinds and where their pod spec is.
 var wlPodSpecPaths = map[string]string{
-	"kubernetes:core/v1:Pod":                   "spec",
-	"kubernetes:core/v1:PodTemplate":           "template.spec",
-	"kubernetes:core/v1:ReplicationController": "spec.template.spec",
-	"kubernetes:apps/v1:Deployment":            "spec.template.spec",
-	"kubernetes:apps/v1:StatefulSet":           "spec.template.spec",
-	"kubernetes:apps/v1:DaemonSet":             "spec.template.spec",
-	"kubernetes:apps/v1:ReplicaSet":            "spec.template.spec",
-	"kubernetes:batch/v1:Job":                  "spec.template.spec",
-	"kubernetes:batch/v1:CronJob":              "spec.jobTemplate.spec.template.spec",
+	tokens.K8sPod:                   "spec",
+	tokens.K8sPodTemplate:           "template.spec",
+	tokens.K8sReplicationController: "spec.template.spec",
+	tokens.K8sDeployment:            "spec.template.spec",
+	tokens.K8sStatefulSet:           "spec.template.spec",
+	tokens.K8sDaemonSet:             "spec.template.spec",
+	tokens.K8sReplicaSet:            "spec.template.spec",
+	tokens.K8sJob:                   "spec.template.spec",
+	tokens.K8sCronJob:               "spec.jobTemplate.spec.template.spec",
 }
 
 // wlInlineContainers are the fields of an InferenceService component that

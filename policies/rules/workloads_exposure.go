@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/pangea-ai/mlplatform/components/nodes"
+	"github.com/pangea-ai/mlplatform/components/tokens"
 )
 
 // network-exposure
@@ -165,10 +166,10 @@ func wlIngressTLS(r *Resource) []Finding {
 
 // Legacy ARC (summerwind) kinds and where their ephemeral flag is.
 var wlLegacyRunners = map[string]string{
-	"kubernetes:actions.summerwind.dev/v1alpha1:Runner":           "spec.ephemeral",
-	"kubernetes:actions.summerwind.dev/v1alpha1:RunnerSet":        "spec.ephemeral",
-	"kubernetes:actions.summerwind.dev/v1alpha1:RunnerDeployment": "spec.template.spec.ephemeral",
-	"kubernetes:actions.summerwind.dev/v1alpha1:RunnerReplicaSet": "spec.template.spec.ephemeral",
+	tokens.K8sSummerwindRunner:           "spec.ephemeral",
+	tokens.K8sSummerwindRunnerSet:        "spec.ephemeral",
+	tokens.K8sSummerwindRunnerDeployment: "spec.template.spec.ephemeral",
+	tokens.K8sSummerwindRunnerReplicaSet: "spec.template.spec.ephemeral",
 }
 
 func wlCheckRunners(s *Stack) []Finding {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/pangea-ai/mlplatform/components/nodes"
+	"github.com/pangea-ai/mlplatform/components/tokens"
 )
 
 // resources-and-gpu
@@ -31,7 +32,7 @@ func wlGroups(s *Stack) map[string]wlGroup {
 	}
 	for _, r := range s.Resources {
 		switch {
-		case r.Type == "aws:eks/nodeGroup:NodeGroup":
+		case r.Type == tokens.AWSEKSNodeGroup:
 			var taints []nodes.Taint
 			for _, t := range wlList(wlAt(r.Inputs, "taints")) {
 				taints = append(taints, nodes.Taint{Key: wlStr(wlAt(t, "key")), Value: wlStr(wlAt(t, "value")), Effect: wlEKSEffects[wlStr(wlAt(t, "effect"))]})
@@ -211,11 +212,11 @@ func wlOwnRegistries(s *Stack) wlRegistries {
 	}
 	for _, r := range s.Resources {
 		switch {
-		case r.Type == "aws:ecr/repository:Repository":
+		case r.Type == tokens.AWSECRRepository:
 			out.ecr[note(r, "name")] = true
 		case strings.HasPrefix(r.Type, "azure-native:containerregistry") && strings.HasSuffix(r.Type, ":Registry"):
 			out.acr[strings.ToLower(note(r, "registryName"))+".azurecr.io"] = true
-		case r.Type == "pulumi:pulumi:StackReference":
+		case r.Type == tokens.PulumiStackReference:
 			out.bases = append(out.bases, path.Base(r.Name))
 		}
 	}
