@@ -17,8 +17,8 @@ import (
 	"github.com/pangea-ai/mlplatform/environments"
 	"github.com/pangea-ai/mlplatform/plan"
 	"github.com/pangea-ai/mlplatform/policies/rules"
+	"github.com/pangea-ai/mlplatform/previews"
 	"github.com/pangea-ai/mlplatform/stacks"
-	"github.com/pangea-ai/mlplatform/stacks/previews"
 )
 
 const previewUsage = `usage: mlplat preview <command> [flags]

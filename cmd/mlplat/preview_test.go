@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pangea-ai/mlplatform/stacks/previews"
+	"github.com/pangea-ai/mlplatform/previews"
 )
 
 // fakeBackend records what mlplat asks of the backend. It stands in for

@@ -97,12 +97,12 @@ func Violations(imports []Import) []string {
 	for _, im := range imports {
 		product := !im.Test && !under(im.Dir, "test")
 		switch {
-		case under(im.Dir, "components") && im.Own && slices.ContainsFunc([]string{"environments", "stacks", "policies", "cmd"}, func(d string) bool { return under(im.Path, d) }):
-			bad(im, "components take their own args and never import the environment file, the program, the policies or the commands")
+		case under(im.Dir, "components") && im.Own && slices.ContainsFunc([]string{"environments", "stacks", "policies", "cmd", "plan", "previews"}, func(d string) bool { return under(im.Path, d) }):
+			bad(im, "components take their own args and never import the environment file, the program, the policies, the plan or the commands")
 		case under(im.Dir, "environments") && im.Own && under(im.Path, "components") && !slices.Contains(Vocabulary, im.Path):
 			bad(im, "environments may use the shared vocabulary ("+strings.Join(Vocabulary, ", ")+") and no component")
-		case under(im.Dir, "stacks") && im.Own && under(im.Path, "cmd"):
-			bad(im, "the program never imports the commands")
+		case under(im.Dir, "stacks") && im.Own && (under(im.Path, "cmd") || under(im.Path, "plan") || under(im.Path, "previews")):
+			bad(im, "the program never imports the commands, the offline plan or the preview lifecycle")
 		case under(im.Dir, "policies") && !im.Test && im.Own && (under(im.Path, "stacks") || under(im.Path, "cmd")):
 			bad(im, "policies judge resources; they never import the program or the commands (their tests may plan a stack to judge)")
 		case product && im.Path == "testing":

@@ -20,7 +20,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 
 	"github.com/pangea-ai/mlplatform/environments"
-	"github.com/pangea-ai/mlplatform/stacks/previews"
+	"github.com/pangea-ai/mlplatform/previews"
 )
 
 // TestAccPreviewStack walks a full-scope preview stack through what
