@@ -52,7 +52,7 @@ func TestEnvVar(t *testing.T) {
 
 func TestConfig(t *testing.T) {
 	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
-	dev, err := environments.Load("../..", "dev", environments.Options{Now: now})
+	dev, err := environments.Load("..", "dev", environments.Options{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestConfig(t *testing.T) {
 		t.Errorf("namespace config:\n%v\nwant:\n%v", cfg, want)
 	}
 
-	preview, err := environments.Load("../..", "preview", environments.Options{Now: now})
+	preview, err := environments.Load("..", "preview", environments.Options{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func TestModelsOnlyForNamespacePreviews(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "--models or --changed-since: a full preview stands up every model; pick the models only with --scope namespace") {
 		t.Errorf("error %v", err)
 	}
-	dev, err := environments.Load("../..", "dev", environments.Options{})
+	dev, err := environments.Load("..", "dev", environments.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
