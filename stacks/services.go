@@ -193,29 +193,3 @@ func imageRepository(image string) string {
 	}
 	return image
 }
-
-// ServingModel is an environment's model entry as the serving component
-// takes it.
-func ServingModel(m environments.Model) serving.Model {
-	out := serving.Model{
-		Name: m.Name, Format: m.Format, Runtime: m.Runtime, GPUs: m.GPUs, NodeGroup: m.NodeGroup, Resources: m.Resources,
-		MinReplicas: m.MinReplicas, MaxReplicas: m.MaxReplicas, ScaleTargetCPUPercent: m.ScaleTargetCPUPercent,
-	}
-	if e := m.Explainer; e != nil {
-		out.Explainer = &serving.Explainer{Type: e.Type, ARTAttack: e.ARTAttack, Resources: e.Resources}
-	}
-	return out
-}
-
-// runnerSets are an environment's runner sets as the runners component
-// takes them.
-func runnerSets(in []environments.RunnerSet) []runners.ScaleSet {
-	out := make([]runners.ScaleSet, 0, len(in))
-	for _, r := range in {
-		out = append(out, runners.ScaleSet{
-			Name: r.Name, GitHubConfigURL: r.GitHubConfigURL, MinRunners: r.MinRunners, MaxRunners: r.MaxRunners,
-			GPUs: r.GPUs, NodeGroup: r.NodeGroup, Resources: r.Resources, DockerInDocker: r.DockerInDocker, PushImages: r.PushImages,
-		})
-	}
-	return out
-}

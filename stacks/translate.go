@@ -1,0 +1,137 @@
+package stacks
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
+	"github.com/pangea-ai/mlplatform/components/k8s/runners"
+	"github.com/pangea-ai/mlplatform/components/k8s/serving"
+	"github.com/pangea-ai/mlplatform/components/tags"
+	"github.com/pangea-ai/mlplatform/environments"
+)
+
+// This file translates the environment file into the components' own
+// arguments: components never read the file format (test/imports holds
+// them to it). Node groups and pools translate beside their clouds, in
+// aws.go (nodeGroupArgs) and azure.go (poolSpec).
+
+// BuildTags returns the tag set for a stack of env. expiresAt is required for an
+// ephemeral environment (RFC 3339, after now and within its maxTTL) and must be
+// empty otherwise.
+func BuildTags(env *environments.Environment, stack, expiresAt string, now time.Time) (tags.Set, error) {
+	s := tags.Set{tags.ManagedBy: "pulumi", tags.Stack: stack}
+	for k, v := range env.Tags {
+		s[k] = v
+	}
+	switch {
+	case env.Ephemeral == nil && expiresAt != "":
+		return nil, fmt.Errorf("config mlplatform:expiresAt = %q: environment %s is not ephemeral; fix: remove expiresAt from the stack config", expiresAt, env.Name)
+	case env.Ephemeral == nil:
+		return s, nil
+	}
+	at, err := time.Parse(time.RFC3339, expiresAt)
+	if err != nil {
+		return nil, fmt.Errorf("config mlplatform:expiresAt = %q: environment %s is ephemeral and needs an RFC 3339 expiry; fix: set it, e.g. %s (preview stacks set it when they are created)",
+			expiresAt, env.Name, now.Add(48*time.Hour).UTC().Format(time.RFC3339))
+	}
+	ttl, _ := time.ParseDuration(env.Ephemeral.MaxTTL) // validated with the environment
+	if !at.After(now) || at.Sub(now) > ttl {
+		return nil, fmt.Errorf("config mlplatform:expiresAt = %q: must lie after now (%s) and within maxTTL %s; fix: set a time within the next %s",
+			expiresAt, now.UTC().Format(time.RFC3339), env.Ephemeral.MaxTTL, env.Ephemeral.MaxTTL)
+	}
+	s[tags.ExpiresAt] = at.UTC().Format(time.RFC3339)
+	return s, nil
+}
+
+// concernsFor returns the baseline of an environment: the platform's
+// namespaces with quotas summed from its models and runner sets, and the
+// runners namespace privileged when a set runs Docker-in-Docker.
+func concernsFor(env *environments.Environment) ([]baseline.Concern, error) {
+	serving, err := servingQuota(env.Models)
+	if err != nil {
+		return nil, err
+	}
+	runners, err := runnersQuota(env.Runners)
+	if err != nil {
+		return nil, err
+	}
+	privileged := ""
+	for _, r := range env.Runners {
+		if r.DockerInDocker {
+			privileged = fmt.Sprintf("runner set %s runs privileged Docker-in-Docker on its isolated pool", r.Name)
+		}
+	}
+	return baseline.PlatformConcerns(serving, runners, privileged), nil
+}
+
+// servingQuota is the quota of a namespace serving models: their and their
+// explainers' requests at maximum replicas, with headroom for rollouts.
+func servingQuota(models []environments.Model) (*baseline.Quota, error) {
+	var q baseline.Quota
+	for _, m := range models {
+		cpu, mem, err := m.Resources.Quantities()
+		if err != nil {
+			return nil, fmt.Errorf("model %s: %w", m.Name, err)
+		}
+		q.CPUMillis += m.MaxReplicas * cpu
+		q.MemoryMi += m.MaxReplicas * mem
+		q.GPUs += m.MaxReplicas * m.GPUs
+		q.Pods += m.MaxReplicas
+		if m.Explainer != nil {
+			cpu, mem, err := m.Explainer.Resources.Quantities()
+			if err != nil {
+				return nil, fmt.Errorf("explainer of model %s: %w", m.Name, err)
+			}
+			q.CPUMillis += m.MaxReplicas * cpu
+			q.MemoryMi += m.MaxReplicas * mem
+			q.Pods += m.MaxReplicas
+		}
+	}
+	return q.WithHeadroom(), nil
+}
+
+// runnersQuota is the runners namespace's quota: each runner and the job
+// pod it starts, at maximum runners, with headroom.
+func runnersQuota(sets []environments.RunnerSet) (*baseline.Quota, error) {
+	var q baseline.Quota
+	for _, r := range sets {
+		cpu, mem, err := r.Resources.Quantities()
+		if err != nil {
+			return nil, fmt.Errorf("runner set %s: %w", r.Name, err)
+		}
+		// In kubernetes container mode each runner starts a job pod of the
+		// same size beside itself.
+		q.CPUMillis += 2 * r.MaxRunners * cpu
+		q.MemoryMi += 2 * r.MaxRunners * mem
+		q.GPUs += r.MaxRunners * r.GPUs
+		q.Pods += 2 * r.MaxRunners
+	}
+	return q.WithHeadroom(), nil
+}
+
+// ServingModel is an environment's model entry as the serving component
+// takes it.
+func ServingModel(m environments.Model) serving.Model {
+	out := serving.Model{
+		Name: m.Name, Format: m.Format, Runtime: m.Runtime, GPUs: m.GPUs, NodeGroup: m.NodeGroup, Resources: m.Resources,
+		MinReplicas: m.MinReplicas, MaxReplicas: m.MaxReplicas, ScaleTargetCPUPercent: m.ScaleTargetCPUPercent,
+	}
+	if e := m.Explainer; e != nil {
+		out.Explainer = &serving.Explainer{Type: e.Type, ARTAttack: e.ARTAttack, Resources: e.Resources}
+	}
+	return out
+}
+
+// runnerSets are an environment's runner sets as the runners component
+// takes them.
+func runnerSets(in []environments.RunnerSet) []runners.ScaleSet {
+	out := make([]runners.ScaleSet, 0, len(in))
+	for _, r := range in {
+		out = append(out, runners.ScaleSet{
+			Name: r.Name, GitHubConfigURL: r.GitHubConfigURL, MinRunners: r.MinRunners, MaxRunners: r.MaxRunners,
+			GPUs: r.GPUs, NodeGroup: r.NodeGroup, Resources: r.Resources, DockerInDocker: r.DockerInDocker, PushImages: r.PushImages,
+		})
+	}
+	return out
+}
