@@ -47,7 +47,7 @@ func (v *validator) allowList(path string, entries []string, service string, lim
 				"list the public egress CIDRs of the office and CI")
 		}
 		for _, e := range valid {
-			if e.p.Bits() <= p.Bits() && e.p.Contains(p.Addr()) {
+			if covers(e.p, p) {
 				rule := fmt.Sprintf("repeats %s[%d]", path, e.i)
 				if e.p != p {
 					rule = fmt.Sprintf("lies inside %s[%d] (%s): it adds nothing", path, e.i, e.p)

@@ -35,7 +35,7 @@ const (
 
 // eksQuota is an EKS quota: the default, or the account's raised value
 // the environment declares under aws.quotas.
-func (v *validator) eksQuota(declared, def int) int {
+func eksQuota(declared, def int) int {
 	if declared > 0 {
 		return declared
 	}
@@ -52,7 +52,7 @@ func (v *validator) cloudLimits() {
 			v.ps.add("aws.quotas", fmt.Sprintf("{nodesPerNodeGroup: %d, nodeGroupsPerCluster: %d}", q.NodesPerNodeGroup, q.NodeGroupsPerCluster),
 				"quotas are positive numbers", "write the applied values the Service Quotas console shows, or remove them to use EKS's defaults")
 		}
-		perGroup := v.eksQuota(q.NodesPerNodeGroup, eksNodesPerGroup)
+		perGroup := eksQuota(q.NodesPerNodeGroup, eksNodesPerGroup)
 		for _, name := range sortedKeys(groups) {
 			if g := groups[name]; g.MaxSize > perGroup {
 				v.ps.add("nodeGroups."+name+".maxSize", n(g.MaxSize),
@@ -60,7 +60,7 @@ func (v *validator) cloudLimits() {
 					fmt.Sprintf("lower maxSize to %d or split the group; if AWS raised your quota, set aws.quotas.nodesPerNodeGroup", perGroup))
 			}
 		}
-		if limit := v.eksQuota(q.NodeGroupsPerCluster, eksGroupsPerCluster); len(groups) > limit {
+		if limit := eksQuota(q.NodeGroupsPerCluster, eksGroupsPerCluster); len(groups) > limit {
 			v.ps.add("nodeGroups", fmt.Sprintf("%d groups", len(groups)),
 				fmt.Sprintf("EKS allows %d managed node groups per cluster (%s)", limit, quotaSource(q.NodeGroupsPerCluster)),
 				"merge groups; if AWS raised your quota, set aws.quotas.nodeGroupsPerCluster")
@@ -123,9 +123,12 @@ var unreachable = []struct {
 // unreachableRange says which special-purpose range p lies in, if any.
 func unreachableRange(p netip.Prefix) string {
 	for _, u := range unreachable {
-		if u.p.Bits() <= p.Bits() && u.p.Contains(p.Addr()) {
+		if covers(u.p, p) {
 			return u.what
 		}
 	}
 	return ""
 }
+
+// covers reports whether every address of b lies in a.
+func covers(a, b netip.Prefix) bool { return a.Bits() <= b.Bits() && a.Contains(b.Addr()) }

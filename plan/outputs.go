@@ -33,24 +33,27 @@ func outputs(w World, res *Resource, preview bool) (string, resource.PropertyMap
 		}
 		return ""
 	}
-	// physical is the name the cloud would hold: the input name, or an
-	// autoname made from the resource name and a suffix, as Pulumi does.
-	physical := func(key string) string {
-		if s := str(key); s != "" {
-			return s
+	// named reads a name from the state: the input, or the autoname below.
+	named := func(k string) string {
+		if v, ok := state[resource.PropertyKey(k)]; ok && v.IsString() {
+			return v.StringValue()
 		}
-		s := res.Name + "-" + hexOf(res.URN, 7)
-		set(key, s)
-		return s
+		return ""
+	}
+	// Every input the provider names itself when the program does not
+	// gets the name the cloud would hold: the logical name and a suffix, as
+	// Pulumi makes it.
+	for _, f := range names.ByType[res.Type] {
+		if f.Autoname > 0 && str(f.Key) == "" {
+			logical := res.Name
+			if f.LowerAutoname {
+				logical = strings.ToLower(logical)
+			}
+			set(f.Key, logical+"-"+hexOf(res.URN, 7))
+		}
 	}
 	arn := func(service, rest string) string {
 		return fmt.Sprintf("arn:aws:%s:%s:%s:%s", service, w.Region, w.AccountID, rest)
-	}
-	// Every input the provider names itself when the program does not.
-	for _, f := range names.ByType[res.Type] {
-		if f.Autoname > 0 && res.Type != tokens.AWSS3BucketV2 {
-			physical(f.Key)
-		}
 	}
 	id := h
 	if strings.HasPrefix(res.Type, "azure-native:") {
@@ -87,18 +90,16 @@ func outputs(w World, res *Resource, preview bool) (string, resource.PropertyMap
 		set("arn", arn("ec2", "vpc-endpoint/"+id))
 	case tokens.AWSEC2SecurityGroup:
 		id = "sg-" + h
-		physical("name")
 		set("arn", arn("ec2", "security-group/"+id))
 	case tokens.AWSEC2FlowLog:
 		id = "fl-" + h
 	case tokens.AWSEC2LaunchTemplate:
 		id = "lt-" + h
-		physical("name")
 		set("latestVersion", 1.0)
 		set("defaultVersion", 1.0)
 		set("arn", arn("ec2", "launch-template/"+id))
 	case tokens.AWSCloudWatchLogGroup:
-		name := physical("name")
+		name := named("name")
 		id = name
 		set("arn", arn("logs", "log-group:"+name))
 	case tokens.AWSKMSKey:
@@ -109,19 +110,19 @@ func outputs(w World, res *Resource, preview bool) (string, resource.PropertyMap
 		id = str("name")
 		set("arn", arn("kms", id))
 	case tokens.AWSIAMRole:
-		name := physical("name")
+		name := named("name")
 		id = name
 		set("arn", fmt.Sprintf("arn:aws:iam::%s:role/%s", w.AccountID, name))
 		set("uniqueId", "AROA"+strings.ToUpper(h))
 	case tokens.AWSIAMPolicy:
-		name := physical("name")
+		name := named("name")
 		set("arn", fmt.Sprintf("arn:aws:iam::%s:policy/%s", w.AccountID, name))
 		id = state["arn"].StringValue()
 	case tokens.AWSIAMOpenIdConnectProvider:
 		id = fmt.Sprintf("arn:aws:iam::%s:oidc-provider/%s", w.AccountID, strings.TrimPrefix(str("url"), "https://"))
 		set("arn", id)
 	case tokens.AWSEKSCluster:
-		name := physical("name")
+		name := named("name")
 		id = name
 		oidcID := strings.ToUpper(hexOf(res.URN+"oidc", 32))
 		set("arn", arn("eks", "cluster/"+name))
@@ -134,7 +135,7 @@ func outputs(w World, res *Resource, preview bool) (string, resource.PropertyMap
 		set("platformVersion", "eks.1")
 		set("clusterId", uuidOf(res.URN+"cluster"))
 	case tokens.AWSEKSNodeGroup:
-		name := physical("nodeGroupName")
+		name := named("nodeGroupName")
 		id = str("clusterName") + ":" + name
 		set("arn", arn("eks", fmt.Sprintf("nodegroup/%s/%s/%s", str("clusterName"), name, uuidOf(res.URN))))
 		set("resources", []interface{}{map[string]interface{}{
@@ -145,11 +146,7 @@ func outputs(w World, res *Resource, preview bool) (string, resource.PropertyMap
 		id = str("clusterName") + ":" + str("addonName")
 		set("arn", arn("eks", fmt.Sprintf("addon/%s/%s/%s", str("clusterName"), str("addonName"), uuidOf(res.URN))))
 	case tokens.AWSS3BucketV2:
-		name := str("bucket")
-		if name == "" {
-			name = strings.ToLower(res.Name) + "-" + hexOf(res.URN, 7)
-			set("bucket", name)
-		}
+		name := named("bucket")
 		id = name
 		set("arn", "arn:aws:s3:::"+name)
 		set("bucketDomainName", name+".s3.amazonaws.com")
@@ -159,7 +156,7 @@ func outputs(w World, res *Resource, preview bool) (string, resource.PropertyMap
 		set("arn", arn("aps", "workspace/"+id))
 		set("prometheusEndpoint", fmt.Sprintf("https://aps-workspaces.%s.amazonaws.com/workspaces/%s/", w.Region, id))
 	case tokens.AWSECRRepository:
-		name := str("name")
+		name := named("name")
 		id = name
 		set("arn", arn("ecr", "repository/"+name))
 		set("registryId", w.AccountID)

@@ -64,69 +64,67 @@ func TestPlanRandomMutations(t *testing.T) {
 
 // checkPlanMutation is FuzzPlan's property for one input.
 func checkPlanMutation(t *testing.T, which uint8, ops []byte) {
-	{
-		s := fuzzStacks[int(which)%len(fuzzStacks)]
-		src, err := os.ReadFile(filepath.Join(root, "environments", s.env+".yaml"))
-		if err != nil {
-			t.Fatal(err)
+	s := fuzzStacks[int(which)%len(fuzzStacks)]
+	src, err := os.ReadFile(filepath.Join(root, "environments", s.env+".yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		t.Fatal(err)
+	}
+	mutate.Apply(&doc, ops)
+	data, err := yaml.Marshal(&doc)
+	if err != nil {
+		return // a mutation yaml cannot write is not an input
+	}
+	// The file keeps its name: an environment's name must match it.
+	file := filepath.Join(t.TempDir(), s.env+".yaml")
+	if err := os.WriteFile(file, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"plan", "--stack", s.stack, "--root", root, "--format", "json", "--environment-file", file}, &stdout, &stderr)
+	switch code {
+	case exitInvalid:
+		lines := strings.Split(strings.TrimRight(stderr.String(), "\n"), "\n")
+		if len(lines) < 2 || !strings.Contains(lines[0], "problem") {
+			t.Fatalf("exit 2 without a problem list:\n%s", stderr.String())
 		}
-		var doc yaml.Node
-		if err := yaml.Unmarshal(src, &doc); err != nil {
-			t.Fatal(err)
-		}
-		mutate.Apply(&doc, ops)
-		data, err := yaml.Marshal(&doc)
-		if err != nil {
-			return // a mutation yaml cannot write is not an input
-		}
-		// The file keeps its name: an environment's name must match it.
-		file := filepath.Join(t.TempDir(), s.env+".yaml")
-		if err := os.WriteFile(file, data, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		var stdout, stderr bytes.Buffer
-		code := run([]string{"plan", "--stack", s.stack, "--root", root, "--format", "json", "--environment-file", file}, &stdout, &stderr)
-		switch code {
-		case exitInvalid:
-			lines := strings.Split(strings.TrimRight(stderr.String(), "\n"), "\n")
-			if len(lines) < 2 || !strings.Contains(lines[0], "problem") {
-				t.Fatalf("exit 2 without a problem list:\n%s", stderr.String())
+		for _, l := range lines[1:] {
+			if !problemLine.MatchString(l) {
+				t.Fatalf("exit 2 with a problem that names no path, value, rule or fix: %q\nfile:\n%s", l, data)
 			}
-			for _, l := range lines[1:] {
-				if !problemLine.MatchString(l) {
-					t.Fatalf("exit 2 with a problem that names no path, value, rule or fix: %q\nfile:\n%s", l, data)
-				}
-			}
-			return
-		case exitFailed:
-			var doc struct {
-				Violations []struct {
-					Enforcement string `json:"enforcement"`
-				} `json:"violations"`
-			}
-			if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
-				t.Fatalf("exit 1 on an environment the validator accepted (a problem it should have caught):\n%s\nfile:\n%s", stderr.String(), data)
-			}
-			mandatory := false
-			for _, v := range doc.Violations {
-				mandatory = mandatory || v.Enforcement == "mandatory"
-			}
-			if !mandatory {
-				t.Fatalf("exit 1 without a mandatory violation:\n%s", stderr.String())
-			}
-		case exitOK:
-		default:
-			t.Fatalf("exit %d: %s", code, stderr.String())
 		}
-		p, err := buildPlan(planFlags{stack: s.stack, root: root, envFile: file}, fixedNow)
-		if err != nil {
-			t.Fatalf("planned once, failed the second time: %v", err)
+		return
+	case exitFailed:
+		var doc struct {
+			Violations []struct {
+				Enforcement string `json:"enforcement"`
+			} `json:"violations"`
 		}
-		problems := p.rec.NameProblems()
-		problems = append(problems, sizeProblems(p.rec)...)
-		if len(problems) > 0 {
-			t.Fatalf("a plan the command passed (exit %d) has problems the validator should have caught:\n%s\nfile:\n%s", code, strings.Join(problems, "\n"), data)
+		if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
+			t.Fatalf("exit 1 on an environment the validator accepted (a problem it should have caught):\n%s\nfile:\n%s", stderr.String(), data)
 		}
+		mandatory := false
+		for _, v := range doc.Violations {
+			mandatory = mandatory || v.Enforcement == "mandatory"
+		}
+		if !mandatory {
+			t.Fatalf("exit 1 without a mandatory violation:\n%s", stderr.String())
+		}
+	case exitOK:
+	default:
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	p, err := buildPlan(planFlags{stack: s.stack, root: root, envFile: file}, fixedNow)
+	if err != nil {
+		t.Fatalf("planned once, failed the second time: %v", err)
+	}
+	problems := p.rec.NameProblems()
+	problems = append(problems, sizeProblems(p.rec)...)
+	if len(problems) > 0 {
+		t.Fatalf("a plan the command passed (exit %d) has problems the validator should have caught:\n%s\nfile:\n%s", code, strings.Join(problems, "\n"), data)
 	}
 }
 

@@ -26,6 +26,10 @@ type Rule struct {
 	// Autoname is how many characters Pulumi appends to the logical name
 	// when it names the resource itself (0: the toolkit always names it).
 	Autoname int
+	// LowerAutoname says the provider lowercases the logical name before
+	// appending its suffix (pulumi-aws names S3 buckets with
+	// AutoNameTransform(strings.ToLower)).
+	LowerAutoname bool
 	// Source is where the rule is documented.
 	Source string
 }

@@ -29,7 +29,7 @@ var (
 	IAMRolePolicy = Rule{Target: "IAM inline policy name", Min: 1, Max: 128, Pattern: iamChars, Shape: "letters, digits and +=,.@_-", Autoname: pulumiSuffix,
 		Source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html"}
 	S3Bucket = Rule{Target: "S3 bucket name", Min: 3, Max: 63, Pattern: regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*[a-z0-9]$`),
-		Shape: "lowercase letters, digits, '.' and '-', beginning and ending with a letter or digit", Forbid: []string{".."}, Autoname: pulumiSuffix,
+		Shape: "lowercase letters, digits, '.' and '-', beginning and ending with a letter or digit", Forbid: []string{".."}, Autoname: pulumiSuffix, LowerAutoname: true,
 		Source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html"}
 	ECRRepository = Rule{Target: "ECR repository name", Min: 2, Max: 256,
 		Pattern: regexp.MustCompile(`^([a-z0-9]+([._-][a-z0-9]+)*/)*[a-z0-9]+([._-][a-z0-9]+)*$`),
