@@ -1,5 +1,8 @@
 // Package plan is the offline plan's engine: it runs a Pulumi program under the SDK's mock monitor and
 // records every resource it registers: type, name, parent, inputs and options.
+// Resource is the one planned-resource type: the plan document prints it,
+// the estimators (plan/estimate) price it and the policy rules build their
+// view from it (rules.FromPlan). Its inputs are plain values (plan/props).
 //
 // It is the engine of `mlplat plan` and, through the test-only package
 // test/recorder, the harness of every component test,

@@ -17,8 +17,8 @@ import (
 // computed properties the toolkit reads, derived from the URN so that every
 // run of the same program yields the same values. In preview mode only the
 // inputs come back, as the engine does before a resource exists.
-func outputs(w World, res *Resource, preview bool) (string, resource.PropertyMap) {
-	state := knownOnly(res.Inputs)
+func outputs(w World, res *Resource, inputs resource.PropertyMap, preview bool) (string, resource.PropertyMap) {
+	state := knownOnly(inputs)
 	if res.IsProvider() {
 		return "provider-" + hexOf(res.URN, 8), state
 	}
@@ -28,7 +28,7 @@ func outputs(w World, res *Resource, preview bool) (string, resource.PropertyMap
 	}
 	set := func(k string, v interface{}) { state[resource.PropertyKey(k)] = resource.NewPropertyValue(v) }
 	str := func(k string) string {
-		if v, ok := res.Inputs[resource.PropertyKey(k)]; ok && v.IsString() {
+		if v, ok := inputs[resource.PropertyKey(k)]; ok && v.IsString() {
 			return v.StringValue()
 		}
 		return ""

@@ -1,28 +1,36 @@
 package plan
 
 import (
-	"regexp"
 	"sort"
-	"strconv"
-	"strings"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pangea-ai/mlplatform/plan/props"
 )
 
-var (
-	segmentRE = regexp.MustCompile(`^([^\[]*)((\[[0-9]+\])*)$`)
-	indexRE   = regexp.MustCompile(`[0-9]+`)
-)
-
-// In returns the input at a dotted path ("vpcConfig.subnetIds[0]") as a plain
-// value (see Plain), or nil when the path does not exist.
-func (r *Resource) In(path string) interface{} { return lookup(Plain(r.Inputs), path) }
+// In returns the input at a dotted path ("vpcConfig.subnetIds[0]") in its
+// printable form ("[secret]", "[unknown]"), or nil when the path does not
+// exist.
+func (r *Resource) In(path string) any { return printable(r.Inputs, path, false) }
 
 // Revealed returns the input at a dotted path like In, with secrets shown.
-func (r *Resource) Revealed(path string) interface{} { return lookup(Revealed(r.Inputs), path) }
+func (r *Resource) Revealed(path string) any { return printable(r.Inputs, path, true) }
 
 // Out returns the mocked output at a dotted path, like In.
-func (r *Resource) Out(path string) interface{} { return lookup(Plain(r.State), path) }
+func (r *Resource) Out(path string) any { return printable(r.State, path, false) }
+
+func printable(m map[string]any, path string, reveal bool) any {
+	v, ok := props.Lookup(m, path)
+	if !ok {
+		return nil
+	}
+	return props.Printable(v, reveal)
+}
+
+// PrintableInputs returns every input in printable form: secrets as
+// "[secret]" unless reveal, unknowns as "[unknown]".
+func (r *Resource) PrintableInputs(reveal bool) map[string]any {
+	out, _ := props.Printable(r.Inputs, reveal).(map[string]any)
+	return out
+}
 
 // InString returns the input at path when it is a string, else "".
 func (r *Resource) InString(path string) string {
@@ -30,45 +38,21 @@ func (r *Resource) InString(path string) string {
 	return s
 }
 
-// IsSecretInput reports whether the top-level input key is a secret.
-func (r *Resource) IsSecretInput(key string) bool {
-	v, ok := r.Inputs[resource.PropertyKey(key)]
-	return ok && (v.IsSecret() || v.IsOutput() && v.OutputValue().Secret)
+// InNumber returns the input at path when it is a number, and whether it is.
+func (r *Resource) InNumber(path string) (float64, bool) {
+	n, ok := r.In(path).(float64)
+	return n, ok
 }
 
-// Lookup returns the value at a dotted path (a.b[0].c) of a plain value, or
-// nil.
-func Lookup(root interface{}, path string) interface{} { return lookup(root, path) }
-
-func lookup(root interface{}, path string) interface{} {
-	cur := root
-	for _, seg := range strings.Split(path, ".") {
-		m := segmentRE.FindStringSubmatch(seg)
-		if m == nil {
-			return nil
-		}
-		if m[1] != "" {
-			obj, ok := cur.(map[string]interface{})
-			if !ok {
-				return nil
-			}
-			cur = obj[m[1]]
-		}
-		for _, idx := range indexRE.FindAllString(m[2], -1) {
-			arr, ok := cur.([]interface{})
-			i, _ := strconv.Atoi(idx)
-			if !ok || i >= len(arr) {
-				return nil
-			}
-			cur = arr[i]
-		}
-	}
-	return cur
+// IsSecretInput reports whether the top-level input key is a secret.
+func (r *Resource) IsSecretInput(key string) bool {
+	_, secret := r.Inputs[key].(props.Secret)
+	return secret
 }
 
 // StringMap returns the input at path as a map of strings (tags, labels).
 func (r *Resource) StringMap(path string) map[string]string {
-	obj, _ := r.In(path).(map[string]interface{})
+	obj, _ := r.In(path).(map[string]any)
 	out := make(map[string]string, len(obj))
 	for k, v := range obj {
 		if s, ok := v.(string); ok {

@@ -13,29 +13,37 @@ import (
 
 	"github.com/pangea-ai/mlplatform/components/names"
 	types "github.com/pangea-ai/mlplatform/components/tokens"
+	"github.com/pangea-ai/mlplatform/plan/props"
 )
 
-// Resource is one registration the program made.
+// Resource is one planned resource: what the program registered, as the
+// plan document prints it (the JSON fields), the estimators price it and the
+// policy view is built from it, plus what the recording knows beside.
 type Resource struct {
-	URN    string
-	Type   string
-	Name   string
-	Parent string
-	// Custom is false for component resources.
-	Custom bool
-	// Inputs are the resolved inputs, secrets kept as secrets.
-	Inputs resource.PropertyMap
-	// State is what the mock returned as the resource's outputs.
-	State          resource.PropertyMap
-	ID             string
-	Protect        bool
-	RetainOnDelete bool
+	URN    string `json:"urn"`
+	Type   string `json:"type"`
+	Name   string `json:"name"`
+	Parent string `json:"parent"`
+	// Inputs are the resolved inputs as plain values (package props):
+	// secrets wrapped in props.Secret, unknowns props.Unknown. JSON prints
+	// them as "[secret]" and "[unknown]".
+	Inputs  map[string]any `json:"inputs"`
+	Protect bool           `json:"protect"`
 	// DependsOn lists the URNs the engine orders this resource after: explicit
-	// DependsOn plus the resources its inputs came from.
-	DependsOn     []string
-	Provider      string
-	IgnoreChanges []string
-	Aliases       int
+	// DependsOn plus the resources its inputs came from. Never nil.
+	DependsOn []string `json:"dependsOn"`
+	// Provider is the provider's URN ("" for components).
+	Provider string `json:"provider"`
+
+	// Custom is false for component resources.
+	Custom bool `json:"-"`
+	// State is what the mock returned as the resource's outputs, as plain
+	// values.
+	State          map[string]any `json:"-"`
+	ID             string         `json:"-"`
+	RetainOnDelete bool           `json:"-"`
+	IgnoreChanges  []string       `json:"-"`
+	Aliases        int            `json:"-"`
 }
 
 // IsProvider reports whether the resource is a provider instance.
@@ -101,7 +109,7 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		Name:           args.Name,
 		Parent:         req.GetParent(),
 		Custom:         args.Custom,
-		Inputs:         inputs,
+		Inputs:         props.FromResourcePropertyMap(inputs),
 		Protect:        req.GetProtect(),
 		RetainOnDelete: req.GetRetainOnDelete(),
 		DependsOn:      dedupe(req.GetDependencies()),
@@ -121,7 +129,7 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		for _, s := range ref.Secrets {
 			secrets = append(secrets, s)
 		}
-		rec.Inputs = resource.NewPropertyMapFromMap(map[string]interface{}{"name": args.Name})
+		rec.Inputs = map[string]any{"name": args.Name}
 		rec.Custom = true // a read custom resource; the mock does not say so
 		id, state = args.Name, resource.NewPropertyMapFromMap(map[string]interface{}{
 			"name": args.Name, "outputs": ref.Values, "secretOutputNames": secrets,
@@ -136,9 +144,9 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 				}
 			}
 		}
-		id, state = outputs(r.world, rec, r.preview)
+		id, state = outputs(r.world, rec, inputs, r.preview)
 	}
-	rec.ID, rec.State = id, state
+	rec.ID, rec.State = id, props.FromResourcePropertyMap(state)
 
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -239,7 +247,7 @@ func providerURN(ref string) string {
 
 func dedupe(in []string) []string {
 	seen := map[string]bool{}
-	var out []string
+	out := []string{}
 	for _, s := range in {
 		if !seen[s] {
 			seen[s] = true

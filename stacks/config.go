@@ -8,12 +8,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/pangea-ai/mlplatform/components/catalog"
 	"github.com/pangea-ai/mlplatform/environments"
@@ -159,55 +156,26 @@ func ProjectRoot(dir string) (string, error) {
 	}
 }
 
-// StackConfig is a stack file's config as the SDK receives it.
-type StackConfig struct {
-	// Values maps "<namespace>:<key>" to the value; secure values hold a
-	// placeholder, since only the pulumi CLI can decrypt them.
-	Values map[string]string
-	// SecretKeys lists the keys whose values are secure.
-	SecretKeys []string
-}
-
-// ConfigError lists every problem of a stack's config at once.
-type ConfigError struct {
-	// Path is the stack file, relative to the project root.
-	Path     string
-	Problems []string
-}
-
-func (e *ConfigError) Error() string {
-	return fmt.Sprintf("%s: %d problems:\n - %s", e.Path, len(e.Problems), strings.Join(e.Problems, "\n - "))
-}
-
-// IsConfigError reports whether err is a stack config's problems (exit 2).
-func IsConfigError(err error) bool {
-	var e *ConfigError
-	return errors.As(err, &e)
-}
-
-// stackName is what the stack files here are named: a stack name, never a
-// path.
-var stackName = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
-
 // ConfigKeys are the keys of this project's namespace that the program
 // reads; any other mlplatform: key in a stack file is a mistake.
 var ConfigKeys = []string{"environment", "cloud", "expiresAt", "environmentFile", "deployerPrincipalType", "scope", "pullRequest",
 	"baseStack", "previewModels", "grafanaAdminPassword", "githubAppId", "githubAppInstallationId", "githubAppPrivateKey"}
 
-// secretKeys must be set with --secret: in plain text they would sit in
+// mustBeSecret keys must be set with --secret: in plain text they would sit in
 // the repository and in state unencrypted.
-var secretKeys = map[string]bool{"grafanaAdminPassword": true, "githubAppPrivateKey": true}
+var mustBeSecret = map[string]bool{"grafanaAdminPassword": true, "githubAppPrivateKey": true}
 
-// checkStackConfig reports unknown keys, plaintext secrets, and a cloud or
-// environment other than the one the stack is named for. Preview stacks
+// CheckConfig reports, in a stack's config as the plan reads it from the
+// stack file (plan/stackfile), unknown keys, plaintext secrets, and a cloud
+// or environment other than the one the stack is named for. Preview stacks
 // (<cloud>-pr-<N>) run the dev or preview environment on purpose.
-func checkStackConfig(stack string, c StackConfig) []string {
+func CheckConfig(stack string, values map[string]string, secretKeys []string) []string {
 	var problems []string
 	secret := map[string]bool{}
-	for _, k := range c.SecretKeys {
+	for _, k := range secretKeys {
 		secret[k] = true
 	}
-	for _, k := range slices.Sorted(maps.Keys(c.Values)) {
+	for _, k := range slices.Sorted(maps.Keys(values)) {
 		ns, key, _ := strings.Cut(k, ":")
 		if ns != Project {
 			continue
@@ -219,11 +187,11 @@ func checkStackConfig(stack string, c StackConfig) []string {
 			}
 			problems = append(problems, fmt.Sprintf("%s: unknown key; %s", k, hint))
 		}
-		if secretKeys[key] && !secret[k] {
+		if mustBeSecret[key] && !secret[k] {
 			problems = append(problems, fmt.Sprintf("%s is in plain text: it must be a secret; fix: pulumi config rm %s --stack %s, then pulumi config set --secret %s <value> --stack %s", k, k, stack, k, stack))
 		}
 	}
-	cloud, env := c.Values[Project+":cloud"], c.Values[Project+":environment"]
+	cloud, env := values[Project+":cloud"], values[Project+":environment"]
 	for _, named := range []string{CloudAWS, CloudAzure} {
 		rest, ok := strings.CutPrefix(stack, named+"-")
 		if !ok {
@@ -239,71 +207,9 @@ func checkStackConfig(stack string, c StackConfig) []string {
 	return problems
 }
 
-// ReadStackConfig reads stacks/Pulumi.<stack>.yaml and checks it as the
-// environment files are checked: every problem at once, as a ConfigError.
-// Keys without a namespace belong to the project, as in the pulumi CLI.
-func ReadStackConfig(root, stack string) (StackConfig, error) {
-	rel := filepath.Join("stacks", "Pulumi."+stack+".yaml")
-	if !stackName.MatchString(stack) {
-		return StackConfig{}, &ConfigError{Path: "--stack", Problems: []string{fmt.Sprintf("%q is not a stack name (lowercase letters, digits and '-', as the files under stacks/ are named); stacks here: %s", stack, strings.Join(ListStacks(root), ", "))}}
-	}
-	path := filepath.Join(root, rel)
-	data, err := os.ReadFile(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return StackConfig{}, fmt.Errorf("no stack %q: %s does not exist; stacks here: %s", stack, filepath.Join("stacks", "Pulumi."+stack+".yaml"), strings.Join(ListStacks(root), ", "))
-		}
-		return StackConfig{}, fmt.Errorf("reading stack %q: %w", stack, err)
-	}
-	var doc struct {
-		Config map[string]interface{} `yaml:"config"`
-	}
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return StackConfig{}, fmt.Errorf("parsing %s: %w", path, err)
-	}
-	out := StackConfig{Values: map[string]string{}}
-	for k, v := range doc.Config {
-		if !strings.Contains(k, ":") {
-			k = Project + ":" + k
-		}
-		switch val := v.(type) {
-		case map[string]interface{}:
-			if _, secure := val["secure"]; !secure {
-				return StackConfig{}, fmt.Errorf("%s: config %s: structured values are not used by this project", path, k)
-			}
-			out.Values[k] = Placeholder(k)
-			out.SecretKeys = append(out.SecretKeys, k)
-		default:
-			out.Values[k] = fmt.Sprint(val)
-		}
-	}
-	sort.Strings(out.SecretKeys)
-	if problems := checkStackConfig(stack, out); len(problems) > 0 {
-		return StackConfig{}, &ConfigError{Path: rel, Problems: problems}
-	}
-	return out, nil
-}
-
-// Placeholder stands in offline for a config value only the pulumi CLI or
-// the operator holds.
-func Placeholder(key string) string { return "offline-placeholder-for-" + key }
-
 var previewStack = regexp.MustCompile(`-pr-[0-9]+(-full)?$`)
 
-// ListStacks returns the committed stacks: those with a config file under
-// stacks/, except pull-request previews'.
-func ListStacks(root string) []string {
-	matches, _ := filepath.Glob(filepath.Join(root, "stacks", "Pulumi.*.yaml"))
-	var out []string
-	for _, m := range matches {
-		name := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(m), "Pulumi."), ".yaml")
-		// mlplat preview up leaves its stacks' files here when run by hand;
-		// they are not committed stacks.
-		if previewStack.MatchString(name) {
-			continue
-		}
-		out = append(out, name)
-	}
-	sort.Strings(out)
-	return out
-}
+// IsPreviewStack reports whether a stack is a pull request's preview
+// (<cloud>-pr-<N>, <cloud>-pr-<N>-full), not a committed stack: mlplat
+// preview up leaves such stack files under stacks/ when run by hand.
+func IsPreviewStack(stack string) bool { return previewStack.MatchString(stack) }

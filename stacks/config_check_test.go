@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/pangea-ai/mlplatform/plan/stackfile"
 )
 
 // TestStackConfigIsCheckedLikeAnEnvironmentFile: a stack file's mistakes
@@ -42,16 +44,16 @@ func TestStackConfigIsCheckedLikeAnEnvironmentFile(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			_, err := ReadStackConfig(root, tc.stack)
+			_, err := readStack(root, tc.stack)
 			got := ""
 			if err != nil {
 				got = err.Error()
-				if !IsConfigError(err) {
+				if !stackfile.IsError(err) {
 					t.Errorf("%v is not a ConfigError (exit 2)", err)
 				}
 			}
 			if got != tc.want {
-				t.Errorf("ReadStackConfig() =\n%s\nwant\n%s", got, tc.want)
+				t.Errorf("readStack() =\n%s\nwant\n%s", got, tc.want)
 			}
 		})
 	}

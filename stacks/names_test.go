@@ -66,7 +66,7 @@ func TestEveryNameMeetsItsTarget(t *testing.T) {
 	}
 	var runs []run
 	for _, stack := range committedStacks(t) {
-		cfg, err := ReadStackConfig(root, stack)
+		cfg, err := readStack(root, stack)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -74,7 +74,7 @@ func TestEveryNameMeetsItsTarget(t *testing.T) {
 		runs = append(runs, run{stack: stack, cfg: cfg.Values})
 	}
 	for _, stack := range committedStacks(t) {
-		cfg, err := ReadStackConfig(root, stack)
+		cfg, err := readStack(root, stack)
 		if err != nil {
 			t.Fatal(err)
 		}

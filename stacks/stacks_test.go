@@ -13,6 +13,7 @@ import (
 
 	"github.com/pangea-ai/mlplatform/components/tags"
 	"github.com/pangea-ai/mlplatform/environments"
+	"github.com/pangea-ai/mlplatform/plan/stackfile"
 	"github.com/pangea-ai/mlplatform/policies/rules"
 	"github.com/pangea-ai/mlplatform/test/recorder"
 )
@@ -24,7 +25,7 @@ const root = ".."
 // record runs a committed stack's program exactly as `mlplat plan` does.
 func record(t *testing.T, stack string, override map[string]string) *recorder.Recorder {
 	t.Helper()
-	cfg, err := ReadStackConfig(root, stack)
+	cfg, err := readStack(root, stack)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +41,7 @@ func record(t *testing.T, stack string, override map[string]string) *recorder.Re
 }
 
 // withServiceSecrets sets what operators set with the pulumi CLI.
-func withServiceSecrets(cfg *StackConfig) {
+func withServiceSecrets(cfg *stackfile.Config) {
 	for key, v := range map[string]string{
 		"grafanaAdminPassword": "test-grafana-password", "githubAppId": "123456",
 		"githubAppInstallationId": "654321", "githubAppPrivateKey": "test-private-key",
@@ -50,8 +51,13 @@ func withServiceSecrets(cfg *StackConfig) {
 	cfg.SecretKeys = append(cfg.SecretKeys, Project+":grafanaAdminPassword", Project+":githubAppPrivateKey")
 }
 
+// readStack reads a stack's file as mlplat plan does.
+func readStack(root, stack string) (stackfile.Config, error) {
+	return stackfile.Read(root, stack, Project, CheckConfig)
+}
+
 func committedStacks(t *testing.T) []string {
-	stacks := ListStacks(root)
+	stacks := slices.DeleteFunc(stackfile.List(root), IsPreviewStack)
 	if len(stacks) < 3 {
 		t.Fatalf("committed stacks = %v, want at least aws-dev, aws-staging, aws-prod", stacks)
 	}
@@ -117,7 +123,7 @@ func lineDiff(want, got string) string {
 func TestEveryTaggableResourceCarriesTheTagSet(t *testing.T) {
 	for _, stack := range committedStacks(t) {
 		t.Run(stack, func(t *testing.T) {
-			cfg, err := ReadStackConfig(root, stack)
+			cfg, err := readStack(root, stack)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -294,7 +300,7 @@ func TestConfigErrors(t *testing.T) {
 }
 
 func TestReadStackConfig(t *testing.T) {
-	cfg, err := ReadStackConfig(root, "aws-dev")
+	cfg, err := readStack(root, "aws-dev")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,7 +308,7 @@ func TestReadStackConfig(t *testing.T) {
 	if !reflect.DeepEqual(cfg.Values, want) {
 		t.Errorf("config = %v, want %v", cfg.Values, want)
 	}
-	if _, err := ReadStackConfig(root, "aws-nope"); err == nil || !strings.Contains(err.Error(), "stacks here: aws-dev, aws-prod, aws-staging") {
+	if _, err := readStack(root, "aws-nope"); err == nil || !strings.Contains(err.Error(), "stacks here: aws-dev, aws-prod, aws-staging") {
 		t.Errorf("unknown stack error = %v", err)
 	}
 }
@@ -460,7 +466,7 @@ func TestCommittedStacksPassMandatoryPolicies(t *testing.T) {
 	for _, stack := range committedStacks(t) {
 		t.Run(stack, func(t *testing.T) {
 			rec := record(t, stack, nil)
-			cfg, err := ReadStackConfig(root, stack)
+			cfg, err := readStack(root, stack)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -476,7 +482,7 @@ func TestCommittedStacksPassMandatoryPolicies(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, v := range rules.Violations(rules.Evaluate(rec.PolicyStack(env.Name, rules.ContextFor(env, now)), rules.All(), pol)) {
+			for _, v := range rules.Violations(rules.Evaluate(rules.FromPlan(rec, env.Name, rules.ContextFor(env, now)), rules.All(), pol)) {
 				if v.Level == rules.Mandatory {
 					t.Errorf("[%s] %s", v.Policy, v.Message)
 				}

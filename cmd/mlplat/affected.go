@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/pangea-ai/mlplatform/plan/offline"
 	"github.com/pangea-ai/mlplatform/stacks"
 )
 
@@ -45,8 +46,8 @@ func runAffected(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	envOf := map[string]string{}
-	for _, s := range stacks.ListStacks(root) {
-		cfg, err := stacks.ReadStackConfig(root, s)
+	for _, s := range offline.CommittedStacks(root) {
+		cfg, err := offline.ReadStack(root, s)
 		if err != nil {
 			return failed(stderr, err)
 		}

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/pangea-ai/mlplatform/plan/estimate"
-	"github.com/pangea-ai/mlplatform/stacks"
+	"github.com/pangea-ai/mlplatform/plan/offline"
 )
 
 // The prod plans carry the cost environments/prod.yaml implies at the
@@ -48,7 +48,7 @@ func TestProdPlansCostTheirEnvironment(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := map[string]estimate.Range{}
-			for _, l := range p.doc.Cost.Components {
+			for _, l := range p.Doc.Cost.Components {
 				if l.Kind == "control-plane" || l.Kind == "node-group" {
 					got[l.Component] = l.Hourly
 					if l.Monthly.Desired != fourDecimals(l.Hourly.Desired*estimate.HoursPerMonth) {
@@ -59,8 +59,8 @@ func TestProdPlansCostTheirEnvironment(t *testing.T) {
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("control plane and node lines:\n got %v\nwant %v", got, want)
 			}
-			if p.doc.Cost.PriceAsOf == "" || p.doc.Cost.PriceRegion == "" || p.doc.Cost.Currency != "USD" {
-				t.Errorf("cost lacks its price basis: %+v", p.doc.Cost)
+			if p.Doc.Cost.PriceAsOf == "" || p.Doc.Cost.PriceRegion == "" || p.Doc.Cost.Currency != "USD" {
+				t.Errorf("cost lacks its price basis: %+v", p.Doc.Cost)
 			}
 		})
 	}
@@ -71,7 +71,7 @@ func fourDecimals(v float64) float64 { return math.Round(v*1e4) / 1e4 }
 
 // Every stack's JSON plan carries a cost with its lines and price basis.
 func TestEveryStackPlanHasCost(t *testing.T) {
-	for _, stack := range stacks.ListStacks("../..") {
+	for _, stack := range offline.CommittedStacks("../..") {
 		t.Run(stack, func(t *testing.T) {
 			_, out, stderr := mlplat(t, "plan", "--stack", stack, "--format", "json", "--root", "../..")
 			var doc struct {

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/pangea-ai/mlplatform/plan/estimate"
-	"github.com/pangea-ai/mlplatform/stacks"
+	"github.com/pangea-ai/mlplatform/plan/offline"
 )
 
 // TestCriticalPathHoldsOnlyTheControlPlaneChain checks the program's
@@ -18,13 +18,13 @@ import (
 // without need shows up here as a longer path.
 func TestCriticalPathHoldsOnlyTheControlPlaneChain(t *testing.T) {
 	root, _ := filepath.Abs("../..")
-	for _, stack := range stacks.ListStacks(root) {
+	for _, stack := range offline.CommittedStacks(root) {
 		t.Run(stack, func(t *testing.T) {
 			p, err := buildPlan(planFlags{stack: stack, root: root}, time.Now())
 			if err != nil {
 				t.Fatal(err)
 			}
-			dt := p.doc.DeployTime
+			dt := p.Doc.DeployTime
 			if len(dt.CriticalPath) == 0 || dt.CriticalPath[len(dt.CriticalPath)-1].FinishSeconds != dt.TotalSeconds {
 				t.Fatalf("the critical path does not end at the total: %+v", dt)
 			}
@@ -44,7 +44,7 @@ func TestCriticalPathHoldsOnlyTheControlPlaneChain(t *testing.T) {
 					bad = "a chart other than the slowest"
 				case s.Type == "aws:eks/nodeGroup:NodeGroup" || strings.HasSuffix(s.Type, ":AgentPool"):
 					group := strings.TrimPrefix(s.Name, stack+"-")
-					if g, ok := p.env.NodeGroups[group]; !ok || g.Kind == "gpu" {
+					if g, ok := p.Env.NodeGroups[group]; !ok || g.Kind == "gpu" {
 						bad = "a GPU node group"
 					}
 				case strings.HasSuffix(s.Type, ":ManagedCluster"), s.Type == "aws:eks/cluster:Cluster":
@@ -103,11 +103,11 @@ kubernetes:monitoring.coreos.com/v1:ServiceMonitor azure-dev-gpu-dcgm-metrics`, 
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := pathNames(p.doc.DeployTime); got != tc.path {
+			if got := pathNames(p.Doc.DeployTime); got != tc.path {
 				t.Errorf("critical path:\n%s\nwant:\n%s", got, tc.path)
 			}
-			if p.doc.DeployTime.TotalSeconds != tc.total {
-				t.Errorf("total %d s, want %d s", p.doc.DeployTime.TotalSeconds, tc.total)
+			if p.Doc.DeployTime.TotalSeconds != tc.total {
+				t.Errorf("total %d s, want %d s", p.Doc.DeployTime.TotalSeconds, tc.total)
 			}
 		})
 	}

@@ -10,33 +10,35 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/pangea-ai/mlplatform/plan"
 	"github.com/pangea-ai/mlplatform/plan/estimate"
+	"github.com/pangea-ai/mlplatform/plan/offline"
 )
 
 // readPlanFile reads a plan written by `mlplat plan --format json`.
-func readPlanFile(path string) (Plan, error) {
+func readPlanFile(path string) (offline.Plan, error) {
 	data, err := os.ReadFile(path)
 	if os.IsNotExist(err) {
-		return Plan{}, fmt.Errorf("reading the old plan: %s does not exist; write one with: mlplat plan --stack <stack> --format json > %s", path, path)
+		return offline.Plan{}, fmt.Errorf("reading the old plan: %s does not exist; write one with: mlplat plan --stack <stack> --format json > %s", path, path)
 	}
 	if err != nil {
-		return Plan{}, fmt.Errorf("reading the old plan: %w", err)
+		return offline.Plan{}, fmt.Errorf("reading the old plan: %w", err)
 	}
 	notPlan := func(why string) error {
 		return fmt.Errorf("reading the old plan: %s is not a plan JSON (mlplat plan --format json): %s", path, why)
 	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
-		return Plan{}, notPlan(err.Error())
+		return offline.Plan{}, notPlan(err.Error())
 	}
 	for _, k := range []string{"stack", "resources"} {
 		if _, ok := raw[k]; !ok {
-			return Plan{}, notPlan(fmt.Sprintf("it has no %q", k))
+			return offline.Plan{}, notPlan(fmt.Sprintf("it has no %q", k))
 		}
 	}
-	var p Plan
+	var p offline.Plan
 	if err := json.Unmarshal(data, &p); err != nil {
-		return Plan{}, notPlan(err.Error())
+		return offline.Plan{}, notPlan(err.Error())
 	}
 	return p, nil
 }
@@ -45,7 +47,7 @@ func readPlanFile(path string) (Plan, error) {
 // request comment: the resources added, removed and changed, the cost delta
 // per component and in total, and the new plan's policy findings. An old
 // plan without a cost estimate (older than the cost model) counts as $0.
-func diffMarkdown(old, new Plan) string {
+func diffMarkdown(old, new offline.Plan) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### mlplat plan: `%s` (environment %s)\n\n", new.Stack, new.Environment)
 	if old.Stack != new.Stack {
@@ -59,17 +61,17 @@ func diffMarkdown(old, new Plan) string {
 
 // resourceChange is one changed resource: same URN, other inputs or dependsOn.
 type resourceChange struct {
-	item PlannedItem
+	item *plan.Resource
 	keys []string
 }
 
-func writeResourceDelta(b *strings.Builder, old, new Plan) {
-	before := map[string]PlannedItem{}
+func writeResourceDelta(b *strings.Builder, old, new offline.Plan) {
+	before := map[string]*plan.Resource{}
 	for _, r := range old.Resources {
 		before[r.URN] = r
 	}
 	after := map[string]bool{}
-	var added, removed []PlannedItem
+	var added, removed []*plan.Resource
 	var changed []resourceChange
 	for _, r := range new.Resources {
 		after[r.URN] = true
@@ -87,7 +89,7 @@ func writeResourceDelta(b *strings.Builder, old, new Plan) {
 			removed = append(removed, r)
 		}
 	}
-	byTypeName := func(a, b PlannedItem) bool {
+	byTypeName := func(a, b *plan.Resource) bool {
 		if a.Type != b.Type {
 			return a.Type < b.Type
 		}
@@ -110,7 +112,7 @@ func writeResourceDelta(b *strings.Builder, old, new Plan) {
 		}
 		b.WriteString("\n</details>\n\n")
 	}
-	item := func(r PlannedItem) string { return fmt.Sprintf("`%s` %s", r.Type, r.Name) }
+	item := func(r *plan.Resource) string { return fmt.Sprintf("`%s` %s", r.Type, r.Name) }
 	list("Added", len(added), func(i int) string { return item(added[i]) })
 	list("Removed", len(removed), func(i int) string { return item(removed[i]) })
 	list("Changed", len(changed), func(i int) string {
@@ -121,7 +123,7 @@ func writeResourceDelta(b *strings.Builder, old, new Plan) {
 // changedKeys lists the top-level input keys that differ, then "dependsOn"
 // when the dependencies differ. Values compare by their JSON, so a plan
 // read from a file and one built in memory compare equal.
-func changedKeys(old, new PlannedItem) []string {
+func changedKeys(old, new *plan.Resource) []string {
 	keys := map[string]bool{}
 	for k := range old.Inputs {
 		keys[k] = true
@@ -232,8 +234,8 @@ func amount(v float64, decimals int) string {
 	return fmt.Sprintf("%.*f", decimals, v)
 }
 
-func writePolicySummary(b *strings.Builder, vs []Violation) {
-	var mandatory, advisory []Violation
+func writePolicySummary(b *strings.Builder, vs []offline.Violation) {
+	var mandatory, advisory []offline.Violation
 	for _, v := range vs {
 		if v.Level == "mandatory" {
 			mandatory = append(mandatory, v)

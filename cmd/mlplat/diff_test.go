@@ -11,16 +11,18 @@ import (
 	"time"
 
 	"github.com/pangea-ai/mlplatform/components/catalog"
+	"github.com/pangea-ai/mlplatform/plan"
 	"github.com/pangea-ai/mlplatform/plan/estimate"
+	"github.com/pangea-ai/mlplatform/plan/offline"
 )
 
 const devURN = "urn:pulumi:aws-dev::mlplatform::"
 
-func item(typ, name string, inputs map[string]interface{}, deps ...string) PlannedItem {
+func item(typ, name string, inputs map[string]interface{}, deps ...string) *plan.Resource {
 	if deps == nil {
 		deps = []string{}
 	}
-	return PlannedItem{URN: devURN + typ + "::" + name, Type: typ, Name: name, Inputs: inputs, DependsOn: deps}
+	return &plan.Resource{URN: devURN + typ + "::" + name, Type: typ, Name: name, Inputs: inputs, DependsOn: deps}
 }
 
 func line(component string, hourly estimate.Range) estimate.ComponentCost {
@@ -47,25 +49,25 @@ func TestDiffMarkdown(t *testing.T) {
 		"scalingConfig": map[string]interface{}{"minSize": 0, "maxSize": 2}, "tags": map[string]interface{}{"a": "1"}, "amiType": "AL2023"})
 	gpuNew := item(ng, "aws-dev-gpu", map[string]interface{}{
 		"scalingConfig": map[string]interface{}{"minSize": 1, "maxSize": 4}, "tags": map[string]interface{}{"a": "2"}, "amiType": "AL2023"}, vpc.URN)
-	old := Plan{
+	old := offline.Plan{
 		Stack: "aws-dev", Environment: "dev",
-		Resources: []PlannedItem{vpc, gpu, item("aws:ec2/natGateway:NatGateway", "aws-dev-nat-0", nil)},
+		Resources: []*plan.Resource{vpc, gpu, item("aws:ec2/natGateway:NatGateway", "aws-dev-nat-0", nil)},
 		Cost: costOf(
 			line("EKS control plane", fixedRange(0.1)),
 			line("node group gpu", estimate.Range{Min: 0, Desired: 0, Max: 0.86}),
 			line("NAT gateways", fixedRange(0.045)),
 		),
 	}
-	cur := Plan{
+	cur := offline.Plan{
 		Stack: "aws-dev", Environment: "dev",
 		// The VPC as it reads from JSON (a float64 for the int): unchanged.
-		Resources: []PlannedItem{item("aws:ec2/vpc:Vpc", "aws-dev", map[string]interface{}{"cidrBlock": "10.10.0.0/16", "ipv6Netmask": 56.0}), gpuNew,
+		Resources: []*plan.Resource{item("aws:ec2/vpc:Vpc", "aws-dev", map[string]interface{}{"cidrBlock": "10.10.0.0/16", "ipv6Netmask": 56.0}), gpuNew,
 			item(ng, "aws-dev-extra", map[string]interface{}{})},
 		Cost: costOf(
 			line("EKS control plane", fixedRange(0.1)),
 			line("node group gpu", estimate.Range{Min: 0.43, Desired: 0.43, Max: 1.72}),
 		),
-		Violations: []Violation{
+		Violations: []offline.Violation{
 			{Policy: "aws-eks-private-endpoint", Level: "mandatory", URN: devURN + "aws:eks/cluster:Cluster::aws-dev", Message: "the API endpoint is public"},
 			{Policy: "gpu-scale-to-zero", Level: "advisory", URN: gpuNew.URN, Message: "GPU group does not rest at zero"},
 		},
@@ -107,7 +109,7 @@ func TestDiffMarkdownOldPlanWithoutCost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cur := Plan{Stack: "aws-dev", Environment: "dev", Cost: costOf(line("EKS control plane", fixedRange(0.1)))}
+	cur := offline.Plan{Stack: "aws-dev", Environment: "dev", Cost: costOf(line("EKS control plane", fixedRange(0.1)))}
 	got := diffMarkdown(old, cur)
 	for _, want := range []string{
 		"The old plan has no cost estimate (it predates the cost model, or priced nothing): its cost is taken as $0.\n",
@@ -126,9 +128,9 @@ func TestDiffMarkdownOldPlanWithoutCost(t *testing.T) {
 }
 
 func TestDiffMarkdownSaysWhenPricesChanged(t *testing.T) {
-	old := Plan{Stack: "aws-dev", Cost: costOf(line("EKS control plane", fixedRange(0.1)))}
+	old := offline.Plan{Stack: "aws-dev", Cost: costOf(line("EKS control plane", fixedRange(0.1)))}
 	old.Cost.PriceAsOf = "2025-01-01"
-	got := diffMarkdown(old, Plan{Stack: "aws-dev", Cost: costOf(line("EKS control plane", fixedRange(0.1)))})
+	got := diffMarkdown(old, offline.Plan{Stack: "aws-dev", Cost: costOf(line("EKS control plane", fixedRange(0.1)))})
 	want := "The prices changed between the plans (old: us-east-1 as of 2025-01-01): part of the change is the price update.\n"
 	if !strings.Contains(got, want) {
 		t.Errorf("the delta lacks %q:\n%s", want, got)
@@ -202,7 +204,7 @@ func TestDiffMarkdownOfAnEnvironmentChange(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := json.Marshal(first.doc)
+	data, err := json.Marshal(first.Doc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,23 +253,23 @@ func TestDiffMarkdownOfAnEnvironmentChange(t *testing.T) {
 		t.Fatalf("no %q line", name)
 		return estimate.ComponentCost{}
 	}
-	o, n := lineOf(old.Cost, "node group gpu"), lineOf(second.doc.Cost, "node group gpu")
+	o, n := lineOf(old.Cost, "node group gpu"), lineOf(second.Doc.Cost, "node group gpu")
 	cents := func(v float64) float64 { return math.Round(v*100) / 100 }
 	if cents(n.Monthly.Desired-o.Monthly.Desired) != cents(groupMonthly) || cents(n.Hourly.Max-o.Hourly.Max) != cents(2*price) {
 		t.Errorf("node group gpu: old %+v new %+v; want +%v a month at desired, +%v/h at max", o, n, groupMonthly, 2*price)
 	}
-	if got, want := cents(second.doc.Cost.Total.Desired-old.Cost.Total.Desired), cents(groupMonthly+disksMonthly); got != want {
+	if got, want := cents(second.Doc.Cost.Total.Desired-old.Cost.Total.Desired), cents(groupMonthly+disksMonthly); got != want {
 		t.Errorf("total changes by %v a month, want %v (the group's node plus its disk)", got, want)
 	}
 
-	md := diffMarkdown(old, second.doc)
+	md := diffMarkdown(old, second.Doc)
 	for _, want := range []string{
 		"**0 to add, 0 to remove, 1 to change**",
 		"- `aws:eks/nodeGroup:NodeGroup` aws-dev-gpu: `scalingConfig`\n",
 		fmt.Sprintf("| node group gpu | 0.00 → %s | %s | %s | %s |\n", money(groupMonthly), signed(groupMonthly, 2), signed(price, 4), signed(2*price, 4)),
 		fmt.Sprintf("| node disks | %s → %s | %s |", money(lineOf(old.Cost, "node disks").Monthly.Desired),
-			money(lineOf(second.doc.Cost, "node disks").Monthly.Desired), signed(disksMonthly, 2)),
-		fmt.Sprintf("| **total** | **%s → %s** | **%s** |", money(old.Cost.Total.Desired), money(second.doc.Cost.Total.Desired), signed(groupMonthly+disksMonthly, 2)),
+			money(lineOf(second.Doc.Cost, "node disks").Monthly.Desired), signed(disksMonthly, 2)),
+		fmt.Sprintf("| **total** | **%s → %s** | **%s** |", money(old.Cost.Total.Desired), money(second.Doc.Cost.Total.Desired), signed(groupMonthly+disksMonthly, 2)),
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("the delta lacks:\n%s\n--- delta:\n%s", want, md)

@@ -121,8 +121,8 @@ func checkPlanMutation(t *testing.T, which uint8, ops []byte) {
 	if err != nil {
 		t.Fatalf("planned once, failed the second time: %v", err)
 	}
-	problems := p.rec.NameProblems()
-	problems = append(problems, sizeProblems(p.rec)...)
+	problems := p.Rec.NameProblems()
+	problems = append(problems, sizeProblems(p.Rec)...)
 	if len(problems) > 0 {
 		t.Fatalf("a plan the command passed (exit %d) has problems the validator should have caught:\n%s\nfile:\n%s", code, strings.Join(problems, "\n"), data)
 	}

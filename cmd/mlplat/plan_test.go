@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/pangea-ai/mlplatform/plan/offline"
 )
 
 func mlplat(t *testing.T, args ...string) (int, string, string) {
@@ -64,7 +66,7 @@ func TestPlanJSONFollowsTheContract(t *testing.T) {
 
 func TestPlanTextShowsTreeAndCounts(t *testing.T) {
 	_, doc, _ := mlplat(t, "plan", "--stack", "aws-dev", "--root", "../..", "--format", "json")
-	var p Plan
+	var p offline.Plan
 	if err := json.Unmarshal([]byte(doc), &p); err != nil {
 		t.Fatal(err)
 	}

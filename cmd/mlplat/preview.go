@@ -16,6 +16,8 @@ import (
 	"github.com/pangea-ai/mlplatform/components/catalog"
 	"github.com/pangea-ai/mlplatform/environments"
 	"github.com/pangea-ai/mlplatform/plan"
+	"github.com/pangea-ai/mlplatform/plan/offline"
+	"github.com/pangea-ai/mlplatform/plan/stackfile"
 	"github.com/pangea-ai/mlplatform/policies/rules"
 	"github.com/pangea-ai/mlplatform/previews"
 	"github.com/pangea-ai/mlplatform/stacks"
@@ -194,16 +196,16 @@ func previewUp(ctx context.Context, r previews.Request, root, org string, now ti
 	if err != nil {
 		return failed(stderr, fmt.Errorf("mlplat preview up: %w", err))
 	}
-	p, err := planConfig(root, r.StackName(), "", offlineConfig(cfg), offlineReferences(r, org), now)
+	p, err := offline.Stack(root, r.StackName(), "", offlineConfig(cfg), offlineReferences(r, org), now)
 	if err != nil {
 		return failed(stderr, err)
 	}
 	fmt.Fprintf(stdout, "Preview stack %s (pull request %d, %s scope, expires %s)\n\n", r.StackName(), r.PR, r.Scope, cfg[stacks.Project+":expiresAt"].Value)
 	writeText(stdout, p)
-	writeCostTable(stdout, p.doc.Cost)
-	writeDeployTime(stdout, p.doc.DeployTime)
-	writePolicyReport(stdout, p.results)
-	if rules.HasMandatory(p.results) {
+	writeCostTable(stdout, p.Doc.Cost)
+	writeDeployTime(stdout, p.Doc.DeployTime)
+	writePolicyReport(stdout, p.Results)
+	if rules.HasMandatory(p.Results) {
 		fmt.Fprintln(stderr, "mlplat preview up: the preview breaks mandatory policies (above); fix them before deploying")
 		return exitFailed
 	}
@@ -264,8 +266,8 @@ func firstLine(msg string, err error) string {
 
 // offlineConfig turns a preview's config into what the offline plan runs
 // with; secrets stay secrets.
-func offlineConfig(cfg map[string]previews.Value) stacks.StackConfig {
-	out := stacks.StackConfig{Values: map[string]string{}}
+func offlineConfig(cfg map[string]previews.Value) stackfile.Config {
+	out := stackfile.Config{Values: map[string]string{}}
 	for k, v := range cfg {
 		out.Values[k] = v.Value
 		if v.Secret {
@@ -286,12 +288,12 @@ func offlineReferences(r previews.Request, org string) map[string]plan.StackOutp
 	fq := previews.FullyQualified(org, r.BaseStack())
 	values := map[string]interface{}{}
 	for _, k := range []string{"kubeconfig", "oidcIssuerUrl", "artifactBucket"} {
-		values[k] = stacks.Placeholder(r.BaseStack() + ":" + k)
+		values[k] = stackfile.Placeholder(r.BaseStack() + ":" + k)
 	}
 	// ARNs keep their shape so policies that read them can.
-	values["oidcProviderArn"] = "arn:aws:iam::123456789012:oidc-provider/" + stacks.Placeholder(r.BaseStack()+":oidcIssuerUrl")
-	values["artifactBucketArn"] = "arn:aws:s3:::" + stacks.Placeholder(r.BaseStack()+":artifactBucket")
-	values["dataKeyArn"] = "arn:aws:kms:us-east-1:123456789012:key/" + stacks.Placeholder(r.BaseStack()+":dataKeyArn")
+	values["oidcProviderArn"] = "arn:aws:iam::123456789012:oidc-provider/" + stackfile.Placeholder(r.BaseStack()+":oidcIssuerUrl")
+	values["artifactBucketArn"] = "arn:aws:s3:::" + stackfile.Placeholder(r.BaseStack()+":artifactBucket")
+	values["dataKeyArn"] = "arn:aws:kms:us-east-1:123456789012:key/" + stackfile.Placeholder(r.BaseStack()+":dataKeyArn")
 	return map[string]plan.StackOutputs{fq: {Values: values, Secrets: []string{"kubeconfig"}}}
 }
 

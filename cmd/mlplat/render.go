@@ -14,6 +14,7 @@ import (
 
 	"github.com/pangea-ai/mlplatform/components/tokens"
 	"github.com/pangea-ai/mlplatform/plan"
+	"github.com/pangea-ai/mlplatform/plan/props"
 )
 
 // Rendered is what a stack creates in Kubernetes: every object, and every
@@ -65,7 +66,7 @@ func hideSecretValues(manifest, revealed map[string]interface{}) {
 		}
 		hidden := map[string]interface{}{}
 		for k := range vals {
-			hidden[k] = plan.SecretPlaceholder
+			hidden[k] = props.SecretPlaceholder
 		}
 		if field == "data" {
 			// data holds base64; the placeholder is written as plain text.
@@ -83,7 +84,7 @@ func render(rec *plan.Recorder) (*Rendered, error) {
 		if !r.Custom || !strings.HasPrefix(r.Type, "kubernetes:") {
 			continue
 		}
-		in := plan.Plain(r.Inputs)
+		in := r.PrintableInputs(false)
 		if r.Type == tokens.K8sHelmV3Release {
 			values, _ := in["values"].(map[string]interface{})
 			repo, _ := lookupString(in, "repositoryOpts", "repo")
@@ -104,7 +105,7 @@ func render(rec *plan.Recorder) (*Rendered, error) {
 			}
 		}
 		if kind == "Secret" {
-			hideSecretValues(manifest, plan.Revealed(r.Inputs))
+			hideSecretValues(manifest, r.PrintableInputs(true))
 		}
 		out.Objects = append(out.Objects, RenderedObject{Manifest: manifest})
 	}
@@ -248,7 +249,7 @@ func runRender(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return failed(stderr, err)
 	}
-	r, err := render(p.rec)
+	r, err := render(p.Rec)
 	if err == nil {
 		err = r.write(out)
 	}

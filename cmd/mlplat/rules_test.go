@@ -241,7 +241,7 @@ func TestAlertsFireAndStaySilent(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			a := p.env.Monitoring.Alerts
+			a := p.Env.Monitoring.Alerts
 			th := monitoring.Thresholds{ServingP95LatencyMs: a.ServingP95LatencyMs, ServingErrorRatePercent: a.ServingErrorRatePercent,
 				GPUTemperatureC: a.GPUTemperatureC, RunnerBacklog: a.RunnerBacklog}
 			dir := t.TempDir()
@@ -251,7 +251,7 @@ func TestAlertsFireAndStaySilent(t *testing.T) {
 				t.Fatalf("promtool check rules: %v\n%s", err, out)
 			}
 			writeTestYAML(t, filepath.Join(dir, "rules-under-test.yaml"), map[string]interface{}{"groups": withoutAnnotations(groups)})
-			cases := alertCases(th, firstModel(p.env))
+			cases := alertCases(th, firstModel(p.Env))
 			writeTestYAML(t, filepath.Join(dir, "tests.yaml"), map[string]interface{}{
 				"rule_files": []string{"rules-under-test.yaml"}, "evaluation_interval": "1m", "tests": cases,
 			})

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/pangea-ai/mlplatform/plan"
+	"github.com/pangea-ai/mlplatform/plan/offline"
 	"github.com/pangea-ai/mlplatform/policies/rules"
 )
 
@@ -41,10 +42,10 @@ func writePolicyReport(w io.Writer, results []rules.Result) {
 }
 
 // writeText prints the component tree, then the count of each type.
-func writeText(w io.Writer, p *planned) {
-	resources := p.rec.Resources()
+func writeText(w io.Writer, p *offline.Planned) {
+	resources := p.Rec.Resources()
 	fmt.Fprintf(w, "Plan for stack %s (environment %s, %s %s): %d resources\n\n",
-		p.doc.Stack, p.doc.Environment, p.cloud, p.region, len(resources))
+		p.Doc.Stack, p.Doc.Environment, p.Cloud, p.Region, len(resources))
 	children := map[string][]*plan.Resource{}
 	known := map[string]bool{}
 	for _, r := range resources {

@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
-	"github.com/pangea-ai/mlplatform/stacks"
-	"github.com/pangea-ai/mlplatform/test/recorder"
+	"github.com/pangea-ai/mlplatform/plan/offline"
+	"github.com/pangea-ai/mlplatform/plan/props"
 	"github.com/pangea-ai/mlplatform/test/scrape"
 	"github.com/pangea-ai/mlplatform/test/standin"
 	"github.com/pangea-ai/mlplatform/test/upstream"
@@ -19,12 +19,12 @@ const root = "../.."
 func renderedStacks(t *testing.T) map[string]*Rendered {
 	t.Helper()
 	out := map[string]*Rendered{}
-	for _, stack := range stacks.ListStacks(root) {
+	for _, stack := range offline.CommittedStacks(root) {
 		p, err := buildPlan(planFlags{stack: stack, root: root}, fixedNow)
 		if err != nil {
 			t.Fatalf("planning %s: %v", stack, err)
 		}
-		r, err := render(p.rec)
+		r, err := render(p.Rec)
 		if err != nil {
 			t.Fatalf("rendering %s: %v", stack, err)
 		}
@@ -153,7 +153,7 @@ func TestChartWorkloadsArePlacedExplicitly(t *testing.T) {
 				continue
 			}
 			for path, v := range paths {
-				if got := recorder.Lookup(rel.Values, path); fmt.Sprint(got) != fmt.Sprint(v) {
+				if got, _ := props.Lookup(rel.Values, path); fmt.Sprint(got) != fmt.Sprint(v) {
 					t.Errorf("stack %s, release %s: %s = %v, want %v", stack, rel.Name, path, got, v)
 				}
 			}

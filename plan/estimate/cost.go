@@ -10,6 +10,7 @@ import (
 
 	"github.com/pangea-ai/mlplatform/components/catalog"
 	"github.com/pangea-ai/mlplatform/components/tokens"
+	"github.com/pangea-ai/mlplatform/plan"
 )
 
 // HoursPerMonth is the month the estimate uses: 365 × 24 / 12, as the clouds'
@@ -125,12 +126,12 @@ func unversioned(token string) string {
 // prices for cloud. It prices only what the catalogue has a price for: a
 // missing instance type or rate is priced at 0 and named in the notes, never
 // guessed.
-func EstimateCost(cloud catalog.Cloud, resources []Resource, cat *catalog.Catalog) Cost {
-	sorted := append([]Resource(nil), resources...)
+func EstimateCost(cloud catalog.Cloud, resources []*plan.Resource, cat *catalog.Catalog) Cost {
+	sorted := append([]*plan.Resource(nil), resources...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].URN < sorted[j].URN })
-	c := &coster{cloud: cloud, cat: cat, byURN: map[string]*Resource{}}
+	c := &coster{cloud: cloud, cat: cat, byURN: map[string]*plan.Resource{}}
 	for i := range sorted {
-		c.byURN[sorted[i].URN] = &sorted[i]
+		c.byURN[sorted[i].URN] = sorted[i]
 	}
 	c.controlPlanes(sorted)
 	c.nodeGroups(sorted)
@@ -171,7 +172,7 @@ func EstimateCost(cloud catalog.Cloud, resources []Resource, cat *catalog.Catalo
 type coster struct {
 	cloud catalog.Cloud
 	cat   *catalog.Catalog
-	byURN map[string]*Resource
+	byURN map[string]*plan.Resource
 	lines []ComponentCost
 	notes []string
 	// diskGiB sums the node disks at min, desired and max sizes.
@@ -199,8 +200,8 @@ func (c *coster) add(component, kind, detail string, hourly Range, urns ...strin
 	c.lines = append(c.lines, ComponentCost{Component: component, Kind: kind, URNs: urns, Detail: detail, Hourly: hourly})
 }
 
-func ofType(rs []Resource, token string) []Resource {
-	var out []Resource
+func ofType(rs []*plan.Resource, token string) []*plan.Resource {
+	var out []*plan.Resource
 	for _, r := range rs {
 		if unversioned(r.Type) == token {
 			out = append(out, r)
@@ -211,17 +212,17 @@ func ofType(rs []Resource, token string) []Resource {
 
 // named returns label, with the resource's name appended when there are
 // several of its kind.
-func named(label string, r Resource, n int) string {
+func named(label string, r *plan.Resource, n int) string {
 	if n > 1 {
 		return label + " " + r.Name
 	}
 	return label
 }
 
-func (c *coster) controlPlanes(rs []Resource) {
+func (c *coster) controlPlanes(rs []*plan.Resource) {
 	eks := ofType(rs, typeEKSCluster)
 	for _, r := range eks {
-		support := r.str("upgradePolicy.supportType")
+		support := r.InString("upgradePolicy.supportType")
 		key, label := catalog.RateEKSExtendedHour, "extended support"
 		switch support {
 		case "STANDARD":
@@ -236,7 +237,7 @@ func (c *coster) controlPlanes(rs []Resource) {
 	}
 	aks := ofType(rs, typeAKSCluster)
 	for _, r := range aks {
-		tier := r.str("sku.tier")
+		tier := r.InString("sku.tier")
 		if tier == "" {
 			tier = "Free" // Azure's default tier
 		}
@@ -251,7 +252,7 @@ func (c *coster) controlPlanes(rs []Resource) {
 	}
 }
 
-func (c *coster) network(rs []Resource) {
+func (c *coster) network(rs []*plan.Resource) {
 	var nats []string
 	for _, r := range append(ofType(rs, typeNATGateway), ofType(rs, typeAzureNAT)...) {
 		nats = append(nats, r.URN)
@@ -268,14 +269,14 @@ func (c *coster) network(rs []Resource) {
 	for _, r := range ofType(rs, typeAKSCluster) {
 		var n float64
 		var set bool
-		switch firstOf(r.str("networkProfile.outboundType"), "loadBalancer") {
+		switch firstOf(r.InString("networkProfile.outboundType"), "loadBalancer") {
 		case "loadBalancer":
 			c.aksOutboundLB = true
 			aksLB = append(aksLB, r.URN)
-			n, set = r.num("networkProfile.loadBalancerProfile.managedOutboundIPs.count")
+			n, set = r.InNumber("networkProfile.loadBalancerProfile.managedOutboundIPs.count")
 		case "managedNATGateway":
 			nats = append(nats, r.URN)
-			n, set = r.num("networkProfile.natGatewayProfile.managedOutboundIPProfile.count")
+			n, set = r.InNumber("networkProfile.natGatewayProfile.managedOutboundIPProfile.count")
 		default:
 			continue // user-assigned NAT or routing: priced where it is planned
 		}
@@ -310,9 +311,9 @@ func (c *coster) network(rs []Resource) {
 	var interfaces, gateways []string
 	azs := 0
 	for _, r := range ofType(rs, typeVPCEndpoint) {
-		switch r.str("vpcEndpointType") {
+		switch r.InString("vpcEndpointType") {
 		case "Interface":
-			subnets, _ := r.input("subnetIds").([]interface{})
+			subnets, _ := r.In("subnetIds").([]interface{})
 			n := len(subnets)
 			if n == 0 {
 				n = 1
@@ -323,7 +324,7 @@ func (c *coster) network(rs []Resource) {
 		case "Gateway":
 			gateways = append(gateways, r.URN)
 		default:
-			c.note("VPC endpoint %s has type %q: not priced", r.Name, r.str("vpcEndpointType"))
+			c.note("VPC endpoint %s has type %q: not priced", r.Name, r.InString("vpcEndpointType"))
 		}
 	}
 	if len(interfaces) > 0 {
@@ -344,7 +345,7 @@ func (c *coster) network(rs []Resource) {
 	}
 }
 
-func (c *coster) keysAndRegistries(rs []Resource) {
+func (c *coster) keysAndRegistries(rs []*plan.Resource) {
 	if keys := ofType(rs, typeKMSKey); len(keys) > 0 {
 		v := c.rate(catalog.RateKMSKeyMonth)
 		var urns []string
@@ -354,7 +355,7 @@ func (c *coster) keysAndRegistries(rs []Resource) {
 		c.add("KMS keys", "keys", fmt.Sprintf("%d x %s/month; requests not included", len(keys), usd(v)), fixed(float64(len(keys))*v/HoursPerMonth), urns...)
 	}
 	for _, r := range ofType(rs, typeACR) {
-		sku := r.str("sku.name")
+		sku := r.InString("sku.name")
 		key := map[string]string{"Basic": catalog.RateACRBasicMonth, "Standard": catalog.RateACRStandardMonth, "Premium": catalog.RateACRPremiumMonth}[sku]
 		var v float64
 		if key == "" {

@@ -7,51 +7,52 @@ import (
 	"strings"
 
 	"github.com/pangea-ai/mlplatform/components/catalog"
+	"github.com/pangea-ai/mlplatform/plan"
 )
 
 // loadBalancers prices the load balancers Kubernetes creates: Services of
 // type LoadBalancer and the Services Envoy Gateway creates for Gateways.
 // On AWS each is its own load balancer; on AKS they share the cluster's
 // load balancer and each public one adds a public IP.
-func (c *coster) loadBalancers(rs []Resource) {
+func (c *coster) loadBalancers(rs []*plan.Resource) {
 	type lb struct {
 		urn      string
 		internal bool
 	}
 	var lbs []lb
 	for _, r := range ofType(rs, typeService) {
-		if r.str("spec.type") == "LoadBalancer" {
-			lbs = append(lbs, lb{r.URN, internalLB(r.input("metadata.annotations"))})
+		if r.InString("spec.type") == "LoadBalancer" {
+			lbs = append(lbs, lb{r.URN, internalLB(r.In("metadata.annotations"))})
 		}
 	}
-	classes := map[string]Resource{}
+	classes := map[string]*plan.Resource{}
 	for _, r := range ofType(rs, typeGatewayClass) {
-		classes[r.str("metadata.name")] = r
+		classes[r.InString("metadata.name")] = r
 	}
-	proxies := map[string]Resource{}
+	proxies := map[string]*plan.Resource{}
 	for _, r := range ofType(rs, typeEnvoyProxy) {
-		proxies[r.str("metadata.namespace")+"/"+r.str("metadata.name")] = r
+		proxies[r.InString("metadata.namespace")+"/"+r.InString("metadata.name")] = r
 	}
 	for _, gw := range ofType(rs, typeGateway) {
-		class, ok := classes[gw.str("spec.gatewayClassName")]
-		if !ok || class.str("spec.controllerName") != envoyGatewayController {
+		class, ok := classes[gw.InString("spec.gatewayClassName")]
+		if !ok || class.InString("spec.controllerName") != envoyGatewayController {
 			continue
 		}
 		// The Gateway's own parameters win over its class's.
-		ref, ns := "spec.infrastructure.parametersRef", gw.str("metadata.namespace")
+		ref, ns := "spec.infrastructure.parametersRef", gw.InString("metadata.namespace")
 		src := gw
-		if gw.str(ref+".name") == "" {
+		if gw.InString(ref+".name") == "" {
 			src, ref = class, "spec.parametersRef"
-			ns = class.str(ref + ".namespace")
+			ns = class.InString(ref + ".namespace")
 		}
 		svcType, annotations := "LoadBalancer", interface{}(nil) // Envoy Gateway's default
-		if name := src.str(ref + ".name"); name != "" && src.str(ref+".kind") == "EnvoyProxy" {
+		if name := src.InString(ref + ".name"); name != "" && src.InString(ref+".kind") == "EnvoyProxy" {
 			proxy, ok := proxies[ns+"/"+name]
 			if !ok {
 				c.note("gateway %s uses EnvoyProxy %s/%s, which is not in the plan: priced as Envoy Gateway's default LoadBalancer Service", gw.Name, ns, name)
 			}
-			svcType = firstOf(proxy.str("spec.provider.kubernetes.envoyService.type"), "LoadBalancer")
-			annotations = proxy.input("spec.provider.kubernetes.envoyService.annotations")
+			svcType = firstOf(proxy.InString("spec.provider.kubernetes.envoyService.type"), "LoadBalancer")
+			annotations = proxy.In("spec.provider.kubernetes.envoyService.annotations")
 		}
 		if svcType == "LoadBalancer" {
 			lbs = append(lbs, lb{gw.URN, internalLB(annotations)})
@@ -99,7 +100,7 @@ func internalLB(annotations interface{}) bool {
 // volumes prices the persistent volumes the plan requests: PVC objects and
 // the volume claims of the charts the platform installs. Volumes that come
 // and go with runners are counted at the scale sets' min and max runners.
-func (c *coster) volumes(rs []Resource) {
+func (c *coster) volumes(rs []*plan.Resource) {
 	var gib Range
 	var urns, items []string
 	addItem := func(urn, what string, r Range) {
@@ -107,8 +108,8 @@ func (c *coster) volumes(rs []Resource) {
 		urns = append(urns, urn)
 		items = append(items, fmt.Sprintf("%s %s GiB", what, sizes(r.Min, r.Desired, r.Max)))
 	}
-	quantity := func(owner Resource, path string) (float64, bool) {
-		q := owner.input(path)
+	quantity := func(owner *plan.Resource, path string) (float64, bool) {
+		q := owner.In(path)
 		if q == nil {
 			return 0, false
 		}
@@ -121,13 +122,13 @@ func (c *coster) volumes(rs []Resource) {
 	}
 	for _, r := range ofType(rs, typePVC) {
 		if v, ok := quantity(r, "spec.resources.requests.storage"); ok {
-			addItem(r.URN, "claim "+firstOf(r.str("metadata.name"), r.Name), fixed(v))
+			addItem(r.URN, "claim "+firstOf(r.InString("metadata.name"), r.Name), fixed(v))
 		}
 	}
 	for _, r := range ofType(rs, typeHelmRelease) {
-		chart := r.str("chart")
+		chart := r.InString("chart")
 		chart = chart[strings.LastIndex(chart, "/")+1:]
-		values := Resource{Name: r.Name, Inputs: valuesOf(r)}
+		values := &plan.Resource{Name: r.Name, Inputs: valuesOf(r)}
 		switch chart {
 		case "kube-prometheus-stack":
 			for _, s := range []struct{ what, spec, path string }{
@@ -141,13 +142,13 @@ func (c *coster) volumes(rs []Resource) {
 				// One claim per replica (and per Prometheus shard); both default to 1.
 				n := 1.0
 				for _, k := range []string{".replicas", ".shards"} {
-					if m, ok := values.num(s.spec + k); ok {
+					if m, ok := values.InNumber(s.spec + k); ok {
 						n *= m
 					}
 				}
 				addItem(r.URN, s.what, fixed(n*v))
 			}
-			if values.input("grafana.persistence.enabled") == true {
+			if values.In("grafana.persistence.enabled") == true {
 				if v, ok := quantity(values, "grafana.persistence.size"); ok {
 					addItem(r.URN, "Grafana", fixed(v))
 				} else {
@@ -159,13 +160,13 @@ func (c *coster) volumes(rs []Resource) {
 			if !ok {
 				continue
 			}
-			lo, _ := values.num("minRunners")
-			hi, ok := values.num("maxRunners")
+			lo, _ := values.InNumber("minRunners")
+			hi, ok := values.InNumber("maxRunners")
 			if !ok {
 				hi = lo
 				c.note("%s sets no maxRunners: its work volumes are priced at minRunners", r.Name)
 			}
-			addItem(r.URN, firstOf(values.str("runnerScaleSetName"), r.Name)+" work volumes", Range{Min: lo * v, Desired: lo * v, Max: hi * v})
+			addItem(r.URN, firstOf(values.InString("runnerScaleSetName"), r.Name)+" work volumes", Range{Min: lo * v, Desired: lo * v, Max: hi * v})
 		}
 	}
 	if len(items) == 0 {
@@ -177,8 +178,8 @@ func (c *coster) volumes(rs []Resource) {
 }
 
 // valuesOf returns a Helm release's values as a map.
-func valuesOf(r Resource) map[string]interface{} {
-	m, _ := r.input("values").(map[string]interface{})
+func valuesOf(r *plan.Resource) map[string]interface{} {
+	m, _ := r.In("values").(map[string]interface{})
 	return m
 }
 

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/pangea-ai/mlplatform/components/catalog"
+	"github.com/pangea-ai/mlplatform/plan"
 )
 
 // group is one node group or pool as the model sees it.
@@ -23,38 +24,38 @@ type group struct {
 	missingSizes      string
 }
 
-func (c *coster) nodeGroups(rs []Resource) {
+func (c *coster) nodeGroups(rs []*plan.Resource) {
 	var groups []group
 	for _, r := range ofType(rs, typeEKSNodeGroup) {
-		g := group{label: "node group " + firstOf(r.str("nodeGroupName"), r.Name), urn: r.URN, spot: r.str("capacityType") == "SPOT"}
+		g := group{label: "node group " + firstOf(r.InString("nodeGroupName"), r.Name), urn: r.URN, spot: r.InString("capacityType") == "SPOT"}
 		var ok1, ok2, ok3 bool
-		g.min, ok1 = r.num("scalingConfig.minSize")
-		g.desired, ok2 = r.num("scalingConfig.desiredSize")
-		g.max, ok3 = r.num("scalingConfig.maxSize")
+		g.min, ok1 = r.InNumber("scalingConfig.minSize")
+		g.desired, ok2 = r.InNumber("scalingConfig.desiredSize")
+		g.max, ok3 = r.InNumber("scalingConfig.maxSize")
 		if !ok1 || !ok2 || !ok3 {
 			g.missingSizes = "scalingConfig"
 		}
-		if types, _ := r.input("instanceTypes").([]interface{}); len(types) > 0 {
+		if types, _ := r.In("instanceTypes").([]interface{}); len(types) > 0 {
 			g.instance, _ = types[0].(string)
 			g.types = len(types)
 		}
 		g.diskURNs = []string{r.URN}
-		if size, ok := r.num("diskSize"); ok {
+		if size, ok := r.InNumber("diskSize"); ok {
 			g.diskGiB, g.diskKnown = size, true
 		} else if lt := c.launchTemplate(r); lt != nil {
 			g.diskURNs = append(g.diskURNs, lt.URN)
-			g.diskGiB, g.diskKnown, g.diskTypeNote = launchTemplateDisk(*lt)
+			g.diskGiB, g.diskKnown, g.diskTypeNote = launchTemplateDisk(lt)
 		}
 		groups = append(groups, g)
 	}
 	for _, r := range ofType(rs, typeAKSCluster) {
-		profiles, _ := r.input("agentPoolProfiles").([]interface{})
+		profiles, _ := r.In("agentPoolProfiles").([]interface{})
 		for _, p := range profiles {
 			m, ok := p.(map[string]interface{})
 			if !ok {
 				continue
 			}
-			groups = append(groups, aksPool(Resource{URN: r.URN, Name: r.Name, Inputs: m}, "name"))
+			groups = append(groups, aksPool(&plan.Resource{URN: r.URN, Name: r.Name, Inputs: m}, "name"))
 		}
 	}
 	for _, r := range ofType(rs, typeAKSPool) {
@@ -74,16 +75,16 @@ func (c *coster) nodeGroups(rs []Resource) {
 
 // aksPool reads an AKS agent pool, or a profile of the cluster's
 // agentPoolProfiles (the system pool) read as one.
-func aksPool(r Resource, nameKey string) group {
-	g := group{label: "node pool " + firstOf(r.str(nameKey), r.Name), urn: r.URN, instance: r.str("vmSize"), spot: r.str("scaleSetPriority") == "Spot"}
+func aksPool(r *plan.Resource, nameKey string) group {
+	g := group{label: "node pool " + firstOf(r.InString(nameKey), r.Name), urn: r.URN, instance: r.InString("vmSize"), spot: r.InString("scaleSetPriority") == "Spot"}
 	if g.instance != "" {
 		g.types = 1
 	}
-	count, hasCount := r.num("count")
-	if r.input("enableAutoScaling") == true {
+	count, hasCount := r.InNumber("count")
+	if r.In("enableAutoScaling") == true {
 		var ok1, ok2 bool
-		g.min, ok1 = r.num("minCount")
-		g.max, ok2 = r.num("maxCount")
+		g.min, ok1 = r.InNumber("minCount")
+		g.max, ok2 = r.InNumber("maxCount")
 		if !ok1 || !ok2 {
 			g.missingSizes = "minCount/maxCount"
 		}
@@ -98,9 +99,9 @@ func aksPool(r Resource, nameKey string) group {
 		g.min, g.desired, g.max = count, count, count
 	}
 	g.diskURNs = []string{r.URN}
-	if r.str("osDiskType") == "Ephemeral" {
+	if r.InString("osDiskType") == "Ephemeral" {
 		g.diskFree, g.diskKnown = true, true
-	} else if size, ok := r.num("osDiskSizeGB"); ok {
+	} else if size, ok := r.InNumber("osDiskSizeGB"); ok {
 		g.diskGiB, g.diskKnown = size, true
 	}
 	return g
@@ -147,8 +148,8 @@ func (c *coster) priceGroup(g group) {
 
 // launchTemplate returns the launch template a node group reads its
 // inputs from, found among the resources it depends on.
-func (c *coster) launchTemplate(r Resource) *Resource {
-	if r.input("launchTemplate") == nil {
+func (c *coster) launchTemplate(r *plan.Resource) *plan.Resource {
+	if r.In("launchTemplate") == nil {
 		return nil
 	}
 	for _, d := range r.DependsOn {
@@ -160,14 +161,14 @@ func (c *coster) launchTemplate(r Resource) *Resource {
 }
 
 // launchTemplateDisk sums a launch template's EBS volume sizes.
-func launchTemplateDisk(lt Resource) (gib float64, known bool, typeNote string) {
-	mappings, _ := lt.input("blockDeviceMappings").([]interface{})
+func launchTemplateDisk(lt *plan.Resource) (gib float64, known bool, typeNote string) {
+	mappings, _ := lt.In("blockDeviceMappings").([]interface{})
 	for _, m := range mappings {
 		mm, _ := m.(map[string]interface{})
-		bd := Resource{Inputs: mm}
-		if size, ok := bd.num("ebs.volumeSize"); ok {
+		bd := &plan.Resource{Inputs: mm}
+		if size, ok := bd.InNumber("ebs.volumeSize"); ok {
 			gib, known = gib+size, true
-			if vt := bd.str("ebs.volumeType"); vt != "" && vt != "gp3" {
+			if vt := bd.InString("ebs.volumeType"); vt != "" && vt != "gp3" {
 				typeNote = fmt.Sprintf("volume type %s is priced at the gp3 rate", vt)
 			}
 		}

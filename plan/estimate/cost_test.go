@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/pangea-ai/mlplatform/components/catalog"
+	"github.com/pangea-ai/mlplatform/plan"
 )
 
 // The cases price with the embedded catalogue, so a price change there shows
@@ -19,11 +20,11 @@ import (
 
 const stackURN = "urn:pulumi:test::mlplatform::"
 
-func res(typ, name string, inputs map[string]interface{}, dependsOn ...string) Resource {
-	return Resource{URN: stackURN + typ + "::" + name, Type: typ, Name: name, Inputs: inputs, DependsOn: dependsOn}
+func res(typ, name string, inputs map[string]interface{}, dependsOn ...string) *plan.Resource {
+	return &plan.Resource{URN: stackURN + typ + "::" + name, Type: typ, Name: name, Inputs: inputs, DependsOn: dependsOn}
 }
 
-func newEKSCluster(supportType string) Resource {
+func newEKSCluster(supportType string) *plan.Resource {
 	in := map[string]interface{}{"name": "c"}
 	if supportType != "" {
 		in["upgradePolicy"] = map[string]interface{}{"supportType": supportType}
@@ -31,7 +32,7 @@ func newEKSCluster(supportType string) Resource {
 	return res(typeEKSCluster, "c", in)
 }
 
-func newEKSGroup(name string, min, desired, max float64, capacity string, types ...string) Resource {
+func newEKSGroup(name string, min, desired, max float64, capacity string, types ...string) *plan.Resource {
 	its := []interface{}{}
 	for _, t := range types {
 		its = append(its, t)
@@ -42,12 +43,12 @@ func newEKSGroup(name string, min, desired, max float64, capacity string, types 
 	})
 }
 
-func withDisk(r Resource, gib float64) Resource {
+func withDisk(r *plan.Resource, gib float64) *plan.Resource {
 	r.Inputs["diskSize"] = gib
 	return r
 }
 
-func newAKSCluster(tier string, system map[string]interface{}) Resource {
+func newAKSCluster(tier string, system map[string]interface{}) *plan.Resource {
 	in := map[string]interface{}{
 		"agentPoolProfiles": []interface{}{system},
 		"networkProfile":    map[string]interface{}{"outboundType": "userDefinedRouting"},
@@ -77,7 +78,7 @@ func TestEstimateCost(t *testing.T) {
 
 	cases := map[string]struct {
 		cloud     catalog.Cloud
-		resources []Resource
+		resources []*plan.Resource
 		// hourly is every line's hourly range, by component.
 		hourly map[string]Range
 		// total is the monthly total.
@@ -90,7 +91,7 @@ func TestEstimateCost(t *testing.T) {
 	}{
 		"EKS standard support and a 2/3/12 m7i.2xlarge on-demand group": {
 			cloud:     catalog.AWS,
-			resources: []Resource{newEKSCluster("STANDARD"), withDisk(newEKSGroup("cpu", 2, 3, 12, "ON_DEMAND", "m7i.2xlarge", "m6i.2xlarge"), 0)},
+			resources: []*plan.Resource{newEKSCluster("STANDARD"), withDisk(newEKSGroup("cpu", 2, 3, 12, "ON_DEMAND", "m7i.2xlarge", "m6i.2xlarge"), 0)},
 			hourly: map[string]Range{
 				"EKS control plane": {0.1, 0.1, 0.1},
 				"node group cpu":    {0.8064, 1.2096, 4.8384},
@@ -104,7 +105,7 @@ func TestEstimateCost(t *testing.T) {
 		},
 		"EKS without a support type is priced as extended support": {
 			cloud:     catalog.AWS,
-			resources: []Resource{newEKSCluster("")},
+			resources: []*plan.Resource{newEKSCluster("")},
 			hourly:    map[string]Range{"EKS control plane": {0.6, 0.6, 0.6}},
 			total:     Range{438, 438, 438},
 			notes: []string{"EKS cluster c sets no upgradePolicy.supportType: priced at extended support, which AWS applies once the version " +
@@ -113,13 +114,13 @@ func TestEstimateCost(t *testing.T) {
 		},
 		"EKS extended support chosen on purpose": {
 			cloud:     catalog.AWS,
-			resources: []Resource{newEKSCluster("EXTENDED")},
+			resources: []*plan.Resource{newEKSCluster("EXTENDED")},
 			hourly:    map[string]Range{"EKS control plane": {0.6, 0.6, 0.6}},
 			total:     Range{438, 438, 438},
 		},
 		"spot group with a spot sample is priced at the sample": {
 			cloud:     catalog.AWS,
-			resources: []Resource{withDisk(newEKSGroup("gpu", 0, 1, 2, "SPOT", "g5.xlarge"), 100)},
+			resources: []*plan.Resource{withDisk(newEKSGroup("gpu", 0, 1, 2, "SPOT", "g5.xlarge"), 100)},
 			hourly: map[string]Range{
 				"node group gpu": {0, 0.43, 0.86},
 				// 0, 100 and 200 GiB at $0.08/GiB-month, per hour.
@@ -130,7 +131,7 @@ func TestEstimateCost(t *testing.T) {
 		},
 		"spot group without a spot sample is priced on-demand with a note": {
 			cloud:     catalog.AWS,
-			resources: []Resource{withDisk(newEKSGroup("cpu", 1, 1, 4, "SPOT", "m7i.xlarge"), 0)},
+			resources: []*plan.Resource{withDisk(newEKSGroup("cpu", 1, 1, 4, "SPOT", "m7i.xlarge"), 0)},
 			hourly:    map[string]Range{"node group cpu": {0.2016, 0.2016, 0.8064}, "node disks": {0, 0, 0}},
 			total:     Range{147.168, 147.168, 588.672},
 			notes: []string{"node group cpu: the catalogue has no spot price sample for m7i.xlarge, so its spot nodes are priced at on-demand, " +
@@ -138,7 +139,7 @@ func TestEstimateCost(t *testing.T) {
 		},
 		"unknown instance type is priced at zero with the fix": {
 			cloud:     catalog.AWS,
-			resources: []Resource{newEKSGroup("odd", 1, 1, 1, "ON_DEMAND", "m9z.huge")},
+			resources: []*plan.Resource{newEKSGroup("odd", 1, 1, 1, "ON_DEMAND", "m9z.huge")},
 			hourly:    map[string]Range{"node group odd": {0, 0, 0}},
 			notes: []string{
 				`node group odd: instance type "m9z.huge" is not in the aws catalogue, so its nodes are priced at $0; add it with its prices to environments/catalog-overrides.yaml`,
@@ -147,7 +148,7 @@ func TestEstimateCost(t *testing.T) {
 		},
 		"node disks come from the group's launch template": {
 			cloud:     catalog.AWS,
-			resources: []Resource{lt, ltGroup},
+			resources: []*plan.Resource{lt, ltGroup},
 			hourly: map[string]Range{
 				"node group cpu": {0.8064, 1.2096, 4.8384},
 				// 200, 300 and 1200 GiB at $0.08/GiB-month: $16, $24, $96 a month.
@@ -157,7 +158,7 @@ func TestEstimateCost(t *testing.T) {
 		},
 		"AKS Free tier with its system pool": {
 			cloud:     catalog.Azure,
-			resources: []Resource{newAKSCluster("Free", systemProfile(2))},
+			resources: []*plan.Resource{newAKSCluster("Free", systemProfile(2))},
 			hourly: map[string]Range{
 				"AKS control plane": {0, 0, 0},
 				"node pool system":  {0.384, 0.384, 0.768},
@@ -170,20 +171,20 @@ func TestEstimateCost(t *testing.T) {
 		},
 		"AKS without a tier is the Free tier": {
 			cloud:     catalog.Azure,
-			resources: []Resource{newAKSCluster("", map[string]interface{}{"name": "system", "vmSize": "Standard_D4s_v5", "count": 1.0, "osDiskType": "Ephemeral"})},
+			resources: []*plan.Resource{newAKSCluster("", map[string]interface{}{"name": "system", "vmSize": "Standard_D4s_v5", "count": 1.0, "osDiskType": "Ephemeral"})},
 			hourly:    map[string]Range{"AKS control plane": {0, 0, 0}, "node pool system": {0.192, 0.192, 0.192}},
 			total:     Range{140.16, 140.16, 140.16},
 		},
 		"AKS Standard tier": {
 			cloud:     catalog.Azure,
-			resources: []Resource{newAKSCluster("Standard", map[string]interface{}{"name": "system", "vmSize": "Standard_D4s_v5", "osDiskType": "Ephemeral"})},
+			resources: []*plan.Resource{newAKSCluster("Standard", map[string]interface{}{"name": "system", "vmSize": "Standard_D4s_v5", "osDiskType": "Ephemeral"})},
 			// A pool without autoscaling or count has Azure's default single node.
 			hourly: map[string]Range{"AKS control plane": {0.1, 0.1, 0.1}, "node pool system": {0.192, 0.192, 0.192}},
 			total:  Range{213.16, 213.16, 213.16},
 		},
 		"AKS Premium tier and a spot user pool without a sample": {
 			cloud: catalog.Azure,
-			resources: []Resource{
+			resources: []*plan.Resource{
 				newAKSCluster("Premium", map[string]interface{}{"name": "system", "vmSize": "Standard_D4s_v5", "count": 1.0, "osDiskType": "Ephemeral"}),
 				res("azure-native:containerservice/v20240902preview:AgentPool", "aks-gpu", map[string]interface{}{
 					"agentPoolName": "gpu", "vmSize": "Standard_NC4as_T4_v3", "enableAutoScaling": true, "count": 0.0, "minCount": 0.0, "maxCount": 2.0,
@@ -197,7 +198,7 @@ func TestEstimateCost(t *testing.T) {
 		},
 		"AWS network, keys and a LoadBalancer Service": {
 			cloud: catalog.AWS,
-			resources: []Resource{
+			resources: []*plan.Resource{
 				res(typeNATGateway, "nat-0", nil), res(typeNATGateway, "nat-1", nil),
 				res(typeEIP, "nat-0", nil), res(typeEIP, "nat-1", nil),
 				res(typeVPCEndpoint, "sts", map[string]interface{}{"vpcEndpointType": "Interface", "subnetIds": []interface{}{"a", "b", "c"}}),
@@ -223,7 +224,7 @@ func TestEstimateCost(t *testing.T) {
 		},
 		"Envoy Gateway without a service type gets a load balancer": {
 			cloud: catalog.AWS,
-			resources: []Resource{
+			resources: []*plan.Resource{
 				res(typeGatewayClass, "class", map[string]interface{}{
 					"metadata": map[string]interface{}{"name": "eg"},
 					"spec": map[string]interface{}{"controllerName": envoyGatewayController, "parametersRef": map[string]interface{}{
@@ -241,7 +242,7 @@ func TestEstimateCost(t *testing.T) {
 		},
 		"Envoy Gateway with a ClusterIP service costs nothing": {
 			cloud: catalog.AWS,
-			resources: []Resource{
+			resources: []*plan.Resource{
 				res(typeGatewayClass, "class", map[string]interface{}{
 					"metadata": map[string]interface{}{"name": "eg"},
 					"spec": map[string]interface{}{"controllerName": envoyGatewayController, "parametersRef": map[string]interface{}{
@@ -260,7 +261,7 @@ func TestEstimateCost(t *testing.T) {
 		},
 		"Azure outbound load balancer, private endpoints and registry": {
 			cloud: catalog.Azure,
-			resources: []Resource{
+			resources: []*plan.Resource{
 				res("azure-native:containerservice/v20240902preview:ManagedCluster", "aks", map[string]interface{}{
 					"sku": map[string]interface{}{"tier": "Free"}, "networkProfile": map[string]interface{}{"outboundType": "loadBalancer"},
 				}),
@@ -280,7 +281,7 @@ func TestEstimateCost(t *testing.T) {
 		},
 		"persistent volumes from chart values": {
 			cloud: catalog.AWS,
-			resources: []Resource{
+			resources: []*plan.Resource{
 				res(typeHelmRelease, "monitoring", map[string]interface{}{"chart": "kube-prometheus-stack", "values": map[string]interface{}{
 					"prometheus": map[string]interface{}{"prometheusSpec": map[string]interface{}{
 						"replicas": 2.0,
@@ -358,7 +359,7 @@ func contains(list []string, s string) bool {
 }
 
 func TestEstimateCostOrdersLinesByKindThenName(t *testing.T) {
-	rs := []Resource{
+	rs := []*plan.Resource{
 		res(typeKMSKey, "k", nil),
 		withDisk(newEKSGroup("system", 1, 1, 1, "ON_DEMAND", "m7i.large"), 20),
 		res(typeNATGateway, "n", nil),
@@ -384,7 +385,7 @@ func TestEstimateCostOrdersLinesByKindThenName(t *testing.T) {
 }
 
 func TestCostJSONShape(t *testing.T) {
-	c := EstimateCost(catalog.AWS, []Resource{newEKSCluster("STANDARD")}, catalog.Default())
+	c := EstimateCost(catalog.AWS, []*plan.Resource{newEKSCluster("STANDARD")}, catalog.Default())
 	data, err := json.Marshal(c)
 	if err != nil {
 		t.Fatal(err)
@@ -411,7 +412,7 @@ func TestEstimateCostNeverInventsAMissingRate(t *testing.T) {
 	// Drop a rate from a copy of the catalogue, as an override cannot.
 	trimmed := *cat
 	trimmed.AWS.Rates = map[string]float64{catalog.RateEKSStandardHour: 0.1}
-	got := EstimateCost(catalog.AWS, []Resource{newEKSCluster("STANDARD"), res(typeNATGateway, "n", nil), newEKSGroup("odd", 1, 1, 1, "ON_DEMAND", "x1.odd")}, &trimmed)
+	got := EstimateCost(catalog.AWS, []*plan.Resource{newEKSCluster("STANDARD"), res(typeNATGateway, "n", nil), newEKSGroup("odd", 1, 1, 1, "ON_DEMAND", "x1.odd")}, &trimmed)
 	if got.Total.Desired != round4((0.1+0.5)*HoursPerMonth) {
 		t.Errorf("total %+v: the NAT gateway must be priced at $0 without its rate", got.Total)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/pangea-ai/mlplatform/components/catalog"
 	"github.com/pangea-ai/mlplatform/components/tokens"
+	"github.com/pangea-ai/mlplatform/plan"
 )
 
 // DeployTime is the deploy-time model of a plan: every resource takes its
@@ -47,11 +48,11 @@ type Step struct {
 // every custom resource inside it, as the engine does; a resource also waits
 // for its provider. It fails on a dependency cycle or a dependency on a
 // resource that is not in the plan.
-func EstimateDeployTime(resources []Resource, cat *catalog.Catalog) (DeployTime, error) {
-	byURN := make(map[string]*Resource, len(resources))
+func EstimateDeployTime(resources []*plan.Resource, cat *catalog.Catalog) (DeployTime, error) {
+	byURN := make(map[string]*plan.Resource, len(resources))
 	children := map[string][]string{}
 	for i := range resources {
-		r := &resources[i]
+		r := resources[i]
 		byURN[r.URN] = r
 		if r.Parent != "" {
 			children[r.Parent] = append(children[r.Parent], r.URN)
@@ -67,7 +68,7 @@ func EstimateDeployTime(resources []Resource, cat *catalog.Catalog) (DeployTime,
 			missing = append(missing, urn)
 			return
 		}
-		if !r.IsComponent() {
+		if !isComponent(r) {
 			into[urn] = true
 			return
 		}
@@ -76,7 +77,7 @@ func EstimateDeployTime(resources []Resource, cat *catalog.Catalog) (DeployTime,
 		}
 	}
 	for _, r := range resources {
-		if r.IsComponent() {
+		if isComponent(r) {
 			continue
 		}
 		set := map[string]bool{}
@@ -113,7 +114,7 @@ func EstimateDeployTime(resources []Resource, cat *catalog.Catalog) (DeployTime,
 	// seconds and finish are each resource's duration and finish offset.
 	seconds, finishAt, source := map[string]int{}, map[string]int{}, map[string]string{}
 	for urn := range waits {
-		seconds[urn], source[urn] = durationOf(*byURN[urn], cat)
+		seconds[urn], source[urn] = durationOf(byURN[urn], cat)
 	}
 	// Longest path over the DAG, memoised; state 1 marks a resource being
 	// visited, so meeting it again is a cycle.
@@ -176,14 +177,14 @@ func EstimateDeployTime(resources []Resource, cat *catalog.Catalog) (DeployTime,
 }
 
 // durationOf returns a resource's reference seconds and their source.
-func durationOf(r Resource, cat *catalog.Catalog) (int, string) {
+func durationOf(r *plan.Resource, cat *catalog.Catalog) (int, string) {
 	if strings.HasPrefix(r.Type, "pulumi:providers:") {
 		// A provider instance is configuration: creating it calls no cloud.
 		return 0, "provider"
 	}
 	chart := ""
 	if r.Type == tokens.K8sHelmV3Release {
-		chart = r.str("chart")
+		chart = r.InString("chart")
 		if i := strings.LastIndex(chart, "/"); i >= 0 {
 			chart = chart[i+1:]
 		}
@@ -198,12 +199,19 @@ func durationOf(r Resource, cat *catalog.Catalog) (int, string) {
 // startsNodes reports whether a node group or pool waits for nodes when it
 // is created: EKS groups with a desired size above zero, AKS pools with a
 // count above zero.
-func startsNodes(r Resource) bool {
-	if n, ok := r.num("scalingConfig.desiredSize"); ok {
+func startsNodes(r *plan.Resource) bool {
+	if n, ok := r.InNumber("scalingConfig.desiredSize"); ok {
 		return n > 0
 	}
-	if n, ok := r.num("count"); ok {
+	if n, ok := r.InNumber("count"); ok {
 		return n > 0
 	}
 	return false
+}
+
+// isComponent reports whether the resource is a component (a grouping with
+// nothing to create in the cloud) rather than a custom resource. It reads
+// the type, so that it holds for a plan read back from JSON too.
+func isComponent(r *plan.Resource) bool {
+	return strings.HasPrefix(r.Type, "mlplatform:") || r.Type == tokens.PulumiStack
 }

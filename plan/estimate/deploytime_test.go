@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/pangea-ai/mlplatform/components/catalog"
+	"github.com/pangea-ai/mlplatform/plan"
 )
 
 // testCatalog has only round durations, so expected times are easy to read;
@@ -37,45 +38,45 @@ func urns(steps []Step) []string {
 }
 
 func TestDeployTime(t *testing.T) {
-	cluster := Resource{URN: "cluster", Type: "aws:eks/cluster:Cluster"}
-	provider := Resource{URN: "k8s", Type: "pulumi:providers:kubernetes", DependsOn: []string{"cluster"}}
-	system := Resource{URN: "system", Type: "aws:eks/nodeGroup:NodeGroup", DependsOn: []string{"cluster"},
+	cluster := &plan.Resource{URN: "cluster", Type: "aws:eks/cluster:Cluster"}
+	provider := &plan.Resource{URN: "k8s", Type: "pulumi:providers:kubernetes", DependsOn: []string{"cluster"}}
+	system := &plan.Resource{URN: "system", Type: "aws:eks/nodeGroup:NodeGroup", DependsOn: []string{"cluster"},
 		Inputs: map[string]interface{}{"scalingConfig": map[string]interface{}{"desiredSize": 2.0}}}
-	gpuZero := Resource{URN: "gpu", Type: "aws:eks/nodeGroup:NodeGroup", DependsOn: []string{"cluster"},
+	gpuZero := &plan.Resource{URN: "gpu", Type: "aws:eks/nodeGroup:NodeGroup", DependsOn: []string{"cluster"},
 		Inputs: map[string]interface{}{"scalingConfig": map[string]interface{}{"desiredSize": 0.0}}}
-	bucket := Resource{URN: "bucket", Type: "aws:s3/bucketV2:BucketV2"}
-	comp := Resource{URN: "nodes", Type: "mlplatform:aws:NodeGroup"}
+	bucket := &plan.Resource{URN: "bucket", Type: "aws:s3/bucketV2:BucketV2"}
+	comp := &plan.Resource{URN: "nodes", Type: "mlplatform:aws:NodeGroup"}
 	inComp := system
 	inComp.Parent = "nodes"
-	prom := Resource{URN: "prom", Type: "kubernetes:helm.sh/v3:Release", Provider: "k8s::04da6b54",
+	prom := &plan.Resource{URN: "prom", Type: "kubernetes:helm.sh/v3:Release", Provider: "k8s::04da6b54",
 		DependsOn: []string{"system"}, Inputs: map[string]interface{}{"chart": "kube-prometheus-stack"}}
-	oci := Resource{URN: "kserve", Type: "kubernetes:helm.sh/v3:Release", Provider: "k8s",
+	oci := &plan.Resource{URN: "kserve", Type: "kubernetes:helm.sh/v3:Release", Provider: "k8s",
 		Inputs: map[string]interface{}{"chart": "oci://ghcr.io/kserve/charts/kserve"}}
 
 	cases := map[string]struct {
-		resources []Resource
+		resources []*plan.Resource
 		total     int
 		serial    int
 		path      []string
 	}{
 		"a node group with nodes follows the cluster": {
-			resources: []Resource{cluster, system, gpuZero, bucket},
+			resources: []*plan.Resource{cluster, system, gpuZero, bucket},
 			total:     780, serial: 600 + 180 + 60 + 1, path: []string{"cluster", "system"},
 		},
 		"a release waits for its provider and dependencies; providers take no time": {
-			resources: []Resource{cluster, provider, system, prom, oci},
+			resources: []*plan.Resource{cluster, provider, system, prom, oci},
 			total:     930, serial: 600 + 0 + 180 + 150 + 60, path: []string{"cluster", "system", "prom"},
 		},
 		"an OCI chart is matched by its last path segment, not the chart-specific row": {
-			resources: []Resource{cluster, provider, oci},
+			resources: []*plan.Resource{cluster, provider, oci},
 			total:     660, serial: 660, path: []string{"cluster", "k8s", "kserve"},
 		},
 		"a dependency on a component waits for the custom resources inside it": {
-			resources: []Resource{cluster, comp, inComp, {URN: "after", Type: "kubernetes:core/v1:Namespace", DependsOn: []string{"nodes"}}},
+			resources: []*plan.Resource{cluster, comp, inComp, {URN: "after", Type: "kubernetes:core/v1:Namespace", DependsOn: []string{"nodes"}}},
 			total:     781, serial: 781, path: []string{"cluster", "system", "after"},
 		},
 		"independent resources run side by side": {
-			resources: []Resource{bucket, {URN: "b2", Type: "aws:s3/bucketV2:BucketV2"}},
+			resources: []*plan.Resource{bucket, {URN: "b2", Type: "aws:s3/bucketV2:BucketV2"}},
 			total:     1, serial: 2, path: []string{"b2"},
 		},
 	}
@@ -96,7 +97,7 @@ func TestDeployTime(t *testing.T) {
 }
 
 func TestDeployTimeSteps(t *testing.T) {
-	dt, err := EstimateDeployTime([]Resource{
+	dt, err := EstimateDeployTime([]*plan.Resource{
 		{URN: "cluster", Type: "aws:eks/cluster:Cluster", Name: "c"},
 		{URN: "pool", Type: "azure-native:containerservice/v20240902preview:AgentPool", Name: "p", DependsOn: []string{"cluster"},
 			Inputs: map[string]interface{}{"count": 1.0}},
@@ -118,15 +119,15 @@ func TestDeployTimeSteps(t *testing.T) {
 
 func TestDeployTimeErrors(t *testing.T) {
 	cases := map[string]struct {
-		resources []Resource
+		resources []*plan.Resource
 		want      string
 	}{
 		"cycle": {
-			resources: []Resource{{URN: "a", Type: "t", DependsOn: []string{"b"}}, {URN: "b", Type: "t", DependsOn: []string{"a"}}},
+			resources: []*plan.Resource{{URN: "a", Type: "t", DependsOn: []string{"b"}}, {URN: "b", Type: "t", DependsOn: []string{"a"}}},
 			want:      "estimating deploy time: dependency cycle: a -> b -> a",
 		},
 		"unknown dependency": {
-			resources: []Resource{{URN: "a", Type: "t", DependsOn: []string{"ghost", "alsoghost"}}},
+			resources: []*plan.Resource{{URN: "a", Type: "t", DependsOn: []string{"ghost", "alsoghost"}}},
 			want:      "estimating deploy time: resources depend on URNs not in the plan: alsoghost, ghost",
 		},
 	}

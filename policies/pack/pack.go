@@ -21,6 +21,7 @@ import (
 
 	"github.com/pangea-ai/mlplatform/components/catalog"
 	"github.com/pangea-ai/mlplatform/environments"
+	"github.com/pangea-ai/mlplatform/plan/props"
 	"github.com/pangea-ai/mlplatform/policies/rules"
 )
 
@@ -96,8 +97,8 @@ func (o Options) view(in []policyx.AnalyzerResource) (*rules.Stack, rules.Settin
 		}
 		st.Resources = append(st.Resources, &rules.Resource{
 			Type: r.Type, Name: r.Name, URN: r.URN, Parent: r.Parent,
-			Inputs: rules.FromPropertyMap(r.Properties), Protect: r.Options.Protect,
-			ProviderInputs: rules.FromPropertyMap(r.Provider.Properties), DependsOn: deps, InputDeps: inputDeps,
+			Inputs: props.FromPropertyMap(r.Properties), Protect: r.Options.Protect,
+			ProviderInputs: props.FromPropertyMap(r.Provider.Properties), DependsOn: deps, InputDeps: inputDeps,
 		})
 	}
 	st.Environment = EnvironmentOf(st)
@@ -135,8 +136,8 @@ func EnvironmentOf(st *rules.Stack) string {
 	for _, r := range st.Resources {
 		for _, src := range []interface{}{r.Inputs, r.ProviderInputs} {
 			for _, path := range []string{"tags.environment", "defaultTags.tags.environment"} {
-				if v, ok := rules.Lookup(src, path); ok {
-					if s, ok := v.(string); ok && s != "" {
+				if v, ok := props.Lookup(src, path); ok {
+					if s, ok := props.Unwrap(v).(string); ok && s != "" {
 						return s
 					}
 				}

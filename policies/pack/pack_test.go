@@ -6,11 +6,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
 
+	"github.com/pangea-ai/mlplatform/plan/props"
+	"github.com/pangea-ai/mlplatform/plan/stackfile"
 	"github.com/pangea-ai/mlplatform/policies/rules"
 	"github.com/pangea-ai/mlplatform/stacks"
 	"github.com/pangea-ai/mlplatform/test/recorder"
@@ -66,7 +67,7 @@ func TestPackShape(t *testing.T) {
 // (each resource's full properties: inputs and outputs), passes every
 // mandatory policy of the pack.
 func TestCommittedStackPassesThePack(t *testing.T) {
-	cfg, err := stacks.ReadStackConfig("../..", "aws-prod")
+	cfg, err := stackfile.Read("../..", "aws-prod", stacks.Project, stacks.CheckConfig)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,10 +84,10 @@ func TestCommittedStackPassesThePack(t *testing.T) {
 			continue
 		}
 		ar := policyx.AnalyzerResource{Type: r.Type, Name: r.Name, URN: r.URN, Parent: r.Parent,
-			Properties: resource.FromResourcePropertyMap(r.State), Options: pulumi.ResourceOptions{Protect: r.Protect},
+			Properties: props.ToPropertyMap(r.State), Options: pulumi.ResourceOptions{Protect: r.Protect},
 			Dependencies: r.DependsOn}
 		if p := rec.ByURN(r.Provider); p != nil {
-			ar.Provider = policyx.AnalyzerProviderResource{Type: p.Type, Name: p.Name, URN: p.URN, Properties: resource.FromResourcePropertyMap(p.Inputs)}
+			ar.Provider = policyx.AnalyzerProviderResource{Type: p.Type, Name: p.Name, URN: p.URN, Properties: props.ToPropertyMap(p.Inputs)}
 		}
 		in = append(in, ar)
 	}

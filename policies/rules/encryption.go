@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/pangea-ai/mlplatform/components/tokens"
+	"github.com/pangea-ai/mlplatform/plan/props"
 )
 
 // Types the encryption rules read.
@@ -61,7 +62,7 @@ func checkEKSSecretsEnvelopeKMS(s *Stack) []Finding {
 		switch {
 		case c.IsUnknown("encryptionConfig"):
 			out = append(out, CannotVerify(c, "encryptionConfig"))
-		case !slices.Contains(Strings(encValue(c.Get("encryptionConfig.resources"))), "secrets"):
+		case !slices.Contains(props.Strings(encValue(c.Get("encryptionConfig.resources"))), "secrets"):
 			out = append(out, Violation(c, "%s must encrypt secrets: encryptionConfig.resources must include \"secrets\"", Subject(c)))
 		case !cmkARN.MatchString(c.Str("encryptionConfig.provider.keyArn")):
 			out = append(out, Violation(c, "%s must encrypt secrets with a customer-managed KMS key ARN (encryptionConfig.provider.keyArn = %q)", Subject(c), c.Str("encryptionConfig.provider.keyArn")))
@@ -374,7 +375,7 @@ func encDeniesInsecureTransport(policy, bucket string) bool {
 		if s, ok := v.(string); ok {
 			return []string{s}
 		}
-		return Strings(v)
+		return props.Strings(v)
 	}
 	for _, st := range doc.Statement {
 		secure := st.Condition["Bool"]["aws:SecureTransport"]

@@ -1,6 +1,10 @@
 package rules
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/pangea-ai/mlplatform/plan/props"
+)
 
 const (
 	testCMK   = "arn:aws:kms:us-east-1:123456789012:key/b849cdc5-76e5-fd2c-878f-4617b0f6d2d0"
@@ -17,7 +21,7 @@ func TestEncryptionEKSSecretsEnvelopeKMS(t *testing.T) {
 			[]string{`Cluster "aws-prod" must encrypt secrets: encryptionConfig.resources must include "secrets"`}},
 		{"alias", stackOf("prod", cluster(map[string]interface{}{"resources": []interface{}{"secrets"}, "provider": map[string]interface{}{"keyArn": testAlias}})),
 			[]string{`Cluster "aws-prod" must encrypt secrets with a customer-managed KMS key ARN (encryptionConfig.provider.keyArn = "arn:aws:kms:us-east-1:123456789012:alias/aws/s3")`}},
-		{"unknown", stackOf("prod", cluster(map[string]interface{}{"resources": []interface{}{"secrets"}, "provider": map[string]interface{}{"keyArn": Unknown{}}})),
+		{"unknown", stackOf("prod", cluster(map[string]interface{}{"resources": []interface{}{"secrets"}, "provider": map[string]interface{}{"keyArn": props.Unknown{}}})),
 			[]string{`unverifiable: Cluster "aws-prod": cannot verify during preview: encryptionConfig is not known until the resource is created`}},
 	})
 }
@@ -36,7 +40,7 @@ func TestEncryptionAWSNodeVolumes(t *testing.T) {
 			[]string{`LaunchTemplate "aws-prod-gpu" must encrypt volume /dev/xvda with a customer-managed KMS key (ebs.kmsKeyId = "")`}},
 		{"node group without template", stackOf("prod", res(encNodeGroup, "aws-prod-cpu", nil)),
 			[]string{`NodeGroup "aws-prod-cpu" must use a launch template with encrypted volumes (it has none, so its disks use the account default)`}},
-		{"unknown", stackOf("prod", res(encLaunchTemplate, "aws-prod-gpu", map[string]interface{}{"blockDeviceMappings": Unknown{}})),
+		{"unknown", stackOf("prod", res(encLaunchTemplate, "aws-prod-gpu", map[string]interface{}{"blockDeviceMappings": props.Unknown{}})),
 			[]string{`unverifiable: LaunchTemplate "aws-prod-gpu": cannot verify during preview: blockDeviceMappings is not known until the resource is created`}},
 	})
 }
@@ -67,7 +71,7 @@ func TestEncryptionS3SSEKMS(t *testing.T) {
 			[]string{`BucketServerSideEncryptionConfigurationV2 "models" must encrypt bucket models-088be0e with a customer-managed KMS key ARN (kmsMasterKeyId = "arn:aws:kms:us-east-1:123456789012:alias/aws/s3")`}},
 		{"no configuration", stackOf("prod", bucketFixture("models")),
 			[]string{`BucketV2 "models" must have a server-side encryption configuration with aws:kms and a customer-managed key (none found)`}},
-		{"unknown", stackOf("prod", bucketFixture("models"), res(encBucketSSE, "models", map[string]interface{}{"bucket": "models-088be0e", "rules": Unknown{}})),
+		{"unknown", stackOf("prod", bucketFixture("models"), res(encBucketSSE, "models", map[string]interface{}{"bucket": "models-088be0e", "rules": props.Unknown{}})),
 			[]string{`unverifiable: BucketServerSideEncryptionConfigurationV2 "models": cannot verify during preview: rules is not known until the resource is created`}},
 	})
 }
@@ -85,7 +89,7 @@ func TestEncryptionS3TLSOnly(t *testing.T) {
 		{"no policy", stackOf("prod", bucketFixture("models")),
 			[]string{`BucketV2 "models" must have a bucket policy denying requests where aws:SecureTransport is false (no policy found)`}},
 		{"empty policy", stackOf("prod", bucketFixture("models"), policy("")), []string{`BucketPolicy "models" must deny s3:* where aws:SecureTransport is false on arn:aws:s3:::models-088be0e and arn:aws:s3:::models-088be0e/*`}},
-		{"unknown document", stackOf("prod", bucketFixture("models"), res(encBucketPolicy, "models", map[string]interface{}{"bucket": "models-088be0e", "policy": Unknown{}})),
+		{"unknown document", stackOf("prod", bucketFixture("models"), res(encBucketPolicy, "models", map[string]interface{}{"bucket": "models-088be0e", "policy": props.Unknown{}})),
 			[]string{`unverifiable: BucketPolicy "models": cannot verify during preview: policy is not known until the resource is created`}},
 	})
 }
@@ -98,7 +102,7 @@ func TestEncryptionRegistry(t *testing.T) {
 		{"kms", stackOf("prod", repo([]interface{}{map[string]interface{}{"encryptionType": "KMS", "kmsKey": testCMK}})), nil},
 		{"aes", stackOf("prod", repo([]interface{}{map[string]interface{}{"encryptionType": "AES256"}})),
 			[]string{`Repository "aws-prod-models" must encrypt images with KMS (encryptionConfigurations[0].encryptionType = "AES256")`}},
-		{"unknown", stackOf("prod", repo(Unknown{})),
+		{"unknown", stackOf("prod", repo(props.Unknown{})),
 			[]string{`unverifiable: Repository "aws-prod-models": cannot verify during preview: encryptionConfigurations is not known until the resource is created`}},
 	})
 }
@@ -129,7 +133,7 @@ func TestEncryptionAKSSecretsKMS(t *testing.T) {
 			[]string{`ManagedCluster "azure-prod" must enable KMS encryption of secrets (securityProfile.azureKeyVaultKms.enabled)`}},
 		{"no key", stackOf("prod", aks(map[string]interface{}{"enabled": true})),
 			[]string{`ManagedCluster "azure-prod" must name the Key Vault key for secrets (securityProfile.azureKeyVaultKms.keyId is empty)`}},
-		{"unknown", stackOf("prod", aks(map[string]interface{}{"enabled": true, "keyId": Unknown{}})),
+		{"unknown", stackOf("prod", aks(map[string]interface{}{"enabled": true, "keyId": props.Unknown{}})),
 			[]string{`unverifiable: ManagedCluster "azure-prod": cannot verify during preview: securityProfile.azureKeyVaultKms is not known until the resource is created`}},
 	})
 }
@@ -159,7 +163,7 @@ func TestEncryptionStorageCMK(t *testing.T) {
 			[]string{`StorageAccount "azure-prod" must encrypt with a Key Vault key (encryption.keySource = "Microsoft.Storage", want Microsoft.Keyvault)`}},
 		{"no key name", stackOf("prod", acct(map[string]interface{}{"keySource": "Microsoft.Keyvault"})),
 			[]string{`StorageAccount "azure-prod" must name its key (encryption.keyVaultProperties.keyName and keyVaultUri)`}},
-		{"unknown", stackOf("prod", acct(map[string]interface{}{"keySource": "Microsoft.Keyvault", "keyVaultProperties": map[string]interface{}{"keyName": "k", "keyVaultUri": Unknown{}}})),
+		{"unknown", stackOf("prod", acct(map[string]interface{}{"keySource": "Microsoft.Keyvault", "keyVaultProperties": map[string]interface{}{"keyName": "k", "keyVaultUri": props.Unknown{}}})),
 			[]string{`unverifiable: StorageAccount "azure-prod": cannot verify during preview: encryption is not known until the resource is created`}},
 	})
 }

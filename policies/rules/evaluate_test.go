@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pangea-ai/mlplatform/plan/props"
 )
 
 var evalNow = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
@@ -13,7 +15,7 @@ var evalNow = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 // tags are unknown (a preview): one mandatory and one unverifiable finding.
 func evalStack() *Stack {
 	key := res("aws:kms/key:Key", "aws-prod-data", map[string]interface{}{"enableKeyRotation": false, "deletionWindowInDays": 30.0})
-	lt := res(encLaunchTemplate, "aws-prod-gpu", map[string]interface{}{"tagSpecifications": Unknown{}})
+	lt := res(encLaunchTemplate, "aws-prod-gpu", map[string]interface{}{"tagSpecifications": props.Unknown{}})
 	return stackOf("prod", key, lt)
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/pangea-ai/mlplatform/components/tokens"
+	"github.com/pangea-ai/mlplatform/plan/props"
 )
 
 // Types the network and access rules read. Azure types are matched by
@@ -154,7 +155,7 @@ func netCheckEKSEndpoint(s *Stack) []Finding {
 			continue
 		}
 		v, _ := c.Get(cidrs)
-		list := Strings(v)
+		list := props.Strings(v)
 		if len(list) == 0 {
 			out = append(out, Violation(c, "%s must restrict public endpoint access to listed CIDRs (%s, which allows 0.0.0.0/0); fix: set %s, or disable public access", Subject(c), netIs(c, cidrs), cidrs))
 		}
@@ -177,7 +178,7 @@ func netCheckAuditLogging(s *Stack) []Finding {
 			continue
 		}
 		v, _ := c.Get("enabledClusterLogTypes")
-		enabled := Strings(v)
+		enabled := props.Strings(v)
 		var missing []string
 		for _, t := range netEKSLogTypes {
 			if !slices.Contains(enabled, t) {
@@ -349,7 +350,7 @@ func netCheckNodeHardening(s *Stack) []Finding {
 	var out []Finding
 	checked := map[string]bool{}
 	for _, ng := range s.ByType(netNodeGroup) {
-		if v, set := ng.Get("remoteAccess"); HasUnknown(v) {
+		if v, set := ng.Get("remoteAccess"); props.HasUnknown(v) {
 			out = append(out, CannotVerify(ng, "remoteAccess"))
 		} else if set && v != nil {
 			out = append(out, Violation(ng, "%s must not allow SSH to its nodes (remoteAccess is set); fix: remove remoteAccess and reach nodes through SSM Session Manager", Subject(ng)))

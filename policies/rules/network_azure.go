@@ -3,6 +3,8 @@ package rules
 import (
 	"fmt"
 	"strings"
+
+	"github.com/pangea-ai/mlplatform/plan/props"
 )
 
 // aks-private-api
@@ -23,7 +25,7 @@ func netCheckAKSPrivateAPI(s *Stack) []Finding {
 			continue
 		}
 		v, _ := c.Get(ranges)
-		list := Strings(v)
+		list := props.Strings(v)
 		if len(list) == 0 {
 			out = append(out, Violation(c, "%s must be a private cluster or restrict its API server to authorized IP ranges (%s and %s); fix: set %s to true, or list the CIDRs in %s", Subject(c), netIs(c, private), netIs(c, ranges), private, ranges))
 		}

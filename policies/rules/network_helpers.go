@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/pangea-ai/mlplatform/plan/props"
 )
 
 // Shared helpers.
@@ -134,7 +136,7 @@ func (st netStatement) pinned(key string) []string {
 // the document is unknown, missing or not valid JSON.
 func netPolicyAt(r *Resource, path string) ([]netStatement, *Finding) {
 	v, set := r.Get(path)
-	if HasUnknown(v) {
+	if props.HasUnknown(v) {
 		f := CannotVerify(r, path)
 		return nil, &f
 	}
@@ -180,5 +182,5 @@ func netList(v interface{}) []string {
 	if s, ok := v.(string); ok {
 		return []string{s}
 	}
-	return Strings(v)
+	return props.Strings(v)
 }

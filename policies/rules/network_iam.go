@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/pangea-ai/mlplatform/plan/props"
 )
 
 // iam-least-privilege
@@ -40,11 +42,11 @@ func netCheckIAM(s *Stack) []Finding {
 // netCheckManagedARNs checks a role's managedPolicyArns for AdministratorAccess.
 func netCheckManagedARNs(r *Resource) []Finding {
 	v, _ := r.Get("managedPolicyArns")
-	if HasUnknown(v) {
+	if props.HasUnknown(v) {
 		return []Finding{CannotVerify(r, "managedPolicyArns")}
 	}
 	var out []Finding
-	for i, arn := range Strings(v) {
+	for i, arn := range props.Strings(v) {
 		if netIsAdministrator(arn) {
 			out = append(out, Violation(r, "%s must not attach AdministratorAccess (managedPolicyArns[%d]); fix: attach a policy scoped to what the role needs", Subject(r), i))
 		}

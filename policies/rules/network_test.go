@@ -3,6 +3,8 @@ package rules
 import (
 	"strings"
 	"testing"
+
+	"github.com/pangea-ai/mlplatform/plan/props"
 )
 
 // Fixtures for the network and access rules. Inputs copy the shapes
@@ -105,10 +107,10 @@ func TestNetworkEKSPrivateEndpoint(t *testing.T) {
 			stack: stackOf("dev", res(typ, "aws-dev", netWith(netDevEKS(), "vpcConfig.publicAccessCidrs", netArr("203.0.113.0/24", "0.0.0.0/0")))),
 			want:  []string{`Cluster "aws-dev" must not open the public endpoint to 0.0.0.0/0 (vpcConfig.publicAccessCidrs[1]); fix: list the CIDRs that need the API, or disable public access`}},
 		{name: "public access unknown",
-			stack: stackOf("prod", res(typ, "aws-prod", netWith(netEKS("aws-prod"), "vpcConfig.endpointPublicAccess", Unknown{}))),
+			stack: stackOf("prod", res(typ, "aws-prod", netWith(netEKS("aws-prod"), "vpcConfig.endpointPublicAccess", props.Unknown{}))),
 			want:  []string{`unverifiable: Cluster "aws-prod": cannot verify during preview: vpcConfig.endpointPublicAccess is not known until the resource is created`}},
 		{name: "public CIDRs unknown",
-			stack: stackOf("dev", res(typ, "aws-dev", netWith(netDevEKS(), "vpcConfig.publicAccessCidrs", netArr(Unknown{})))),
+			stack: stackOf("dev", res(typ, "aws-dev", netWith(netDevEKS(), "vpcConfig.publicAccessCidrs", netArr(props.Unknown{})))),
 			want:  []string{`unverifiable: Cluster "aws-dev": cannot verify during preview: vpcConfig.publicAccessCidrs is not known until the resource is created`}},
 	})
 }
@@ -160,14 +162,14 @@ func TestNetworkClusterAuditLogging(t *testing.T) {
 			stack: stackOf("prod", res(netEKSCluster, "aws-prod", netWith(netEKS("aws-prod"), "enabledClusterLogTypes", netArr("api", "scheduler")))),
 			want:  []string{`Cluster "aws-prod" must send the api, audit, authenticator control plane logs (enabledClusterLogTypes lacks audit, authenticator)`}},
 		{name: "EKS log types unknown",
-			stack: stackOf("prod", res(netEKSCluster, "aws-prod", netWith(netEKS("aws-prod"), "enabledClusterLogTypes", Unknown{}))),
+			stack: stackOf("prod", res(netEKSCluster, "aws-prod", netWith(netEKS("aws-prod"), "enabledClusterLogTypes", props.Unknown{}))),
 			want:  []string{`unverifiable: Cluster "aws-prod": cannot verify during preview: enabledClusterLogTypes is not known until the resource is created`}},
 		{name: "AKS diagnostic setting sends kube-audit",
 			stack: stackOf("prod", aks(), res(netDiagType, "azure-prod-audit", netDiag(netLog("kube-audit"), netLog("kube-audit-admin"), netLog("guard"))))},
 		{name: "AKS audit category group, cluster id unknown in preview",
 			stack: func() *Stack {
 				c := aks()
-				d := netWith(netDiag(map[string]interface{}{"categoryGroup": "audit", "enabled": true}), "resourceUri", Unknown{})
+				d := netWith(netDiag(map[string]interface{}{"categoryGroup": "audit", "enabled": true}), "resourceUri", props.Unknown{})
 				return stackOf("prod", c, netDeps(res(netDiagType, "azure-prod-audit", d), c))
 			}()},
 		{name: "AKS without a diagnostic setting",
@@ -180,10 +182,10 @@ func TestNetworkClusterAuditLogging(t *testing.T) {
 			stack: stackOf("prod", aks(), res(netDiagType, "other-audit", netWith(netDiag(netLog("kube-audit")), "resourceUri", strings.Replace(netAKSURI, "aks-azure-prod", "aks-other", 1)))),
 			want:  []string{`ManagedCluster "azure-prod" must send kube-audit logs through a diagnostic setting; fix: add a DiagnosticSetting on the cluster with the kube-audit category (or the audit category group) enabled`}},
 		{name: "AKS diagnostic target unknown",
-			stack: stackOf("prod", aks(), res(netDiagType, "azure-prod-audit", netWith(netDiag(netLog("kube-audit")), "resourceUri", Unknown{}))),
+			stack: stackOf("prod", aks(), res(netDiagType, "azure-prod-audit", netWith(netDiag(netLog("kube-audit")), "resourceUri", props.Unknown{}))),
 			want:  []string{`unverifiable: ManagedCluster "azure-prod": cannot verify during preview: the resourceUri of DiagnosticSetting "azure-prod-audit" is not known until the resource is created`}},
 		{name: "AKS diagnostic logs unknown",
-			stack: stackOf("prod", aks(), res(netDiagType, "azure-prod-audit", netWith(netDiag(), "logs", Unknown{}))),
+			stack: stackOf("prod", aks(), res(netDiagType, "azure-prod-audit", netWith(netDiag(), "logs", props.Unknown{}))),
 			want:  []string{`unverifiable: DiagnosticSetting "azure-prod-audit": cannot verify during preview: logs is not known until the resource is created`}},
 	})
 }
@@ -252,15 +254,15 @@ func TestNetworkS3NoPublicAccess(t *testing.T) {
 			want:  []string{`BucketPolicy "aws-prod" must hold a valid JSON policy document in policy (invalid character 'V' looking for beginning of value)`}},
 		{name: "public access block target unknown",
 			stack: func() *Stack {
-				rs := netBucketSet(func(pab, _, _ map[string]interface{}) { pab["bucket"] = Unknown{} })
+				rs := netBucketSet(func(pab, _, _ map[string]interface{}) { pab["bucket"] = props.Unknown{} })
 				rs[1].DependsOn = nil // the pack's view without dependencies
 				return stackOf("prod", rs...)
 			}(),
 			want: []string{`unverifiable: BucketV2 "aws-prod": cannot verify during preview: the bucket of BucketPublicAccessBlock "aws-prod" is not known until the resource is created`}},
 		{name: "flag and policy unknown",
 			stack: stackOf("prod", netBucketSet(func(pab, _, pol map[string]interface{}) {
-				pab["ignorePublicAcls"] = Unknown{}
-				pol["policy"] = Unknown{}
+				pab["ignorePublicAcls"] = props.Unknown{}
+				pol["policy"] = props.Unknown{}
 			})...),
 			want: []string{
 				`unverifiable: BucketPublicAccessBlock "aws-prod": cannot verify during preview: ignorePublicAcls is not known until the resource is created`,
@@ -306,7 +308,7 @@ func TestNetworkRegistryAccessAndScan(t *testing.T) {
 		{name: "lifecycle policy found through the dependency in preview",
 			stack: func() *Stack {
 				r := res(netECRRepository, "aws-prod-models", netECR())
-				return stackOf("prod", r, netDeps(res(netECRLifecycle, "aws-prod-models", netLifecycle(Unknown{})), r))
+				return stackOf("prod", r, netDeps(res(netECRLifecycle, "aws-prod-models", netLifecycle(props.Unknown{})), r))
 			}()},
 		{name: "scan on push off",
 			stack: stackOf("prod", repo(netWith(netECR(), "imageScanningConfiguration.scanOnPush", false))...),
@@ -333,10 +335,10 @@ func TestNetworkRegistryAccessAndScan(t *testing.T) {
 			stack: stackOf("prod", res(netACRType, "azure-prod", netWith(netACR(), "anonymousPullEnabled", true))),
 			want:  []string{`Registry "azure-prod" must disable anonymous pull (anonymousPullEnabled is true); fix: remove anonymousPullEnabled`}},
 		{name: "scan on push unknown",
-			stack: stackOf("prod", repo(netWith(netECR(), "imageScanningConfiguration.scanOnPush", Unknown{}))...),
+			stack: stackOf("prod", repo(netWith(netECR(), "imageScanningConfiguration.scanOnPush", props.Unknown{}))...),
 			want:  []string{`unverifiable: Repository "aws-prod-models": cannot verify during preview: imageScanningConfiguration.scanOnPush is not known until the resource is created`}},
 		{name: "lifecycle target unknown",
-			stack: stackOf("prod", res(netECRRepository, "aws-prod-models", netECR()), res(netECRLifecycle, "aws-prod-models", netLifecycle(Unknown{}))),
+			stack: stackOf("prod", res(netECRRepository, "aws-prod-models", netECR()), res(netECRLifecycle, "aws-prod-models", netLifecycle(props.Unknown{}))),
 			want:  []string{`unverifiable: Repository "aws-prod-models": cannot verify during preview: the repository of LifecyclePolicy "aws-prod-models" is not known until the resource is created`}},
 	})
 }
@@ -417,10 +419,10 @@ func TestNetworkAWSNodeHardening(t *testing.T) {
 			}(),
 			want: []string{`LaunchTemplate "shared" must require IMDSv2 (metadataOptions.httpTokens is "optional"); fix: set metadataOptions.httpTokens to "required"`}},
 		{name: "launch template id unknown without a dependency",
-			stack: stackOf("prod", res(netNodeGroup, "aws-prod-cpu", netWith(netNG(), "launchTemplate.id", Unknown{}))),
+			stack: stackOf("prod", res(netNodeGroup, "aws-prod-cpu", netWith(netNG(), "launchTemplate.id", props.Unknown{}))),
 			want:  []string{`unverifiable: NodeGroup "aws-prod-cpu": cannot verify during preview: launchTemplate.id is not known until the resource is created`}},
 		{name: "hop limit unknown",
-			stack: netNodes(netNG(), netWith(netLT(), "metadataOptions.httpPutResponseHopLimit", Unknown{}), netPrivateSubnet()),
+			stack: netNodes(netNG(), netWith(netLT(), "metadataOptions.httpPutResponseHopLimit", props.Unknown{}), netPrivateSubnet()),
 			want:  []string{`unverifiable: LaunchTemplate "aws-prod-cpu": cannot verify during preview: metadataOptions.httpPutResponseHopLimit is not known until the resource is created`}},
 	})
 }
@@ -471,7 +473,7 @@ func TestNetworkIAMLeastPrivilege(t *testing.T) {
 		{name: "attachment of a policy created in the stack, ARN unknown in preview",
 			stack: func() *Stack {
 				p := res(netIAMPolicy, "aws-prod-registry-push", map[string]interface{}{"policy": netPolicyS3})
-				return stackOf("prod", p, netDeps(attach("aws-prod-runner-0", Unknown{}), p))
+				return stackOf("prod", p, netDeps(attach("aws-prod-runner-0", props.Unknown{}), p))
 			}()},
 		{name: "IRSA without a sub condition",
 			stack: stackOf("prod", netRole("aws-prod-vpc-cni", netIRSA("StringEquals", "", "sts.amazonaws.com"))),
@@ -510,10 +512,10 @@ func TestNetworkIAMLeastPrivilege(t *testing.T) {
 				`Role "ci" must not attach AdministratorAccess (managedPolicyArns[0]); fix: attach a policy scoped to what the role needs`,
 			}},
 		{name: "trust policy unknown",
-			stack: stackOf("prod", res(netIAMRole, "aws-prod-vpc-cni", map[string]interface{}{"assumeRolePolicy": Unknown{}})),
+			stack: stackOf("prod", res(netIAMRole, "aws-prod-vpc-cni", map[string]interface{}{"assumeRolePolicy": props.Unknown{}})),
 			want:  []string{`unverifiable: Role "aws-prod-vpc-cni": cannot verify during preview: assumeRolePolicy is not known until the resource is created`}},
 		{name: "attached policy unknown and not in the stack",
-			stack: stackOf("prod", attach("ci-0", Unknown{})),
+			stack: stackOf("prod", attach("ci-0", props.Unknown{})),
 			want:  []string{`unverifiable: RolePolicyAttachment "ci-0": cannot verify during preview: policyArn is not known until the resource is created`}},
 	})
 }
@@ -533,7 +535,7 @@ func TestNetworkAKSPrivateAPI(t *testing.T) {
 			stack: stackOf("dev", res(netAKSType, "azure-dev", public(netArr("0.0.0.0/0")))),
 			want:  []string{`ManagedCluster "azure-dev" must not authorize 0.0.0.0/0 on its API server (apiServerAccessProfile.authorizedIPRanges[0]); fix: list the CIDRs that need the API, or make the cluster private`}},
 		{name: "ranges unknown",
-			stack: stackOf("dev", res(netAKSType, "azure-dev", public(Unknown{}))),
+			stack: stackOf("dev", res(netAKSType, "azure-dev", public(props.Unknown{}))),
 			want:  []string{`unverifiable: ManagedCluster "azure-dev": cannot verify during preview: apiServerAccessProfile.authorizedIPRanges is not known until the resource is created`}},
 	})
 }
@@ -579,9 +581,9 @@ func TestNetworkAKSIdentity(t *testing.T) {
 			want: []string{`FederatedIdentityCredential "azure-prod-model-fraud-xgb" must pin its subject to one service account, system:serviceaccount:<namespace>:<name> (subject is "system:serviceaccount:serving:*")`}},
 		{name: "GitHub credential open to an organisation", stack: cred("repo:pangea-ai/*:ref:refs/heads/main"),
 			want: []string{`FederatedIdentityCredential "azure-prod-model-fraud-xgb" must pin its subject to one repository, repo:<owner>/<repo>:… (subject is "repo:pangea-ai/*:ref:refs/heads/main")`}},
-		{name: "workload identity unknown", stack: aks("securityProfile.workloadIdentity.enabled", Unknown{}),
+		{name: "workload identity unknown", stack: aks("securityProfile.workloadIdentity.enabled", props.Unknown{}),
 			want: []string{`unverifiable: ManagedCluster "azure-prod": cannot verify during preview: securityProfile.workloadIdentity.enabled is not known until the resource is created`}},
-		{name: "subject unknown", stack: cred(Unknown{}),
+		{name: "subject unknown", stack: cred(props.Unknown{}),
 			want: []string{`unverifiable: FederatedIdentityCredential "azure-prod-model-fraud-xgb": cannot verify during preview: subject is not known until the resource is created`}},
 	})
 }
@@ -612,7 +614,7 @@ func TestNetworkAKSNetworkPolicy(t *testing.T) {
 			stack: stackOf("prod", res(netAKSType, "azure-prod", netAKS()), res(netPoolType, "azure-prod-gpu", netPool(true))),
 			want:  []string{`AgentPool "azure-prod-gpu" must not give nodes public IPs (enableNodePublicIP is true)`}},
 		{name: "agent pool public IP unknown",
-			stack: stackOf("prod", res(netPoolType, "azure-prod-gpu", netPool(Unknown{}))),
+			stack: stackOf("prod", res(netPoolType, "azure-prod-gpu", netPool(props.Unknown{}))),
 			want:  []string{`unverifiable: AgentPool "azure-prod-gpu": cannot verify during preview: enableNodePublicIP is not known until the resource is created`}},
 	})
 }
@@ -662,9 +664,9 @@ func TestNetworkAzureDataPlanePrivate(t *testing.T) {
 			want: []string{`StorageAccount "azure-prod" must deny network access by default (networkRuleSet.defaultAction is "Allow"); fix: set networkRuleSet.defaultAction to Deny and allow the subnets or IPs that need access, or set publicNetworkAccess to Disabled`}},
 		{name: "vault without network ACLs", stack: vault("properties.networkAcls", nil),
 			want: []string{`Vault "azure-prod" must deny network access by default (properties.networkAcls.defaultAction is not set, which defaults to Allow); fix: set properties.networkAcls.defaultAction to Deny and allow the subnets or IPs that need access, or set properties.publicNetworkAccess to Disabled`}},
-		{name: "shared key access unknown", stack: storage("allowSharedKeyAccess", Unknown{}),
+		{name: "shared key access unknown", stack: storage("allowSharedKeyAccess", props.Unknown{}),
 			want: []string{`unverifiable: StorageAccount "azure-prod": cannot verify during preview: allowSharedKeyAccess is not known until the resource is created`}},
-		{name: "vault default action unknown", stack: vault("properties.networkAcls.defaultAction", Unknown{}),
+		{name: "vault default action unknown", stack: vault("properties.networkAcls.defaultAction", props.Unknown{}),
 			want: []string{`unverifiable: Vault "azure-prod": cannot verify during preview: properties.networkAcls.defaultAction is not known until the resource is created`}},
 	})
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/pangea-ai/mlplatform/plan/props"
 )
 
 // dataDurability is rule data-durability.
@@ -26,7 +28,7 @@ func relCheckDurability(s *Stack) []Finding {
 			out = append(out, relBlobDurability(s, r)...)
 		case relAzure(r.Type, "keyvault", "Vault"):
 			switch v, _ := r.Get("properties.enableSoftDelete"); {
-			case HasUnknown(v):
+			case props.HasUnknown(v):
 				out = append(out, CannotVerify(r, "properties.enableSoftDelete"))
 			case v != true:
 				out = append(out, Violation(r, "%s must set properties.enableSoftDelete to true (got %s)", Subject(r), relShow(v)))
@@ -73,15 +75,15 @@ func relBucketDurability(s *Stack, b *Resource) []Finding {
 		rules, _ := lc.Get("rules")
 		found := false
 		for _, rule := range relList(rules) {
-			status, _ := Lookup(rule, "status")
-			days, _ := Lookup(rule, "noncurrentVersionExpiration.noncurrentDays")
+			status, _ := lookup(rule, "status")
+			days, _ := lookup(rule, "noncurrentVersionExpiration.noncurrentDays")
 			if d, ok := days.(float64); ok && status == "Enabled" && d > 0 {
 				found = true
 			}
 		}
 		switch {
 		case found:
-		case HasUnknown(rules):
+		case props.HasUnknown(rules):
 			out = append(out, CannotVerify(lc, "rules"))
 		default:
 			out = append(out, Violation(lc, "%s must have an Enabled rule with noncurrentVersionExpiration.noncurrentDays, or noncurrent versions are kept forever", Subject(lc)))
@@ -91,7 +93,7 @@ func relBucketDurability(s *Stack, b *Resource) []Finding {
 }
 
 func relList(v interface{}) []interface{} {
-	l, _ := unwrap(v).([]interface{})
+	l, _ := props.Unwrap(v).([]interface{})
 	return l
 }
 
@@ -127,7 +129,7 @@ func relBlobDurability(s *Stack, sa *Resource) []Finding {
 	var out []Finding
 	for _, path := range []string{"deleteRetentionPolicy.enabled", "containerDeleteRetentionPolicy.enabled", "isVersioningEnabled"} {
 		switch v, _ := bs.Get(path); {
-		case HasUnknown(v):
+		case props.HasUnknown(v):
 			out = append(out, CannotVerify(bs, path))
 		case v != true:
 			out = append(out, Violation(bs, "%s must set %s to true (got %s)", Subject(bs), path, relShow(v)))
@@ -146,7 +148,7 @@ func relACRDurability(r *Resource) []Finding {
 		return nil
 	}
 	switch v, _ := r.Get("policies.retentionPolicy.status"); {
-	case HasUnknown(v):
+	case props.HasUnknown(v):
 		return []Finding{CannotVerify(r, "policies.retentionPolicy.status")}
 	case !strings.EqualFold(r.Str("policies.retentionPolicy.status"), "enabled"):
 		return []Finding{Violation(r, "%s must set policies.retentionPolicy.status to enabled on a Premium registry (got %s)", Subject(r), relShow(v))}

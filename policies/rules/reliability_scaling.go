@@ -3,6 +3,8 @@ package rules
 import (
 	"fmt"
 	"strings"
+
+	"github.com/pangea-ai/mlplatform/plan/props"
 )
 
 // nodeScalingInvariants is rule node-scaling-invariants.
@@ -32,18 +34,18 @@ func relCheckScaling(s *Stack) []Finding {
 		switch {
 		case r.Type == relEKSNodeGroup:
 			// EKS has no pool mode; the toolkit labels its system group.
-			labels, _ := StringMap(r.Inputs["labels"])
+			labels, _ := props.StringMap(r.Inputs["labels"])
 			system := labels["mlplatform.pangea.ai/kind"] == "system"
 			out = append(out, relScalingFindings(relScaling{r: r, minName: "min", desiredName: "desired", maxName: "max",
 				min: "scalingConfig.minSize", desired: "scalingConfig.desiredSize", max: "scalingConfig.maxSize", system: system}, true)...)
 		case relAKSPool(r.Type):
 			out = append(out, relAKSScaling(r, "", "")...)
 		case relAKSCluster(r.Type):
-			if _, unknown := unwrap(r.Inputs["agentPoolProfiles"]).(Unknown); unknown {
+			if _, unknown := props.Unwrap(r.Inputs["agentPoolProfiles"]).(props.Unknown); unknown {
 				out = append(out, CannotVerify(r, "agentPoolProfiles"))
 			}
 			for i, p := range relList(r.Inputs["agentPoolProfiles"]) {
-				name, _ := Lookup(p, "name")
+				name, _ := lookup(p, "name")
 				prefix := fmt.Sprintf("agentPoolProfiles[%d].", i)
 				out = append(out, relAKSScaling(r, prefix, fmt.Sprintf(" in %s %s", strings.TrimSuffix(prefix, "."), relShow(name)))...)
 			}
@@ -56,11 +58,11 @@ func relCheckScaling(s *Stack) []Finding {
 // cluster under prefix). Without autoscaling, count is min, desired and max.
 func relAKSScaling(r *Resource, prefix, where string) []Finding {
 	auto, _ := r.Get(prefix + "enableAutoScaling")
-	if HasUnknown(auto) {
+	if props.HasUnknown(auto) {
 		return []Finding{CannotVerify(r, prefix+"enableAutoScaling")}
 	}
 	mode, _ := r.Get(prefix + "mode")
-	if HasUnknown(mode) {
+	if props.HasUnknown(mode) {
 		return []Finding{CannotVerify(r, prefix+"mode")}
 	}
 	sc := relScaling{r: r, where: where, system: mode == "System",
@@ -87,7 +89,7 @@ func relScalingFindings(sc relScaling, desiredRequired bool) []Finding {
 		seen[path] = true
 		v, ok := r.Get(path)
 		switch n, isNum := v.(float64); {
-		case HasUnknown(v):
+		case props.HasUnknown(v):
 			out = append(out, CannotVerify(r, path))
 		case isNum:
 			vals[path] = n

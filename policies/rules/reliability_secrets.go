@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/pangea-ai/mlplatform/plan/props"
 )
 
 // secretsNotPlaintext is rule secrets-not-plaintext.
@@ -28,14 +30,14 @@ func relCheckSecrets(s *Stack) []Finding {
 			if !ok {
 				continue
 			}
-			if _, unknown := v.(Unknown); unknown {
+			if _, unknown := v.(props.Unknown); unknown {
 				out = append(out, CannotVerify(r, "values"))
 				continue
 			}
 			relWalkValues(r, v, "values", "", &out)
 		case relK8sProvider:
 			switch v, _ := relRaw(r, "kubeconfig"); t := v.(type) {
-			case Unknown:
+			case props.Unknown:
 				out = append(out, CannotVerify(r, "kubeconfig"))
 			case string:
 				// A one-line value without braces is a file path, not the
@@ -54,14 +56,14 @@ func relCheckSecrets(s *Stack) []Finding {
 func relSecretField(r *Resource, field string) []Finding {
 	v, _ := relRaw(r, field)
 	switch t := v.(type) {
-	case Unknown:
+	case props.Unknown:
 		return []Finding{CannotVerify(r, field)}
 	case map[string]interface{}:
 		var out []Finding
 		for _, k := range SortedKeys(t) {
 			switch t[k].(type) {
-			case Secret, nil:
-			case Unknown:
+			case props.Secret, nil:
+			case props.Unknown:
 				out = append(out, CannotVerify(r, field+"."+k))
 			default:
 				out = append(out, Violation(r, "%s must hold %s.%s as a Pulumi secret, not plain text", Subject(r), field, k))
@@ -77,7 +79,7 @@ func relSecretField(r *Resource, field string) []Finding {
 // makes it fine. key is the nearest map key (list items inherit it).
 func relWalkValues(r *Resource, v interface{}, path, key string, out *[]Finding) {
 	switch t := v.(type) {
-	case Secret:
+	case props.Secret:
 		return
 	case map[string]interface{}:
 		for _, k := range SortedKeys(t) {
@@ -87,7 +89,7 @@ func relWalkValues(r *Resource, v interface{}, path, key string, out *[]Finding)
 		for i, e := range t {
 			relWalkValues(r, e, fmt.Sprintf("%s[%d]", path, i), key, out)
 		}
-	case Unknown:
+	case props.Unknown:
 		if relCredentialKey(key) {
 			*out = append(*out, CannotVerify(r, path))
 		}

@@ -3,6 +3,8 @@ package rules
 import (
 	"testing"
 	"time"
+
+	"github.com/pangea-ai/mlplatform/plan/props"
 )
 
 // relDependsOn records that r depends on others (explicitly or through its
@@ -66,7 +68,7 @@ func TestReliabilityProtectStateful(t *testing.T) {
 		// protect is a resource option, always known: unknown inputs change
 		// nothing, so this rule never reports "unverifiable".
 		{name: "unknown inputs do not hide a missing protect", stack: stackOf("prod",
-			res("aws:s3/bucketV2:BucketV2", "artifacts", map[string]interface{}{"bucket": Unknown{}}),
+			res("aws:s3/bucketV2:BucketV2", "artifacts", map[string]interface{}{"bucket": props.Unknown{}}),
 		), want: []string{
 			`BucketV2 "artifacts" must be protected (protect: true) in prod, so that no update deletes or replaces it`,
 		}},
@@ -91,9 +93,9 @@ func TestReliabilityDataDurability(t *testing.T) {
 	// Linked through a dependency: the bucket's name is not an input.
 	logs := res("aws:s3/bucketV2:BucketV2", "logs", nil)
 	logsVersioning := relDependsOn(res("aws:s3/bucketVersioningV2:BucketVersioningV2", "logs", map[string]interface{}{
-		"bucket": Unknown{}, "versioningConfiguration": map[string]interface{}{"status": "Enabled"}}), logs)
+		"bucket": props.Unknown{}, "versioningConfiguration": map[string]interface{}{"status": "Enabled"}}), logs)
 	logsLifecycle := relDependsOn(res("aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "logs", map[string]interface{}{
-		"bucket": Unknown{}, "rules": noncurrentRules}), logs)
+		"bucket": props.Unknown{}, "rules": noncurrentRules}), logs)
 	repo := res("aws:ecr/repository:Repository", "models", map[string]interface{}{"name": "prod/models"})
 	repoPolicy := res("aws:ecr/lifecyclePolicy:LifecyclePolicy", "models", map[string]interface{}{"repository": "prod/models", "policy": ecrPolicy})
 	account := res("azure-native:storage:StorageAccount", "store", map[string]interface{}{"accountName": "stprod"})
@@ -154,16 +156,16 @@ func TestReliabilityDataDurability(t *testing.T) {
 		{name: "unknown values", stack: stackOf("prod",
 			bucket,
 			res("aws:s3/bucketVersioningV2:BucketVersioningV2", "artifacts", map[string]interface{}{
-				"bucket": "artifacts-1a2b", "versioningConfiguration": map[string]interface{}{"status": Unknown{}}}),
+				"bucket": "artifacts-1a2b", "versioningConfiguration": map[string]interface{}{"status": props.Unknown{}}}),
 			res("aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "artifacts", map[string]interface{}{
-				"bucket": "artifacts-1a2b", "rules": Unknown{}}),
+				"bucket": "artifacts-1a2b", "rules": props.Unknown{}}),
 			repo,
-			res("aws:ecr/lifecyclePolicy:LifecyclePolicy", "models", map[string]interface{}{"repository": "prod/models", "policy": Unknown{}}),
+			res("aws:ecr/lifecyclePolicy:LifecyclePolicy", "models", map[string]interface{}{"repository": "prod/models", "policy": props.Unknown{}}),
 			account,
 			res("azure-native:storage:BlobServiceProperties", "store", map[string]interface{}{
-				"accountName": "stprod", "deleteRetentionPolicy": softDelete, "containerDeleteRetentionPolicy": softDelete, "isVersioningEnabled": Unknown{}}),
-			res("azure-native:keyvault:Vault", "vault", map[string]interface{}{"properties": Unknown{}}),
-			res("azure-native:containerregistry:Registry", "acr", map[string]interface{}{"sku": map[string]interface{}{"name": Unknown{}}}),
+				"accountName": "stprod", "deleteRetentionPolicy": softDelete, "containerDeleteRetentionPolicy": softDelete, "isVersioningEnabled": props.Unknown{}}),
+			res("azure-native:keyvault:Vault", "vault", map[string]interface{}{"properties": props.Unknown{}}),
+			res("azure-native:containerregistry:Registry", "acr", map[string]interface{}{"sku": map[string]interface{}{"name": props.Unknown{}}}),
 		), want: []string{
 			`unverifiable: BucketVersioningV2 "artifacts": cannot verify during preview: versioningConfiguration.status is not known until the resource is created`,
 			`unverifiable: BucketLifecycleConfigurationV2 "artifacts": cannot verify during preview: rules is not known until the resource is created`,
@@ -182,26 +184,26 @@ func TestReliabilitySecretsNotPlaintext(t *testing.T) {
 	runRule(t, "secrets-not-plaintext", []ruleCase{
 		{name: "secrets wrapped, references plain", stack: stackOf("prod",
 			res(secretType, "github-app", map[string]interface{}{
-				"stringData": Secret{Value: map[string]interface{}{"private-key": "-----BEGIN RSA PRIVATE KEY-----"}},
-				"data":       map[string]interface{}{"token": Secret{Value: "dG9rZW4="}},
+				"stringData": props.Secret{Value: map[string]interface{}{"private-key": "-----BEGIN RSA PRIVATE KEY-----"}},
+				"data":       map[string]interface{}{"token": props.Secret{Value: "dG9rZW4="}},
 			}),
 			res(release, "monitoring", map[string]interface{}{"values": map[string]interface{}{
 				"grafana": map[string]interface{}{
 					"admin":         map[string]interface{}{"existingSecret": "grafana-admin", "userKey": "admin-user", "passwordKey": "admin-password"},
-					"adminPassword": Secret{Value: "s3cret"},
+					"adminPassword": props.Secret{Value: "s3cret"},
 				},
 				"githubConfigSecret": "github-app",
 				"tls":                map[string]interface{}{"secretName": "serving-tls"},
 				"auth":               map[string]interface{}{"token": ""},
 			}}),
-			res(release, "sealed", map[string]interface{}{"values": Secret{Value: map[string]interface{}{"password": "hunter2"}}}),
-			res(provider, "eks", map[string]interface{}{"kubeconfig": Secret{Value: "apiVersion: v1\nclusters: []\n"}}),
+			res(release, "sealed", map[string]interface{}{"values": props.Secret{Value: map[string]interface{}{"password": "hunter2"}}}),
+			res(provider, "eks", map[string]interface{}{"kubeconfig": props.Secret{Value: "apiVersion: v1\nclusters: []\n"}}),
 			// A path names a file; the credentials are not in the state.
 			res(provider, "local", map[string]interface{}{"kubeconfig": "~/.kube/config"}),
 		)},
 		{name: "plain text", stack: stackOf("prod",
 			res(secretType, "github-app", map[string]interface{}{
-				"stringData": map[string]interface{}{"private-key": "-----BEGIN RSA PRIVATE KEY-----", "app-id": Secret{Value: "12345"}},
+				"stringData": map[string]interface{}{"private-key": "-----BEGIN RSA PRIVATE KEY-----", "app-id": props.Secret{Value: "12345"}},
 				"data":       map[string]interface{}{"token": "dG9rZW4="},
 			}),
 			res(release, "runners", map[string]interface{}{"values": map[string]interface{}{
@@ -226,15 +228,15 @@ func TestReliabilitySecretsNotPlaintext(t *testing.T) {
 		}},
 		{name: "unknown values", stack: stackOf("prod",
 			res(secretType, "github-app", map[string]interface{}{
-				"stringData": Unknown{},
-				"data":       map[string]interface{}{"token": Unknown{}, "ca": Secret{Value: Unknown{}}},
+				"stringData": props.Unknown{},
+				"data":       map[string]interface{}{"token": props.Unknown{}, "ca": props.Secret{Value: props.Unknown{}}},
 			}),
 			res(release, "runners", map[string]interface{}{"values": map[string]interface{}{
-				"auth":     map[string]interface{}{"token": Unknown{}},
-				"endpoint": Unknown{}, // not a credential: nothing to verify
+				"auth":     map[string]interface{}{"token": props.Unknown{}},
+				"endpoint": props.Unknown{}, // not a credential: nothing to verify
 			}}),
-			res(release, "monitoring", map[string]interface{}{"values": Unknown{}}),
-			res(provider, "eks", map[string]interface{}{"kubeconfig": Unknown{}}),
+			res(release, "monitoring", map[string]interface{}{"values": props.Unknown{}}),
+			res(provider, "eks", map[string]interface{}{"kubeconfig": props.Unknown{}}),
 		), want: []string{
 			`unverifiable: Secret "github-app": cannot verify during preview: data.token is not known until the resource is created`,
 			`unverifiable: Secret "github-app": cannot verify during preview: stringData is not known until the resource is created`,
@@ -318,10 +320,10 @@ func TestReliabilityK8sVersionSupport(t *testing.T) {
 			`AgentPool "aks-gpu" must keep orchestratorVersion within the skew policy: never newer than the control plane and at most 3 minors older (version "1.35.1", control plane "1.33")`,
 		}},
 		{name: "unknown values", stack: relAt(stackOf("prod",
-			res("aws:eks/cluster:Cluster", "main", map[string]interface{}{"name": "mlplatform-main", "version": Unknown{},
-				"upgradePolicy": map[string]interface{}{"supportType": Unknown{}}}),
+			res("aws:eks/cluster:Cluster", "main", map[string]interface{}{"name": "mlplatform-main", "version": props.Unknown{},
+				"upgradePolicy": map[string]interface{}{"supportType": props.Unknown{}}}),
 			nodeGroup("cpu", "main", "1.34"),
-			nodeGroup("gpu", "main", Unknown{}),
+			nodeGroup("gpu", "main", props.Unknown{}),
 		), "2026-11-24"), want: []string{
 			`unverifiable: Cluster "main": cannot verify during preview: version is not known until the resource is created`,
 			`unverifiable: Cluster "main": cannot verify during preview: upgradePolicy.supportType is not known until the resource is created`,
@@ -395,10 +397,10 @@ func TestReliabilityNodeScalingInvariants(t *testing.T) {
 			`AgentPool "aks-fixed" must keep count ≥ 1 (count 0)`,
 		}},
 		{name: "unknown values", stack: stackOf("prod",
-			nodeGroup("cpu", 1.0, Unknown{}, 3.0, "cpu"),
-			agentPool("aks-gpu", map[string]interface{}{"mode": "User", "enableAutoScaling": Unknown{}, "count": 1.0}),
-			aks("aks", autoPool("system", "System", Unknown{}, 2.0, 3.0)),
-			res(relAKSClusterType, "later", map[string]interface{}{"agentPoolProfiles": Unknown{}}),
+			nodeGroup("cpu", 1.0, props.Unknown{}, 3.0, "cpu"),
+			agentPool("aks-gpu", map[string]interface{}{"mode": "User", "enableAutoScaling": props.Unknown{}, "count": 1.0}),
+			aks("aks", autoPool("system", "System", props.Unknown{}, 2.0, 3.0)),
+			res(relAKSClusterType, "later", map[string]interface{}{"agentPoolProfiles": props.Unknown{}}),
 		), want: []string{
 			`unverifiable: NodeGroup "cpu": cannot verify during preview: scalingConfig.desiredSize is not known until the resource is created`,
 			`unverifiable: AgentPool "aks-gpu": cannot verify during preview: enableAutoScaling is not known until the resource is created`,

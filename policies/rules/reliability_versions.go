@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pangea-ai/mlplatform/environments"
+	"github.com/pangea-ai/mlplatform/plan/props"
 )
 
 // relSkewMinors is how many minors a node may trail its control plane: the
@@ -74,7 +75,7 @@ func relCheckVersions(s *Stack) []Finding {
 			out = append(out, relPoolVersion(r, "version", cp, "version", now)...)
 		case relAKSCluster(r.Type):
 			out = append(out, relControlPlaneVersion(r, "kubernetesVersion", now)...)
-			if _, unknown := unwrap(r.Inputs["agentPoolProfiles"]).(Unknown); unknown {
+			if _, unknown := props.Unwrap(r.Inputs["agentPoolProfiles"]).(props.Unknown); unknown {
 				out = append(out, CannotVerify(r, "agentPoolProfiles"))
 			}
 			for i := range relList(r.Inputs["agentPoolProfiles"]) {
@@ -109,7 +110,7 @@ func relOwnerCluster(s *Stack, pool *Resource, isCluster func(string) bool, pool
 func relControlPlaneVersion(r *Resource, path string, now time.Time) []Finding {
 	v, ok := r.Get(path)
 	switch {
-	case HasUnknown(v):
+	case props.HasUnknown(v):
 		return []Finding{CannotVerify(r, path)}
 	case !ok || v == nil:
 		return []Finding{Violation(r, "%s must pin %s to a supported Kubernetes version (unset; supported: %s)", Subject(r), path, relSupportedList(now))}
@@ -124,7 +125,7 @@ func relEKSVersion(r *Resource, now time.Time) []Finding {
 	out := relControlPlaneVersion(r, "version", now)
 	support, _ := r.Get("upgradePolicy.supportType")
 	switch {
-	case HasUnknown(support):
+	case props.HasUnknown(support):
 		out = append(out, CannotVerify(r, "upgradePolicy.supportType"))
 	case support == nil:
 		out = append(out, Violation(r, "%s must set upgradePolicy.supportType to STANDARD (unset, which EKS takes as EXTENDED); waive this rule to record a deliberate extended-support choice", Subject(r)))
@@ -148,7 +149,7 @@ func relPoolVersion(r *Resource, path string, cp *Resource, cpPath string, now t
 	switch {
 	case !ok || v == nil:
 		return nil
-	case HasUnknown(v):
+	case props.HasUnknown(v):
 		return []Finding{CannotVerify(r, path)}
 	}
 	version := r.Str(path)

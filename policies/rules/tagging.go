@@ -9,6 +9,7 @@ import (
 	"github.com/pangea-ai/mlplatform/components/tags"
 	"github.com/pangea-ai/mlplatform/components/tokens"
 	"github.com/pangea-ai/mlplatform/environments"
+	"github.com/pangea-ai/mlplatform/plan/props"
 )
 
 // tagKeys are the keys every taggable resource carries: the environment's
@@ -33,11 +34,11 @@ func taggable(typ string) bool {
 // tags (which AWS applies to every resource the provider creates).
 func effectiveTags(r *Resource) (map[string]string, bool) {
 	v, _ := r.Get("tags")
-	own, unknown := StringMap(v)
+	own, unknown := props.StringMap(v)
 	out := map[string]string{}
 	if strings.HasPrefix(r.Type, "aws:") && r.ProviderInputs != nil {
-		d, _ := Lookup(r.ProviderInputs, "defaultTags.tags")
-		def, u := StringMap(d)
+		d, _ := lookup(r.ProviderInputs, "defaultTags.tags")
+		def, u := props.StringMap(d)
 		unknown = unknown || u
 		for k, v := range def {
 			out[k] = v
@@ -172,7 +173,7 @@ func checkNodeTagPropagation(s *Stack) []Finding {
 		byType := map[string]map[string]string{}
 		for i := range specs {
 			v, _ := lt.Get(fmt.Sprintf("tagSpecifications[%d].tags", i))
-			byType[lt.Str(fmt.Sprintf("tagSpecifications[%d].resourceType", i))], _ = StringMap(v)
+			byType[lt.Str(fmt.Sprintf("tagSpecifications[%d].resourceType", i))], _ = props.StringMap(v)
 		}
 		for _, rt := range []string{"instance", "volume", "network-interface"} {
 			var missing []string
@@ -190,7 +191,7 @@ func checkNodeTagPropagation(s *Stack) []Finding {
 		pools, _ := encValue(c.Get("agentPoolProfiles")).([]interface{})
 		for i := range pools {
 			v, _ := c.Get(fmt.Sprintf("agentPoolProfiles[%d].tags", i))
-			t, _ := StringMap(v)
+			t, _ := props.StringMap(v)
 			if missing := missingKeys(t); len(missing) > 0 {
 				out = append(out, Violation(c, "%s must tag pool %s with %s", Subject(c), c.Str(fmt.Sprintf("agentPoolProfiles[%d].name", i)), strings.Join(missing, ", ")))
 			}
@@ -211,7 +212,7 @@ func checkK8sLabels(s *Stack) []Finding {
 	for _, r := range s.ByType(tokens.K8sDeployment, tokens.K8sStatefulSet, tokens.K8sDaemonSet,
 		tokens.K8sService, tokens.K8sNamespace) {
 		v, _ := r.Get("metadata.labels")
-		l, unknown := StringMap(v)
+		l, unknown := props.StringMap(v)
 		var missing []string
 		for _, k := range []string{"app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/part-of", "app.kubernetes.io/managed-by"} {
 			if l[k] == "" {

@@ -3,6 +3,8 @@ package rules
 import (
 	"testing"
 	"time"
+
+	"github.com/pangea-ai/mlplatform/plan/props"
 )
 
 func goodTags() map[string]interface{} {
@@ -19,7 +21,7 @@ func TestTaggingRequiredTags(t *testing.T) {
 	delete(partial, "cost-center")
 	unknown := goodTags()
 	delete(unknown, "owner")
-	unknown["stack"] = Unknown{}
+	unknown["stack"] = props.Unknown{}
 	runRule(t, "required-tags", []ruleCase{
 		{"provider default tags", stackOf("prod", withDefaults), nil},
 		{"azure tags", stackOf("prod", res("azure-native:keyvault:Vault", "kv", map[string]interface{}{"tags": goodTags()})), nil},
@@ -71,7 +73,7 @@ func TestTaggingEphemeralExpiry(t *testing.T) {
 		{"not rfc3339", preview(tagged("tomorrow")), []string{`Vault "kv" must carry expires-at as RFC 3339 (it is "tomorrow")`}},
 		{"passed", preview(tagged("2026-11-20T00:00:00Z")), []string{`Vault "kv" must expire in the future (expires-at 2026-11-20T00:00:00Z has passed: destroy the stack or extend it)`}},
 		{"beyond ttl", preview(tagged("2026-12-24T00:00:00Z")), []string{`Vault "kv" must expire within 72h0m0s (expires-at 2026-12-24T00:00:00Z is later)`}},
-		{"unknown", preview(res("azure-native:keyvault:Vault", "kv", map[string]interface{}{"tags": Unknown{}})),
+		{"unknown", preview(res("azure-native:keyvault:Vault", "kv", map[string]interface{}{"tags": props.Unknown{}})),
 			[]string{`unverifiable: Vault "kv": cannot verify during preview: tags.expires-at is not known until the resource is created`}},
 	})
 }
@@ -88,7 +90,7 @@ func TestTaggingNodeTagPropagation(t *testing.T) {
 		}},
 		{"untagged aks pool", stackOf("prod", res(encManagedCluster, "aks", map[string]interface{}{"agentPoolProfiles": []interface{}{map[string]interface{}{"name": "system"}}})),
 			[]string{`ManagedCluster "aks" must tag pool system with environment, owner, cost-center, project, data-classification, managed-by`}},
-		{"unknown", stackOf("prod", res(encLaunchTemplate, "lt", map[string]interface{}{"tagSpecifications": Unknown{}})),
+		{"unknown", stackOf("prod", res(encLaunchTemplate, "lt", map[string]interface{}{"tagSpecifications": props.Unknown{}})),
 			[]string{`unverifiable: LaunchTemplate "lt": cannot verify during preview: tagSpecifications is not known until the resource is created`}},
 	})
 }
@@ -100,7 +102,7 @@ func TestTaggingK8sLabels(t *testing.T) {
 		{"recommended labels", stackOf("prod", res("kubernetes:core/v1:Namespace", "ns", map[string]interface{}{"metadata": map[string]interface{}{"labels": labels}})), nil},
 		{"part-of only", stackOf("prod", res("kubernetes:core/v1:Namespace", "ns", map[string]interface{}{"metadata": map[string]interface{}{"labels": map[string]interface{}{"app.kubernetes.io/part-of": "mlplatform"}}})),
 			[]string{`Namespace "ns" must carry the labels app.kubernetes.io/name, app.kubernetes.io/instance, app.kubernetes.io/managed-by`}},
-		{"unknown", stackOf("prod", res("kubernetes:core/v1:Namespace", "ns", map[string]interface{}{"metadata": map[string]interface{}{"labels": Unknown{}}})),
+		{"unknown", stackOf("prod", res("kubernetes:core/v1:Namespace", "ns", map[string]interface{}{"metadata": map[string]interface{}{"labels": props.Unknown{}}})),
 			[]string{`unverifiable: Namespace "ns": cannot verify during preview: metadata.labels is not known until the resource is created`}},
 	})
 }

@@ -2,20 +2,10 @@ package rules
 
 import (
 	"sort"
-	"strconv"
-	"strings"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/property"
+	"github.com/pangea-ai/mlplatform/plan"
+	"github.com/pangea-ai/mlplatform/plan/props"
 )
-
-// Unknown is a value the engine does not know yet: an output of a resource
-// that a preview has not created. Rules never guess it; they report that
-// they cannot verify it.
-type Unknown struct{}
-
-// Secret is a value the program marked secret.
-type Secret struct{ Value interface{} }
 
 // Resource is the neutral view of one resource the rules read, the same
 // whether it comes from the policy pack (the engine's analyzer view) or
@@ -27,7 +17,7 @@ type Resource struct {
 	// Parent is the parent's URN ("" at the stack's root).
 	Parent string
 	// Inputs are plain Go values: map[string]interface{}, []interface{},
-	// string, float64, bool, nil, Secret or Unknown.
+	// string, float64, bool, nil, props.Secret or props.Unknown (see plan/props).
 	Inputs map[string]interface{}
 	// Protect is the protect resource option.
 	Protect bool
@@ -77,6 +67,29 @@ func (s *Stack) DependsOnType(r *Resource, typ string) []*Resource {
 	return out
 }
 
+// FromPlan is a plan's recording as the rules see it: every custom
+// resource (providers included) with its inputs, options, dependencies and
+// its provider's inputs. Component resources are left out: they have no
+// inputs a rule reads.
+func FromPlan(r *plan.Recorder, environment string, ctx StackContext) *Stack {
+	st := &Stack{Name: r.Stack(), Environment: environment, Context: ctx}
+	for _, res := range r.Resources() {
+		if !res.Custom {
+			continue
+		}
+		out := &Resource{
+			Type: res.Type, Name: res.Name, URN: res.URN, ID: res.ID, Parent: res.Parent,
+			Inputs: res.Inputs, Protect: res.Protect,
+			DependsOn: append([]string{}, res.DependsOn...),
+		}
+		if p := r.ByURN(res.Provider); res.Provider != "" && p != nil {
+			out.ProviderInputs = p.Inputs
+		}
+		st.Resources = append(st.Resources, out)
+	}
+	return st
+}
+
 // Stack is the whole stack a rule looks at.
 type Stack struct {
 	// Name is the stack name (aws-prod); Environment its environment
@@ -115,8 +128,8 @@ func (s *Stack) ByURN(urn string) *Resource {
 
 // Get reads an input by a dotted path ("encryptionConfig.resources",
 // "spec.containers[0].image"); secrets are unwrapped. ok is false when the
-// path is absent; the value is Unknown when the engine does not know it.
-func (r *Resource) Get(path string) (interface{}, bool) { return Lookup(r.Inputs, path) }
+// path is absent; the value is props.Unknown when the engine does not know it.
+func (r *Resource) Get(path string) (interface{}, bool) { return lookup(r.Inputs, path) }
 
 // Str reads a string input; "" when absent or not a string.
 func (r *Resource) Str(path string) string {
@@ -129,107 +142,14 @@ func (r *Resource) Str(path string) string {
 // not known yet.
 func (r *Resource) IsUnknown(path string) bool {
 	v, _ := r.Get(path)
-	return HasUnknown(v)
+	return props.HasUnknown(v)
 }
 
-// Lookup reads a dotted path with [i] indexes out of plain values.
-func Lookup(v interface{}, path string) (interface{}, bool) {
-	if path == "" {
-		return unwrap(v), true
-	}
-	for _, part := range splitPath(path) {
-		v = unwrap(v)
-		if _, ok := v.(Unknown); ok {
-			return Unknown{}, true
-		}
-		if arr, ok := v.([]interface{}); ok {
-			i, err := strconv.Atoi(part)
-			if err != nil || i < 0 || i >= len(arr) {
-				return nil, false
-			}
-			v = arr[i]
-			continue
-		}
-		m, ok := v.(map[string]interface{})
-		if !ok {
-			return nil, false
-		}
-		e, ok := m[part]
-		if !ok {
-			return nil, false
-		}
-		v = e
-	}
-	return unwrap(v), true
-}
-
-func splitPath(path string) []string {
-	path = strings.ReplaceAll(path, "[", ".")
-	path = strings.ReplaceAll(path, "]", "")
-	return strings.Split(path, ".")
-}
-
-func unwrap(v interface{}) interface{} {
-	for {
-		s, ok := v.(Secret)
-		if !ok {
-			return v
-		}
-		v = s.Value
-	}
-}
-
-// HasUnknown reports whether v is or contains an Unknown.
-func HasUnknown(v interface{}) bool {
-	switch t := unwrap(v).(type) {
-	case Unknown:
-		return true
-	case map[string]interface{}:
-		for _, e := range t {
-			if HasUnknown(e) {
-				return true
-			}
-		}
-	case []interface{}:
-		for _, e := range t {
-			if HasUnknown(e) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// StringMap reads a map of strings (tags, labels); non-string values are
-// skipped, and unknown reports an Unknown anywhere in it.
-func StringMap(v interface{}) (m map[string]string, unknown bool) {
-	m = map[string]string{}
-	switch t := unwrap(v).(type) {
-	case Unknown:
-		return m, true
-	case map[string]interface{}:
-		for k, e := range t {
-			switch s := unwrap(e).(type) {
-			case string:
-				m[k] = s
-			case Unknown:
-				unknown = true
-			}
-		}
-	}
-	return m, unknown
-}
-
-// Strings reads a list of strings.
-func Strings(v interface{}) []string {
-	arr, _ := unwrap(v).([]interface{})
-	out := make([]string, 0, len(arr))
-	for _, e := range arr {
-		if s, ok := unwrap(e).(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
+// lookup reads a dotted path of plain values (props.Lookup) with the value
+// inside a secret shown: rules judge what a secret holds, and never print it.
+func lookup(v interface{}, path string) (interface{}, bool) {
+	v, ok := props.Lookup(v, path)
+	return props.Unwrap(v), ok
 }
 
 // Bool reads a boolean input: (value, present).
@@ -244,56 +164,6 @@ func (r *Resource) Num(path string) (float64, bool) {
 	v, ok := r.Get(path)
 	n, isNum := v.(float64)
 	return n, ok && isNum
-}
-
-// FromPropertyMap converts the engine's property map into plain values.
-func FromPropertyMap(m property.Map) map[string]interface{} {
-	out := make(map[string]interface{}, m.Len())
-	for k, v := range m.All {
-		if k == "__defaults" {
-			continue
-		}
-		out[k] = fromValue(v)
-	}
-	return out
-}
-
-// FromResourcePropertyMap converts a recorded (mock monitor) property map.
-func FromResourcePropertyMap(m resource.PropertyMap) map[string]interface{} {
-	return FromPropertyMap(resource.FromResourcePropertyMap(m))
-}
-
-func fromValue(v property.Value) interface{} {
-	var out interface{}
-	switch {
-	case v.IsComputed():
-		return Unknown{}
-	case v.IsNull():
-		out = nil
-	case v.IsBool():
-		out = v.AsBool()
-	case v.IsNumber():
-		out = v.AsNumber()
-	case v.IsString():
-		out = v.AsString()
-	case v.IsArray():
-		arr := v.AsArray().AsSlice()
-		l := make([]interface{}, len(arr))
-		for i, e := range arr {
-			l[i] = fromValue(e)
-		}
-		out = l
-	case v.IsMap():
-		out = FromPropertyMap(v.AsMap())
-	case v.IsResourceReference():
-		out = string(v.AsResourceReference().URN)
-	default:
-		out = nil // assets and archives: nothing a rule reads
-	}
-	if v.Secret() {
-		return Secret{Value: out}
-	}
-	return out
 }
 
 // SortedKeys returns a map's keys in order.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/pangea-ai/mlplatform/components/tokens"
+	"github.com/pangea-ai/mlplatform/plan/props"
 )
 
 // Kubernetes types the workload rules read.
@@ -116,22 +117,22 @@ var ciRunnerIsolation = Rule{ID: "ci-runner-isolation", Category: Workloads, Kin
 // Reading plain values.
 
 func wlMap(v interface{}) map[string]interface{} {
-	m, _ := unwrap(v).(map[string]interface{})
+	m, _ := props.Unwrap(v).(map[string]interface{})
 	return m
 }
 
 func wlList(v interface{}) []interface{} {
-	l, _ := unwrap(v).([]interface{})
+	l, _ := props.Unwrap(v).([]interface{})
 	return l
 }
 
 func wlStr(v interface{}) string {
-	s, _ := unwrap(v).(string)
+	s, _ := props.Unwrap(v).(string)
 	return s
 }
 
 func wlAt(v interface{}, p string) interface{} {
-	x, _ := Lookup(v, p)
+	x, _ := lookup(v, p)
 	return x
 }
 
@@ -144,8 +145,8 @@ func wlJoin(p, key string) string {
 
 // wlFirstUnknown is the path of the first unknown value inside v, "" if none.
 func wlFirstUnknown(v interface{}, p string) string {
-	switch t := unwrap(v).(type) {
-	case Unknown:
+	switch t := props.Unwrap(v).(type) {
+	case props.Unknown:
 		return p
 	case map[string]interface{}:
 		for _, k := range SortedKeys(t) {
@@ -169,7 +170,7 @@ func wlNum(n float64) string { return fmt.Sprintf("%g", n) }
 // wlNamespaceOf is a Kubernetes object's namespace ("default" when unset).
 func wlNamespaceOf(r *Resource, p string) (string, bool) {
 	v, ok := r.Get(p)
-	if _, unknown := v.(Unknown); unknown {
+	if _, unknown := v.(props.Unknown); unknown {
 		return "", false
 	}
 	if s := wlStr(v); ok && s != "" {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/pangea-ai/mlplatform/components/nodes"
 	"github.com/pangea-ai/mlplatform/components/tokens"
+	"github.com/pangea-ai/mlplatform/plan/props"
 )
 
 // network-exposure
@@ -35,7 +36,7 @@ func wlCheckExposure(s *Stack) []Finding {
 		if len(wlMap(sel["matchLabels"])) > 0 || len(wlList(sel["matchExpressions"])) > 0 {
 			continue
 		}
-		types := Strings(spec["policyTypes"])
+		types := props.Strings(spec["policyTypes"])
 		if slices.Contains(types, "Ingress") && len(wlList(spec["ingress"])) == 0 {
 			denyIn[ns] = true
 		}
@@ -48,7 +49,7 @@ func wlCheckExposure(s *Stack) []Finding {
 	for _, ns := range s.ByType(wlNamespace) {
 		name, _ := ns.Get("metadata.name")
 		switch n := wlStr(name); {
-		case HasUnknown(name):
+		case props.HasUnknown(name):
 			out = append(out, CannotVerify(ns, "metadata.name"))
 		case denyIn[n] && denyOut[n] || slices.Contains(wlSystemNamespaces, n):
 		case unknownPolicy != nil:
@@ -114,7 +115,7 @@ var wlInternalLB = map[string]string{
 
 func wlLoadBalancer(r *Resource, typePath, annPath, def string) []Finding {
 	v, ok := r.Get(typePath)
-	if _, u := v.(Unknown); u {
+	if _, u := v.(props.Unknown); u {
 		return []Finding{CannotVerify(r, typePath)}
 	}
 	typ := wlStr(v)
@@ -124,7 +125,7 @@ func wlLoadBalancer(r *Resource, typePath, annPath, def string) []Finding {
 	if typ != "LoadBalancer" {
 		return nil
 	}
-	ann, unknown := StringMap(wlAt(r.Inputs, annPath))
+	ann, unknown := props.StringMap(wlAt(r.Inputs, annPath))
 	for k, want := range wlInternalLB {
 		if ann[k] == want {
 			return nil
@@ -146,7 +147,7 @@ func wlIngressTLS(r *Resource) []Finding {
 	}
 	var hosts []string
 	for _, t := range tls {
-		hosts = append(hosts, Strings(wlAt(t, "hosts"))...)
+		hosts = append(hosts, props.Strings(wlAt(t, "hosts"))...)
 	}
 	var out []Finding
 	for _, rule := range wlList(wlAt(r.Inputs, "spec.rules")) {
@@ -182,7 +183,7 @@ func wlCheckRunners(s *Stack) []Finding {
 	for _, r := range s.Resources {
 		if p := wlLegacyRunners[r.Type]; p != "" {
 			v, _ := r.Get(p)
-			if _, u := v.(Unknown); u {
+			if _, u := v.(props.Unknown); u {
 				out = append(out, CannotVerify(r, p))
 			} else if b, ok := v.(bool); ok && !b {
 				out = append(out, Violation(r, "%s must keep its runners ephemeral: ephemeral: false reuses a runner, and what a job left on it, for the next job", Subject(r)))
@@ -205,7 +206,7 @@ func wlCheckRunners(s *Stack) []Finding {
 		}
 		v, _ := r.Get("values.containerMode.type")
 		mode := wlStr(v)
-		switch _, u := v.(Unknown); {
+		switch _, u := v.(props.Unknown); {
 		case u:
 			out = append(out, CannotVerify(r, "values.containerMode.type"))
 		case mode == "kubernetes":
@@ -226,7 +227,7 @@ func wlCheckRunners(s *Stack) []Finding {
 	}
 	for _, ns := range runnerNS {
 		if n := nss[ns]; n != nil && !dind[ns] {
-			labels, _ := StringMap(wlAt(n.Inputs, "metadata.labels"))
+			labels, _ := props.StringMap(wlAt(n.Inputs, "metadata.labels"))
 			if lvl := labels[wlEnforceLabel]; lvl != "" && lvl != "restricted" {
 				out = append(out, Violation(n, "%s must enforce Pod Security restricted: no runner set in it runs dind (it enforces %s)", Subject(n), lvl))
 			}
@@ -243,7 +244,7 @@ func wlCheckRunners(s *Stack) []Finding {
 // wlIsolatedPool checks that a dind set is pinned to a node group with a
 // taint of its own (not the GPU taint every GPU group shares) it tolerates.
 func wlIsolatedPool(r *Resource, groups map[string]wlGroup) []Finding {
-	sel, _ := StringMap(wlAt(r.Inputs, "values.template.spec.nodeSelector"))
+	sel, _ := props.StringMap(wlAt(r.Inputs, "values.template.spec.nodeSelector"))
 	name, ok := sel[nodes.LabelNodeGroup]
 	if !ok {
 		return []Finding{Violation(r, "%s must pin its dind runners to a node group of their own (nodeSelector %s)", Subject(r), nodes.LabelNodeGroup)}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pangea-ai/mlplatform/components/nodes"
 	"github.com/pangea-ai/mlplatform/components/tokens"
+	"github.com/pangea-ai/mlplatform/plan/props"
 )
 
 // resources-and-gpu
@@ -25,7 +26,7 @@ var wlEKSEffects = map[string]string{"NO_SCHEDULE": "NoSchedule", "NO_EXECUTE": 
 func wlGroups(s *Stack) map[string]wlGroup {
 	out := map[string]wlGroup{}
 	add := func(labels interface{}, taints []nodes.Taint) {
-		l, _ := StringMap(labels)
+		l, _ := props.StringMap(labels)
 		if name := l[nodes.LabelNodeGroup]; name != "" {
 			out[name] = wlGroup{kind: l[nodes.LabelKind], taints: taints}
 		}
@@ -52,7 +53,7 @@ func wlGroups(s *Stack) map[string]wlGroup {
 // wlAKSTaints parses AKS taints (key=value:Effect).
 func wlAKSTaints(v interface{}) []nodes.Taint {
 	var out []nodes.Taint
-	for _, s := range Strings(v) {
+	for _, s := range props.Strings(v) {
 		kv, effect, _ := strings.Cut(s, ":")
 		k, val, _ := strings.Cut(kv, "=")
 		out = append(out, nodes.Taint{Key: k, Value: val, Effect: effect})
@@ -101,7 +102,7 @@ func wlSelectsGPU(p *wlPod, groups map[string]wlGroup) (ok bool, bad string) {
 		}
 		return true
 	}
-	sel, _ := StringMap(p.spec["nodeSelector"])
+	sel, _ := props.StringMap(p.spec["nodeSelector"])
 	if g, has := sel[nodes.LabelNodeGroup]; has {
 		return gpuGroup(g), bad
 	}
@@ -112,7 +113,7 @@ func wlSelectsGPU(p *wlPod, groups map[string]wlGroup) (ok bool, bad string) {
 	for _, term := range terms {
 		termOK := false
 		for _, e := range wlList(wlAt(term, "matchExpressions")) {
-			key, values := wlStr(wlAt(e, "key")), Strings(wlAt(e, "values"))
+			key, values := wlStr(wlAt(e, "key")), props.Strings(wlAt(e, "values"))
 			if wlStr(wlAt(e, "operator")) != "In" || len(values) == 0 {
 				continue
 			}
@@ -150,7 +151,7 @@ func wlCheckResources(s *Stack) []Finding {
 			res := wlMap(c.spec["resources"])
 			var missing []string
 			for _, f := range []string{"requests.cpu", "requests.memory", "limits.memory"} {
-				if _, ok := Lookup(res, f); !ok {
+				if _, ok := lookup(res, f); !ok {
 					missing = append(missing, "resources."+f)
 				}
 			}
@@ -205,7 +206,7 @@ func wlOwnRegistries(s *Stack) wlRegistries {
 	out := wlRegistries{ecr: map[string]bool{}, acr: map[string]bool{}}
 	note := func(r *Resource, p string) string {
 		v, _ := r.Get(p)
-		if _, u := v.(Unknown); u && out.unknown == nil {
+		if _, u := v.(props.Unknown); u && out.unknown == nil {
 			out.unknown, out.what = r, p
 		}
 		return wlStr(v)

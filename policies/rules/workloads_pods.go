@@ -5,6 +5,8 @@ import (
 	"path"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/pangea-ai/mlplatform/plan/props"
 )
 
 // Pod templates.
@@ -78,7 +80,7 @@ func (p *wlPod) unknownIn(podKeys, ctrKeys []string) string {
 // containers (the component's model or explainer spec) first.
 func wlNewPod(r *Resource, part, p string, v interface{}, inline []string) *wlPod {
 	pod := &wlPod{r: r, part: part, path: p}
-	if _, ok := unwrap(v).(Unknown); ok {
+	if _, ok := props.Unwrap(v).(props.Unknown); ok {
 		pod.unknown = append(pod.unknown, p)
 		return pod
 	}
@@ -91,7 +93,7 @@ func wlNewPod(r *Resource, part, p string, v interface{}, inline []string) *wlPo
 		if !ok {
 			continue
 		}
-		if _, u := unwrap(c).(Unknown); u {
+		if _, u := props.Unwrap(c).(props.Unknown); u {
 			pod.unknown = append(pod.unknown, wlJoin(p, k))
 			continue
 		}
@@ -100,17 +102,17 @@ func wlNewPod(r *Resource, part, p string, v interface{}, inline []string) *wlPo
 	for _, key := range []string{"initContainers", "containers", "ephemeralContainers"} {
 		kind := map[string]string{"initContainers": "init container", "containers": "container", "ephemeralContainers": "ephemeral container"}[key]
 		lp := wlJoin(p, key)
-		if _, u := unwrap(pod.spec[key]).(Unknown); u {
+		if _, u := props.Unwrap(pod.spec[key]).(props.Unknown); u {
 			pod.unknown = append(pod.unknown, lp)
 			continue
 		}
 		for i, e := range wlList(pod.spec[key]) {
 			cp := fmt.Sprintf("%s[%d]", lp, i)
-			if _, u := unwrap(e).(Unknown); u {
+			if _, u := props.Unwrap(e).(props.Unknown); u {
 				pod.unknown = append(pod.unknown, cp)
 				continue
 			}
-			if _, u := unwrap(wlAt(e, "name")).(Unknown); u {
+			if _, u := props.Unwrap(wlAt(e, "name")).(props.Unknown); u {
 				pod.unknown = append(pod.unknown, wlJoin(cp, "name"))
 				continue
 			}
@@ -200,7 +202,7 @@ func wlJobTemplate(s *Stack, runner *wlPod) *wlPod {
 		key := path.Base(file)
 		data := wlMap(wlAt(cm.Inputs, "data"))[key]
 		job := &wlPod{r: cm, part: "the job pod", path: "data." + key, namespace: ns, spec: map[string]interface{}{}}
-		if _, u := unwrap(data).(Unknown); u {
+		if _, u := props.Unwrap(data).(props.Unknown); u {
 			job.unknown = []string{job.path}
 			return job
 		}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/pangea-ai/mlplatform/plan/props"
 )
 
 // pss-restricted
@@ -53,7 +55,7 @@ func wlCheckPSS(s *Stack) []Finding {
 // wlNamespaceLevel checks a namespace's enforce label and, below
 // restricted, its reason.
 func wlNamespaceLevel(ns *Resource) []Finding {
-	labels, unknown := StringMap(wlAt(ns.Inputs, "metadata.labels"))
+	labels, unknown := props.StringMap(wlAt(ns.Inputs, "metadata.labels"))
 	lvl, ok := labels[wlEnforceLabel]
 	switch {
 	case !ok && unknown:
@@ -65,7 +67,7 @@ func wlNamespaceLevel(ns *Resource) []Finding {
 	case lvl == "restricted":
 		return nil
 	}
-	ann, unknown := StringMap(wlAt(ns.Inputs, "metadata.annotations"))
+	ann, unknown := props.StringMap(wlAt(ns.Inputs, "metadata.annotations"))
 	if strings.TrimSpace(ann[wlPSSReason]) == "" {
 		if unknown {
 			return []Finding{CannotVerify(ns, "metadata.annotations")}
@@ -78,8 +80,8 @@ func wlNamespaceLevel(ns *Resource) []Finding {
 // wlWaivedLevel is the level a namespace's pods must meet: its own when it
 // is lowered with a reason, else restricted.
 func wlWaivedLevel(ns *Resource) string {
-	labels, _ := StringMap(wlAt(ns.Inputs, "metadata.labels"))
-	ann, _ := StringMap(wlAt(ns.Inputs, "metadata.annotations"))
+	labels, _ := props.StringMap(wlAt(ns.Inputs, "metadata.labels"))
+	ann, _ := props.StringMap(wlAt(ns.Inputs, "metadata.annotations"))
 	if lvl := labels[wlEnforceLabel]; (lvl == "baseline" || lvl == "privileged") && strings.TrimSpace(ann[wlPSSReason]) != "" {
 		return lvl
 	}
@@ -92,7 +94,7 @@ func wlPSSViolations(p *wlPod, restricted bool) []string {
 	var out []string
 	in := p.in()
 	for _, f := range []string{"hostNetwork", "hostPID", "hostIPC"} {
-		if b, _ := unwrap(p.spec[f]).(bool); b {
+		if b, _ := props.Unwrap(p.spec[f]).(bool); b {
 			out = append(out, fmt.Sprintf("not set %s%s", f, in))
 		}
 	}
@@ -112,25 +114,25 @@ func wlPSSViolations(p *wlPod, restricted bool) []string {
 			out = append(out, fmt.Sprintf("not use %s volume %q%s: restricted allows only %s volumes", kind, name, in, wlAllowedVolumes))
 		}
 	}
-	podNonRoot, _ := unwrap(psc["runAsNonRoot"]).(bool)
+	podNonRoot, _ := props.Unwrap(psc["runAsNonRoot"]).(bool)
 	podSeccomp := wlStr(wlAt(psc, "seccompProfile.type"))
 	for _, c := range p.containers {
 		on := " on " + p.of(c)
 		sc := wlMap(c.spec["securityContext"])
-		if b, _ := unwrap(sc["privileged"]).(bool); b {
+		if b, _ := props.Unwrap(sc["privileged"]).(bool); b {
 			out = append(out, "not set privileged"+on)
 		}
 		allowed := wlBaselineCaps
 		if restricted {
 			allowed = []string{"NET_BIND_SERVICE"}
 		}
-		for _, cp := range Strings(wlAt(sc, "capabilities.add")) {
+		for _, cp := range props.Strings(wlAt(sc, "capabilities.add")) {
 			if !slices.Contains(allowed, cp) {
 				out = append(out, fmt.Sprintf("not add capability %s%s", cp, on))
 			}
 		}
 		for _, port := range wlList(c.spec["ports"]) {
-			if hp, _ := unwrap(wlAt(port, "hostPort")).(float64); hp != 0 {
+			if hp, _ := props.Unwrap(wlAt(port, "hostPort")).(float64); hp != 0 {
 				out = append(out, fmt.Sprintf("not set hostPort %s%s", wlNum(hp), on))
 			}
 		}
@@ -141,17 +143,17 @@ func wlPSSViolations(p *wlPod, restricted bool) []string {
 		if !restricted {
 			continue
 		}
-		if b, ok := unwrap(sc["allowPrivilegeEscalation"]).(bool); !ok || b {
+		if b, ok := props.Unwrap(sc["allowPrivilegeEscalation"]).(bool); !ok || b {
 			out = append(out, "set allowPrivilegeEscalation to false"+on)
 		}
 		nonRoot := podNonRoot
-		if b, ok := unwrap(sc["runAsNonRoot"]).(bool); ok {
+		if b, ok := props.Unwrap(sc["runAsNonRoot"]).(bool); ok {
 			nonRoot = b
 		}
 		if !nonRoot {
 			out = append(out, "set runAsNonRoot"+on)
 		}
-		if !slices.Contains(Strings(wlAt(sc, "capabilities.drop")), "ALL") {
+		if !slices.Contains(props.Strings(wlAt(sc, "capabilities.drop")), "ALL") {
 			out = append(out, "drop ALL capabilities"+on)
 		}
 		seccomp := podSeccomp
@@ -170,7 +172,7 @@ func wlPSSViolations(p *wlPod, restricted bool) []string {
 // seccomp not Unconfined (restricted checks the effective profile instead).
 func wlContextViolations(sc map[string]interface{}, where string, restricted bool) []string {
 	var out []string
-	if uid, ok := unwrap(sc["runAsUser"]).(float64); ok && uid == 0 && restricted {
+	if uid, ok := props.Unwrap(sc["runAsUser"]).(float64); ok && uid == 0 && restricted {
 		out = append(out, "not set runAsUser 0"+where)
 	}
 	if wlStr(wlAt(sc, "appArmorProfile.type")) == "Unconfined" {

@@ -2,6 +2,8 @@ package rules
 
 import (
 	"slices"
+
+	"github.com/pangea-ai/mlplatform/plan/props"
 )
 
 // serving-availability
@@ -31,7 +33,7 @@ func wlCheckServing(s *Stack) []Finding {
 			continue
 		}
 		minReplicas := 1.0 // KServe's default
-		if n, ok := unwrap(p.spec["minReplicas"]).(float64); ok {
+		if n, ok := props.Unwrap(p.spec["minReplicas"]).(float64); ok {
 			minReplicas = n
 		}
 		if minReplicas < 2 {
@@ -55,7 +57,7 @@ func wlCheckServing(s *Stack) []Finding {
 // component's pods, which KServe labels with the service and component.
 func wlPDBFor(s *Stack, p *wlPod) (*Resource, *Finding) {
 	name, ok := p.r.Get("metadata.name")
-	if _, u := name.(Unknown); u || !ok {
+	if _, u := name.(props.Unknown); u || !ok {
 		f := CannotVerify(p.r, "metadata.name")
 		return nil, &f
 	}
@@ -63,8 +65,8 @@ func wlPDBFor(s *Stack, p *wlPod) (*Resource, *Finding) {
 		f := CannotVerify(p.r, "metadata.namespace")
 		return nil, &f
 	}
-	labels, _ := StringMap(wlAt(p.r.Inputs, "metadata.labels"))
-	own, _ := StringMap(p.spec["labels"])
+	labels, _ := props.StringMap(wlAt(p.r.Inputs, "metadata.labels"))
+	own, _ := props.StringMap(p.spec["labels"])
 	for k, v := range own {
 		labels[k] = v
 	}
@@ -96,7 +98,7 @@ func wlPDBFor(s *Stack, p *wlPod) (*Resource, *Finding) {
 
 // wlSelects evaluates a label selector (an empty one selects everything).
 func wlSelects(sel map[string]interface{}, labels map[string]string) bool {
-	match, _ := StringMap(sel["matchLabels"])
+	match, _ := props.StringMap(sel["matchLabels"])
 	for k, v := range match {
 		if labels[k] != v {
 			return false
@@ -104,7 +106,7 @@ func wlSelects(sel map[string]interface{}, labels map[string]string) bool {
 	}
 	for _, e := range wlList(sel["matchExpressions"]) {
 		v, has := labels[wlStr(wlAt(e, "key"))]
-		in := slices.Contains(Strings(wlAt(e, "values")), v)
+		in := slices.Contains(props.Strings(wlAt(e, "values")), v)
 		switch wlStr(wlAt(e, "operator")) {
 		case "In":
 			if !has || !in {
@@ -152,7 +154,7 @@ func wlCheckRBAC(s *Stack) []Finding {
 		if sa == "" || sa == "default" {
 			out = append(out, Violation(p.r, "%s must name a service account other than default%s", Subject(p.r), p.in()))
 		}
-		mount, set := unwrap(p.spec["automountServiceAccountToken"]).(bool)
+		mount, set := props.Unwrap(p.spec["automountServiceAccountToken"]).(bool)
 		switch {
 		case p.runner != nil && (!set || mount):
 			// The runner pod drives the API; the job runs the workflow's code.
@@ -171,10 +173,10 @@ func wlCheckRBAC(s *Stack) []Finding {
 				continue
 			}
 			for i, rule := range wlList(wlAt(r.Inputs, "rules")) {
-				if slices.Contains(Strings(wlAt(rule, "verbs")), "*") {
+				if slices.Contains(props.Strings(wlAt(rule, "verbs")), "*") {
 					out = append(out, Violation(r, "%s must not grant every verb (\"*\") in rules[%d]", Subject(r), i))
 				}
-				if slices.Contains(Strings(wlAt(rule, "resources")), "*") {
+				if slices.Contains(props.Strings(wlAt(rule, "resources")), "*") {
 					out = append(out, Violation(r, "%s must not grant every resource (\"*\") in rules[%d]", Subject(r), i))
 				}
 			}
@@ -222,7 +224,7 @@ func wlBoundAccounts(s *Stack) (map[string]bool, *Resource) {
 // automount its token.
 func wlAccountToken(sa *Resource, bound map[string]bool, unknownBinding *Resource) []Finding {
 	v, _ := sa.Get("automountServiceAccountToken")
-	if _, u := v.(Unknown); u {
+	if _, u := v.(props.Unknown); u {
 		return []Finding{CannotVerify(sa, "automountServiceAccountToken")}
 	}
 	if b, ok := v.(bool); ok && !b {
@@ -233,7 +235,7 @@ func wlAccountToken(sa *Resource, bound map[string]bool, unknownBinding *Resourc
 	switch {
 	case !known:
 		return []Finding{CannotVerify(sa, "metadata.namespace")}
-	case HasUnknown(name):
+	case props.HasUnknown(name):
 		return []Finding{CannotVerify(sa, "metadata.name")}
 	case bound[ns+"/"+wlStr(name)]:
 		return nil

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
+	"github.com/pangea-ai/mlplatform/plan/props"
 )
 
 // Fixtures copied from `mlplat plan --stack aws-prod --format json`
@@ -21,7 +22,7 @@ func wlJSON(s string) map[string]interface{} {
 
 // wlSet sets the value at a dotted path ([i] indexes lists), creating maps.
 func wlSet(m map[string]interface{}, p string, v interface{}) map[string]interface{} {
-	parts := splitPath(p)
+	parts := strings.Split(strings.NewReplacer("[", ".", "]", "").Replace(p), ".")
 	var cur interface{} = m
 	for i, part := range parts {
 		last := i == len(parts)-1
@@ -52,9 +53,9 @@ func wlSet(m map[string]interface{}, p string, v interface{}) map[string]interfa
 
 // wlDel removes the value at a dotted path.
 func wlDel(m map[string]interface{}, p string) map[string]interface{} {
-	parts := splitPath(p)
-	parent, _ := Lookup(m, strings.Join(parts[:len(parts)-1], "."))
-	delete(parent.(map[string]interface{}), parts[len(parts)-1])
+	i := strings.LastIndex(p, ".")
+	parent, _ := lookup(m, p[:i])
+	delete(parent.(map[string]interface{}), p[i+1:])
 	return m
 }
 
@@ -287,12 +288,12 @@ func TestWorkloadPssRestricted(t *testing.T) {
 			want: []string{`ConfigMap "aws-prod-runners-cpu-runners-job-template" must set runAsNonRoot on container $job of the job pod`}},
 		{name: "unknown security context", stack: stackOf("prod", func() *Resource {
 			r := wlISVC()
-			wlSet(r.Inputs, "spec.predictor.securityContext", Unknown{})
+			wlSet(r.Inputs, "spec.predictor.securityContext", props.Unknown{})
 			return r
 		}()), want: []string{`unverifiable: InferenceService "aws-prod-model-fraud-xgb": cannot verify during preview: spec.predictor.securityContext is not known until the resource is created`}},
 		{name: "unknown namespace of a pod that fails restricted", stack: stackOf("prod", deploy("monitoring", func(m map[string]interface{}) {
 			host(m)
-			wlSet(m, "metadata.namespace", Unknown{})
+			wlSet(m, "metadata.namespace", props.Unknown{})
 		})), want: []string{`unverifiable: Deployment "aws-prod-tool": cannot verify during preview: metadata.namespace is not known until the resource is created`}},
 	})
 }
@@ -355,7 +356,7 @@ func TestWorkloadResourcesAndGpu(t *testing.T) {
 			`Release "aws-prod-runners-gpu-runners" must select GPU nodes in the runner pod (nodeSelector mlplatform.pangea.ai/node-group of a GPU group, or mlplatform.pangea.ai/kind: gpu)`,
 		}},
 		{name: "unknown resources", stack: with(gpu(func(m map[string]interface{}) {
-			wlSet(m, "spec.predictor.model.resources.limits", Unknown{})
+			wlSet(m, "spec.predictor.model.resources.limits", props.Unknown{})
 		})), want: []string{`unverifiable: InferenceService "aws-prod-model-defect-detector": cannot verify during preview: spec.predictor.model.resources.limits is not known until the resource is created`}},
 	})
 }
@@ -397,10 +398,10 @@ func TestWorkloadImageProvenance(t *testing.T) {
 		{name: "an image the chart fills in", stack: stackOf("prod", image(""))},
 		{name: "image not known yet", stack: stackOf("prod", func() *Resource {
 			r := wlISVC()
-			wlSet(r.Inputs, "spec.explainer.containers[0].image", Unknown{})
+			wlSet(r.Inputs, "spec.explainer.containers[0].image", props.Unknown{})
 			return r
 		}()), want: []string{`unverifiable: InferenceService "aws-prod-model-fraud-xgb": cannot verify during preview: spec.explainer.containers[0].image is not known until the resource is created`}},
-		{name: "registry name not known yet", stack: stackOf("prod", res("aws:ecr/repository:Repository", "aws-prod-explainers", map[string]interface{}{"name": Unknown{}}), wlISVC()),
+		{name: "registry name not known yet", stack: stackOf("prod", res("aws:ecr/repository:Repository", "aws-prod-explainers", map[string]interface{}{"name": props.Unknown{}}), wlISVC()),
 			want: []string{`unverifiable: Repository "aws-prod-explainers": cannot verify during preview: name is not known until the resource is created`}},
 	})
 }
@@ -441,7 +442,7 @@ func TestWorkloadServingAvailability(t *testing.T) {
 		}()), want: []string{on + "declare a readinessProbe on container auth-proxy of the explainer"}},
 		{name: "unknown minReplicas in prod", stack: stackOf("prod", func() *Resource {
 			r := ready()
-			wlSet(r.Inputs, "spec.explainer.minReplicas", Unknown{})
+			wlSet(r.Inputs, "spec.explainer.minReplicas", props.Unknown{})
 			return r
 		}(), wlPDBOf("fraud-xgb", "predictor"), wlPDBOf("fraud-xgb", "explainer")),
 			want: []string{`unverifiable: InferenceService "aws-prod-model-fraud-xgb": cannot verify during preview: spec.explainer.minReplicas is not known until the resource is created`}},
@@ -489,7 +490,7 @@ func TestWorkloadSaRbacHygiene(t *testing.T) {
 				`ClusterRoleBinding "aws-prod-ci-admin" must not bind cluster-admin`,
 				`ClusterRoleBinding "aws-prod-ci-admin" must not bind the group system:masters`,
 			}},
-		{name: "unknown automount", stack: stackOf("prod", wlSA("fraud-xgb", "serving", Unknown{})),
+		{name: "unknown automount", stack: stackOf("prod", wlSA("fraud-xgb", "serving", props.Unknown{})),
 			want: []string{`unverifiable: ServiceAccount "aws-prod-fraud-xgb": cannot verify during preview: automountServiceAccountToken is not known until the resource is created`}},
 	})
 }
@@ -530,11 +531,11 @@ func TestWorkloadNetworkExposure(t *testing.T) {
 		{name: "ingress TLS for another host", stack: stackOf("prod", ingress(`[{"hosts":["api.pangea.ai"],"secretName":"web-tls"}]`)),
 			want: []string{`Ingress "aws-prod-web" must list host "models.pangea.ai" in spec.tls`}},
 		{name: "ingress wildcard TLS", stack: stackOf("prod", ingress(`[{"hosts":["*.pangea.ai"],"secretName":"web-tls"}]`))},
-		{name: "unknown namespace name", stack: stackOf("prod", res(wlNamespace, "aws-prod-baseline-serving", map[string]interface{}{"metadata": map[string]interface{}{"name": Unknown{}}})),
+		{name: "unknown namespace name", stack: stackOf("prod", res(wlNamespace, "aws-prod-baseline-serving", map[string]interface{}{"metadata": map[string]interface{}{"name": props.Unknown{}}})),
 			want: []string{`unverifiable: Namespace "aws-prod-baseline-serving": cannot verify during preview: metadata.name is not known until the resource is created`}},
 		{name: "policy not known yet", stack: stackOf("prod", wlNS("serving", "restricted", ""), func() *Resource {
 			np := wlDenyAll("serving")
-			wlSet(np.Inputs, "spec.policyTypes", Unknown{})
+			wlSet(np.Inputs, "spec.policyTypes", props.Unknown{})
 			return np
 		}()), want: []string{`unverifiable: NetworkPolicy "aws-prod-baseline-serving-default-deny": cannot verify during preview: spec.policyTypes is not known until the resource is created`}},
 	})
@@ -587,7 +588,7 @@ func TestWorkloadCiRunnerIsolation(t *testing.T) {
 			want: []string{`RunnerDeployment "aws-prod-legacy" must keep its runners ephemeral: ephemeral: false reuses a runner, and what a job left on it, for the next job`}},
 		{name: "container mode not known yet", stack: stackOf("prod", func() *Resource {
 			r := wlRunner("cpu-runners", false)
-			wlSet(r.Inputs, "values.containerMode.type", Unknown{})
+			wlSet(r.Inputs, "values.containerMode.type", props.Unknown{})
 			return r
 		}()), want: []string{`unverifiable: Release "aws-prod-runners-cpu-runners": cannot verify during preview: values.containerMode.type is not known until the resource is created`}},
 	})

@@ -44,6 +44,8 @@ func TestRulesCatchWhatTheyForbid(t *testing.T) {
 	write("environments/fit.go", "package environments\nimport \"github.com/pangea-ai/mlplatform/components/k8s/serving\"\n")
 	write("plan/assert.go", "package plan\nimport \"testing\"\n")
 	write("stacks/x.go", "package stacks\nimport \"github.com/pangea-ai/mlplatform/test/recorder\"\n")
+	write("stacks/y.go", "package stacks\nimport \"github.com/pangea-ai/mlplatform/plan/stackfile\"\n")
+	write("stacks/y_test.go", "package stacks\nimport \"github.com/pangea-ai/mlplatform/plan/stackfile\"\n")
 	write("test/recorder/assert.go", "package recorder\nimport \"testing\"\n")
 	write("other/go.mod", "module other\n")
 	write("other/x.go", "package other\nimport \"testing\"\n")
@@ -66,6 +68,7 @@ func TestRulesCatchWhatTheyForbid(t *testing.T) {
 		"plan/assert.go imports testing: product code never links the testing package; test helpers live under test/ or in _test.go files",
 		"stacks -> test/standin no longer occurs: remove it from imports.Pending (a stale entry)",
 		"stacks/x.go imports test/recorder: product code never imports test code",
+		"stacks/y.go imports plan/stackfile: the program never imports the commands, the offline plan or the preview lifecycle (its tests may run it under the plan)",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("violations:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

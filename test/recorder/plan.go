@@ -1,6 +1,9 @@
 package recorder
 
-import "github.com/pangea-ai/mlplatform/plan"
+import (
+	"github.com/pangea-ai/mlplatform/plan"
+	"github.com/pangea-ai/mlplatform/plan/props"
+)
 
 // The engine's types, as the tests name them.
 type (
@@ -15,14 +18,11 @@ type (
 // The engine's functions and values, as the tests name them.
 var (
 	Run          = plan.Run
-	Plain        = plan.Plain
-	Revealed     = plan.Revealed
-	Lookup       = plan.Lookup
 	DefaultWorld = plan.DefaultWorld
 )
 
 // Placeholders the engine shows for unknown and secret values.
 const (
-	UnknownPlaceholder = plan.UnknownPlaceholder
-	SecretPlaceholder  = plan.SecretPlaceholder
+	UnknownPlaceholder = props.UnknownPlaceholder
+	SecretPlaceholder  = props.SecretPlaceholder
 )

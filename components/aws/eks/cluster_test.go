@@ -208,7 +208,7 @@ func TestKubeconfigIsSecretAndUsesExecAuth(t *testing.T) {
 	if !prov.IsSecretInput("kubeconfig") {
 		t.Fatal("kubeconfig reaches the provider in plaintext")
 	}
-	raw := prov.Inputs["kubeconfig"].SecretValue().Element.StringValue()
+	raw, _ := prov.Revealed("kubeconfig").(string)
 	var cfg struct {
 		Clusters []struct {
 			Cluster map[string]string `json:"cluster"`

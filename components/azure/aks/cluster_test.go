@@ -132,7 +132,7 @@ func TestKubeconfigIsSecretAndUsesKubelogin(t *testing.T) {
 	if !prov.IsSecretInput("kubeconfig") {
 		t.Fatal("the kubeconfig reaches the provider in plaintext")
 	}
-	raw := prov.Inputs["kubeconfig"].SecretValue().Element.StringValue()
+	raw, _ := prov.Revealed("kubeconfig").(string)
 	var cfg struct {
 		Users []struct {
 			User struct {

@@ -28,7 +28,7 @@ func evaluate(t *testing.T) []rules.Result {
 	if err != nil {
 		t.Fatalf("running the program: %v", err)
 	}
-	stack := rec.PolicyStack("prod", rules.StackContext{Now: now, MaxTTL: maxTTL})
+	stack := rules.FromPlan(rec, "prod", rules.StackContext{Now: now, MaxTTL: maxTTL})
 	return rules.Evaluate(stack, rules.All(), rules.Settings{Environment: "prod", Now: now})
 }
 
