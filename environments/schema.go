@@ -51,7 +51,15 @@ type Policies struct {
 	Levels map[string]string `yaml:"levels,omitempty"`
 	// Waivers exempt one resource from one rule, with a reason, until a date.
 	Waivers []Waiver `yaml:"waivers,omitempty"`
+	// FairnessReviewMaxAgeDays is how old a high-risk model's fairness
+	// review may be (rule model-card); 0 means DefaultFairnessReviewMaxAgeDays.
+	FairnessReviewMaxAgeDays int `yaml:"fairnessReviewMaxAgeDays,omitempty"`
 }
+
+// DefaultFairnessReviewMaxAgeDays is how old a high-risk model's fairness
+// review may be unless the environment says otherwise: half a year, this
+// project's choice (no standard fixes one).
+const DefaultFairnessReviewMaxAgeDays = 180
 
 // Waiver exempts one resource from one rule.
 type Waiver struct {
@@ -395,6 +403,51 @@ type Model struct {
 	ScaleTargetCPUPercent int `yaml:"scaleTargetCpuPercent"`
 	// Explainer runs beside the model.
 	Explainer *Explainer `yaml:"explainer,omitempty"`
+	// Card is the model card (owner, uses, training data, evaluation,
+	// fairness review, risk level); required in prod.
+	Card *ModelCard `yaml:"card,omitempty"`
+}
+
+// ModelCard says who answers for a model, what it is for and how it was
+// judged. The toolkit puts it on the model's InferenceService.
+type ModelCard struct {
+	// Owner is who answers for the model: a team or a person and how to
+	// reach them.
+	Owner string `yaml:"owner"`
+	// IntendedUse is what the model is for.
+	IntendedUse string `yaml:"intendedUse"`
+	// OutOfScopeUse is what it must not be used for.
+	OutOfScopeUse string `yaml:"outOfScopeUse"`
+	// TrainingData references the training data: a dataset URI or a
+	// registry version, never the data.
+	TrainingData string `yaml:"trainingData"`
+	// Evaluation are the metrics the model was accepted on.
+	Evaluation []Evaluation `yaml:"evaluation"`
+	// FairnessReview is the latest fairness review.
+	FairnessReview FairnessReview `yaml:"fairnessReview"`
+	// RiskLevel is low, medium or high; high-risk models in prod need a
+	// fairness review younger than policies.fairnessReviewMaxAgeDays.
+	RiskLevel string `yaml:"riskLevel"`
+}
+
+// Evaluation is one metric a model was accepted on.
+type Evaluation struct {
+	// Metric is the metric's name, e.g. auc or recall.
+	Metric string `yaml:"metric"`
+	// Value is what the model scored.
+	Value float64 `yaml:"value"`
+	// Dataset is what it was measured on, e.g. "holdout-2026-10".
+	Dataset string `yaml:"dataset,omitempty"`
+}
+
+// FairnessReview records a model's latest fairness review.
+type FairnessReview struct {
+	// Date is the day of the review, YYYY-MM-DD.
+	Date string `yaml:"date"`
+	// Reviewer is who reviewed.
+	Reviewer string `yaml:"reviewer"`
+	// Outcome is approved, approved-with-conditions or rejected.
+	Outcome string `yaml:"outcome"`
 }
 
 // Explainer explains a model's predictions.

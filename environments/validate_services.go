@@ -2,11 +2,13 @@ package environments
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/pangea-ai/mlplatform/components/modelcard"
 	"github.com/pangea-ai/mlplatform/components/nodes"
 )
 
@@ -140,9 +142,65 @@ func (v *validator) models() {
 			}
 			v.fits(p+".explainer", group, 0, m.Explainer.Resources)
 		}
+		if m.Card != nil {
+			v.card(p+".card", m.Card)
+		}
 	}
 	v.modelNameCollisions()
 }
+
+// cardTextMax keeps each free-text field of a card short enough to read in
+// a pull-request comment; a longer account belongs in a linked document.
+const cardTextMax = 500
+
+// card checks a model card's shape: every field set, levels and outcomes
+// from their lists, a review date that has happened. Whether prod models
+// carry one, and how old a high-risk model's review may be, is policy
+// rule model-card's to judge, on the InferenceService.
+func (v *validator) card(p string, c *ModelCard) {
+	for _, f := range []struct{ key, value, fix string }{
+		{"owner", c.Owner, `name the team or person who answers for the model, e.g. "fraud-ml (fraud-ml@pangea.ai)"`},
+		{"intendedUse", c.IntendedUse, "say what decisions the model supports and for whom"},
+		{"outOfScopeUse", c.OutOfScopeUse, "say what the model must not be used for"},
+		{"trainingData", c.TrainingData, `reference the training data, e.g. "s3://datasets/fraud/2026-10" or a registry version`},
+	} {
+		switch t := strings.TrimSpace(f.value); {
+		case t == "":
+			v.ps.add(p+"."+f.key, missing, "required in a model card", f.fix)
+		case len(t) > cardTextMax:
+			v.ps.add(p+"."+f.key, fmt.Sprintf("%d characters", len(t)), fmt.Sprintf("must be at most %d characters (it is shown in pull requests and kept as an annotation)", cardTextMax), "shorten it and link a longer document")
+		}
+	}
+	if len(c.Evaluation) == 0 {
+		v.ps.add(p+".evaluation", missing, "a model card needs the metrics the model was accepted on", "add e.g. {metric: auc, value: 0.94, dataset: holdout-2026-10}")
+	}
+	for i, e := range c.Evaluation {
+		at := fmt.Sprintf("%s.evaluation[%d]", p, i)
+		if !cardMetricRE.MatchString(e.Metric) {
+			v.ps.add(at+".metric", q(e.Metric), "must be a metric name (letters, digits, _ . - @, at most 63)", "write e.g. auc, recall@0.5 or f1")
+		}
+		if math.IsNaN(e.Value) || math.IsInf(e.Value, 0) {
+			v.ps.add(at+".value", fmt.Sprint(e.Value), "must be a finite number", "write the value the model scored")
+		}
+	}
+	if !slices.Contains(modelcard.RiskLevels, c.RiskLevel) {
+		v.ps.add(p+".riskLevel", q(c.RiskLevel), "must be one of "+strings.Join(modelcard.RiskLevels, ", "), "set the risk level the model's review assigned")
+	}
+	r := c.FairnessReview
+	if day, err := time.Parse(modelcard.ReviewDateLayout, r.Date); err != nil {
+		v.ps.add(p+".fairnessReview.date", q(r.Date), "must be a date YYYY-MM-DD", "set the day of the latest fairness review")
+	} else if day.After(v.opts.Now) {
+		v.ps.add(p+".fairnessReview.date", q(r.Date), "is in the future", "set the day the review took place")
+	}
+	if strings.TrimSpace(r.Reviewer) == "" {
+		v.ps.add(p+".fairnessReview.reviewer", missing, "required in a model card", "name who reviewed the model's fairness")
+	}
+	if !slices.Contains(modelcard.Outcomes, r.Outcome) {
+		v.ps.add(p+".fairnessReview.outcome", q(r.Outcome), "must be one of "+strings.Join(modelcard.Outcomes, ", "), "record the review's outcome")
+	}
+}
+
+var cardMetricRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.@-]{0,62}$`)
 
 // ModelObjectSuffixes are what the toolkit and KServe append to a model's
 // name to name its objects in the serving namespace: the explainer's
@@ -241,6 +299,9 @@ func (v *validator) policies() {
 	p := v.env.Policies
 	if p == nil {
 		return
+	}
+	if d := p.FairnessReviewMaxAgeDays; d < 0 || d > 3650 {
+		v.ps.add("policies.fairnessReviewMaxAgeDays", n(d), "must be 1 to 3650 days, or 0 for the default", fmt.Sprintf("use %d", DefaultFairnessReviewMaxAgeDays))
 	}
 	for _, id := range sortedKeys(p.Levels) {
 		if l := p.Levels[id]; l != "mandatory" && l != "advisory" && l != "disabled" {

@@ -7,6 +7,7 @@ import (
 	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
 	"github.com/pangea-ai/mlplatform/components/k8s/runners"
 	"github.com/pangea-ai/mlplatform/components/k8s/serving"
+	"github.com/pangea-ai/mlplatform/components/modelcard"
 	"github.com/pangea-ai/mlplatform/components/tags"
 	"github.com/pangea-ai/mlplatform/environments"
 )
@@ -119,6 +120,17 @@ func ServingModel(m environments.Model) serving.Model {
 	}
 	if e := m.Explainer; e != nil {
 		out.Explainer = &serving.Explainer{Type: e.Type, ARTAttack: e.ARTAttack, Resources: e.Resources}
+	}
+	if c := m.Card; c != nil {
+		card := &modelcard.Card{
+			Owner: c.Owner, IntendedUse: c.IntendedUse, OutOfScopeUse: c.OutOfScopeUse, TrainingData: c.TrainingData,
+			RiskLevel: c.RiskLevel,
+			Review:    modelcard.Review{Date: c.FairnessReview.Date, Reviewer: c.FairnessReview.Reviewer, Outcome: c.FairnessReview.Outcome},
+		}
+		for _, e := range c.Evaluation {
+			card.Evaluation = append(card.Evaluation, modelcard.Metric{Name: e.Metric, Value: e.Value, Dataset: e.Dataset})
+		}
+		out.Card = card
 	}
 	return out
 }

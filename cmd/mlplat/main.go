@@ -28,6 +28,8 @@ Commands:
         Write every Kubernetes object the stack creates as YAML, one file per
         object in apply order, and its Helm releases to helm-releases.yaml,
         replacing an earlier render in <dir>.
+  models --stack <name> [--environment-file <path>]
+        Print the model cards of the stack's models as Markdown (a PR comment).
   preview up|destroy|list|reap [--pr <N>] [--scope namespace|full] [--cloud aws|azure] [--ttl 48h]
         Pull-request preview stacks (deploying needs the pulumi CLI).
   affected --changed <file>
@@ -46,6 +48,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runPlan(args[1:], stdout, stderr)
 	case "render":
 		return runRender(args[1:], stdout, stderr)
+	case "models":
+		return runModels(args[1:], stdout, stderr)
 	case "preview":
 		return runPreview(args[1:], stdout, stderr)
 	case "affected":

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -12,6 +13,14 @@ import (
 	"github.com/pangea-ai/mlplatform/policies/rules"
 )
 
+// register adds the flags every command that plans a stack takes: --stack
+// (described by stackHelp), --environment-file and --root.
+func (f *planFlags) register(fs *flag.FlagSet, stackHelp string) {
+	fs.StringVar(&f.stack, "stack", "", stackHelp)
+	fs.StringVar(&f.envFile, "environment-file", "", "use this environment file instead of the stack's")
+	fs.StringVar(&f.root, "root", "", "project root (default: the checkout around the current directory)")
+}
+
 type planFlags struct {
 	stack, format, envFile, root string
 	// diffAgainst is an earlier JSON plan to print the Markdown delta against.
@@ -21,10 +30,8 @@ type planFlags struct {
 func runPlan(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("plan", "plan --stack <name> [--format text|json] [--environment-file <path>] [--diff-against <old.json> [--diff-other-stack]]", stderr)
 	var f planFlags
-	fs.StringVar(&f.stack, "stack", "", "stack to plan, e.g. aws-dev (required)")
+	f.register(fs, "stack to plan, e.g. aws-dev (required)")
 	fs.StringVar(&f.format, "format", "text", "output format: text or json")
-	fs.StringVar(&f.envFile, "environment-file", "", "use this environment file instead of the stack's")
-	fs.StringVar(&f.root, "root", "", "project root (default: the checkout around the current directory)")
 	fs.StringVar(&f.diffAgainst, "diff-against", "", "print a Markdown delta (resources, cost, policies) against this earlier `plan.json` instead of the text plan")
 	otherStack := fs.Bool("diff-other-stack", false, "with --diff-against: allow the earlier plan to be of another stack")
 	if err := parseFlags(fs, args, stdout); err != nil {

@@ -235,10 +235,8 @@ func runRender(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("render", "render --stack <name> --out <dir> [--environment-file <path>]", stderr)
 	var f planFlags
 	var out string
-	fs.StringVar(&f.stack, "stack", "", "stack to render, e.g. aws-dev (required)")
+	f.register(fs, "stack to render, e.g. aws-dev (required)")
 	fs.StringVar(&out, "out", "", "directory to write the manifests to (required)")
-	fs.StringVar(&f.envFile, "environment-file", "", "use this environment file instead of the stack's")
-	fs.StringVar(&f.root, "root", "", "project root (default: the checkout around the current directory)")
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return flagExit(fs, err, stderr)
 	}

@@ -36,6 +36,9 @@ type StackContext struct {
 	Now time.Time
 	// MaxTTL is an ephemeral environment's longest lifetime (0 otherwise).
 	MaxTTL time.Duration
+	// FairnessReviewMaxAge is how old a high-risk model's fairness review
+	// may be; 0 means environments.DefaultFairnessReviewMaxAgeDays.
+	FairnessReviewMaxAge time.Duration
 }
 
 // SettingsFor reads an environment's policy settings.
@@ -61,6 +64,9 @@ func ContextFor(env *environments.Environment, now time.Time) StackContext {
 	c := StackContext{Now: now}
 	if env.Ephemeral != nil {
 		c.MaxTTL, _ = time.ParseDuration(env.Ephemeral.MaxTTL) // validated with the environment
+	}
+	if p := env.Policies; p != nil && p.FairnessReviewMaxAgeDays > 0 {
+		c.FairnessReviewMaxAge = time.Duration(p.FairnessReviewMaxAgeDays) * 24 * time.Hour
 	}
 	return c
 }

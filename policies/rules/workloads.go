@@ -66,6 +66,7 @@ func workloadRules() []Rule {
 		resourcesAndGPU,
 		imageProvenance,
 		servingAvailability,
+		modelCard,
 		saRBACHygiene,
 		networkExposure,
 		ciRunnerIsolation,
@@ -95,6 +96,12 @@ var servingAvailability = Rule{ID: "serving-availability", Category: Workloads, 
 	Description: "Checks whether model-serving and explainer containers declare readiness probes and, in prod, run at least 2 replicas spread across nodes under a PodDisruptionBudget.",
 	Resources:   "InferenceService predictors, explainers and transformers; PodDisruptionBudgets", Mirrors: "kube-score probes, PDB checks",
 	Check: wlCheckServing}
+
+// modelCard is rule model-card.
+var modelCard = Rule{ID: "model-card", Category: Workloads, Kind: ProdOnly,
+	Description: "Checks whether every InferenceService carries a complete model card (owner, intended and out-of-scope use, training data, evaluation, risk level, fairness review), a review that did not reject the model, and, for high-risk models, a review no older than the environment's limit.",
+	Resources:   "InferenceServices (model-card.mlplatform.pangea.ai/ annotations)", Mirrors: "Model Cards for Model Reporting (Mitchell et al. 2019); EU AI Act Art. 11 documentation",
+	Check: wlCheckModelCards}
 
 // saRBACHygiene is rule sa-rbac-hygiene.
 var saRBACHygiene = Rule{ID: "sa-rbac-hygiene", Category: Workloads, Kind: Fixed,

@@ -19,7 +19,7 @@ const Module = "github.com/pangea-ai/mlplatform"
 // environment files and the components share (instance catalogue, node
 // labels and taints, container requests); they import neither side, so
 // environments may use them.
-var Vocabulary = []string{"components/catalog", "components/nodes", "components/k8s/workload"}
+var Vocabulary = []string{"components/catalog", "components/nodes", "components/k8s/workload", "components/modelcard"}
 
 // Pending are imports of test code by the product that a named change is
 // to remove ("<dir> -> <import>": why and which issue); each is allowed

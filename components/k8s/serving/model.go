@@ -14,6 +14,7 @@ import (
 	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
 	"github.com/pangea-ai/mlplatform/components/k8s/monitoring"
 	"github.com/pangea-ai/mlplatform/components/k8s/workload"
+	"github.com/pangea-ai/mlplatform/components/modelcard"
 	"github.com/pangea-ai/mlplatform/components/nodes"
 )
 
@@ -84,6 +85,9 @@ type Model struct {
 	MinReplicas, MaxReplicas, ScaleTargetCPUPercent int
 	// Explainer, when set, runs beside the predictor.
 	Explainer *Explainer
+	// Card, when set, is written onto the InferenceService as annotations
+	// (modelcard.Prefix), where the model-card rule and mlplat models read it.
+	Card *modelcard.Card
 }
 
 // Explainer explains a model's predictions.
@@ -174,15 +178,21 @@ func NewModelService(ctx *pulumi.Context, name string, args *ModelServiceArgs, o
 		}
 		deps = append(deps, esa)
 	}
+	annotations := pulumi.StringMap{
+		"serving.kserve.io/deploymentMode":  pulumi.String(DeploymentMode),
+		"serving.kserve.io/autoscalerClass": pulumi.String("hpa"),
+	}
+	if m.Card != nil {
+		for k, v := range m.Card.Annotations() {
+			annotations[k] = pulumi.String(v)
+		}
+	}
 	isvc, err := apiextensions.NewCustomResource(ctx, name, &apiextensions.CustomResourceArgs{
 		ApiVersion: pulumi.String("serving.kserve.io/v1beta1"),
 		Kind:       pulumi.String("InferenceService"),
 		Metadata: metav1.ObjectMetaArgs{
 			Name: pulumi.String(m.Name), Namespace: pulumi.String(args.Namespace), Labels: labels(m.Name),
-			Annotations: pulumi.StringMap{
-				"serving.kserve.io/deploymentMode":  pulumi.String(DeploymentMode),
-				"serving.kserve.io/autoscalerClass": pulumi.String("hpa"),
-			},
+			Annotations: annotations,
 		},
 		OtherFields: map[string]interface{}{"spec": InferenceServiceSpec(args)},
 	}, parent, pulumi.DependsOn(deps))

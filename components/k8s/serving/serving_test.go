@@ -10,6 +10,7 @@ import (
 
 	"github.com/pangea-ai/mlplatform/components/k8s/charts"
 	"github.com/pangea-ai/mlplatform/components/k8s/workload"
+	"github.com/pangea-ai/mlplatform/components/modelcard"
 	"github.com/pangea-ai/mlplatform/test/recorder"
 )
 
@@ -300,4 +301,27 @@ func TestModelGateway(t *testing.T) {
 	if n := len(one.ByType("kubernetes:monitoring.coreos.com/v1:PodMonitor")); n != 0 {
 		t.Errorf("%d PodMonitors without monitoring", n)
 	}
+}
+
+// A model's card reaches its InferenceService as annotations beside
+// KServe's own; a model without one gets KServe's alone.
+func TestModelCardAnnotations(t *testing.T) {
+	m := cpuModel()
+	m.Card = &modelcard.Card{Owner: "o", IntendedUse: "i", OutOfScopeUse: "x", TrainingData: "s3://d",
+		Evaluation: []modelcard.Metric{{Name: "auc", Value: 0.9}}, RiskLevel: "low",
+		Review: modelcard.Review{Date: "2026-11-01", Reviewer: "r", Outcome: "approved"}}
+	rec := record(t, &ModelServiceArgs{Model: m, Namespace: "serving", StorageURI: pulumi.String("s3://b/m"), ExplainerImage: "r/e:1"})
+	isvc, _ := rec.Named(isvcType, "m")
+	want := map[string]interface{}{"serving.kserve.io/deploymentMode": DeploymentMode, "serving.kserve.io/autoscalerClass": "hpa"}
+	for k, v := range m.Card.Annotations() {
+		want[k] = v
+	}
+	recorder.AssertInputs(t, isvc, map[string]interface{}{"metadata.annotations": want})
+	if got := want[modelcard.KeyEvaluation]; got != `[{"metric":"auc","value":0.9}]` {
+		t.Errorf("evaluation annotation = %v", got)
+	}
+	rec = record(t, &ModelServiceArgs{Model: cpuModel(), Namespace: "serving", StorageURI: pulumi.String("s3://b/m"), ExplainerImage: "r/e:1"})
+	isvc, _ = rec.Named(isvcType, "m")
+	recorder.AssertInputs(t, isvc, map[string]interface{}{"metadata.annotations": map[string]interface{}{
+		"serving.kserve.io/deploymentMode": DeploymentMode, "serving.kserve.io/autoscalerClass": "hpa"}})
 }
