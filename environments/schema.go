@@ -395,7 +395,7 @@ type Model struct {
 	NodeGroup string `yaml:"nodeGroup,omitempty"`
 	// Resources of each replica.
 	Resources Resources `yaml:"resources"`
-	// MinReplicas (at least 1; RawDeployment never scales to zero; at least 2
+	// MinReplicas (at least 1; KServe's Standard mode never scales to zero; at least 2
 	// in prod) and MaxReplicas bound the autoscaler.
 	MinReplicas int `yaml:"minReplicas"`
 	MaxReplicas int `yaml:"maxReplicas"`

@@ -125,7 +125,7 @@ func (v *validator) models() {
 			minimum = 2
 		}
 		if m.MinReplicas < minimum {
-			v.ps.add(p+".minReplicas", n(m.MinReplicas), fmt.Sprintf("must be at least %d (RawDeployment never scales to zero; prod keeps 2 for availability)", minimum), fmt.Sprintf("set minReplicas: %d", minimum))
+			v.ps.add(p+".minReplicas", n(m.MinReplicas), fmt.Sprintf("must be at least %d (KServe's Standard mode never scales to zero; prod keeps 2 for availability)", minimum), fmt.Sprintf("set minReplicas: %d", minimum))
 		} else if m.MinReplicas > m.MaxReplicas {
 			v.ps.add(p+".minReplicas", n(m.MinReplicas), fmt.Sprintf("must be <= maxReplicas (%d)", m.MaxReplicas), "lower minReplicas or raise maxReplicas")
 		}

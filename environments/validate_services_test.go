@@ -44,7 +44,7 @@ func TestValidateRejectsServices(t *testing.T) {
 		"one replica in prod": {
 			file:   "prod.yaml",
 			mutate: func(e *Environment) { e.Models[0].MinReplicas = 1 },
-			want:   `models[0].minReplicas = 1: must be at least 2 (RawDeployment never scales to zero; prod keeps 2 for availability); fix: set minReplicas: 2`,
+			want:   `models[0].minReplicas = 1: must be at least 2 (KServe's Standard mode never scales to zero; prod keeps 2 for availability); fix: set minReplicas: 2`,
 		},
 		"storage uri outside the artifact store": {
 			mutate: func(e *Environment) { e.Models[0].StorageURI = "s3://someone-elses-bucket/fraud/v3" },

@@ -105,7 +105,7 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 		}
 		ks, err := serving.NewKServe(ctx, base+"-kserve", &serving.KServeArgs{
 			ServingNamespace: baseline.NamespaceServing, GatewayReplicas: replicas,
-			Metrics: len(mon) > 0, MetricsAfter: mon,
+			Metrics: len(mon) > 0, MetricsAfter: mon, Runtimes: servingRuntimes(env.Models),
 			WaitFor: ns(baseline.NamespaceKServe, b.Namespaces[baseline.NamespaceCertManager],
 				b.Namespaces[baseline.NamespaceGateway], b.Namespaces[baseline.NamespaceServing]),
 		}, withK8s)
@@ -118,7 +118,7 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 				return err
 			}
 			args.Namespace, args.HighAvailability = baseline.NamespaceServing, env.IsProd()
-			args.WaitFor, args.MetricsAfter = append(ns(baseline.NamespaceServing, ks.Controller), deps...), mon
+			args.WaitFor, args.MetricsAfter = append(ns(baseline.NamespaceServing, ks.Controller, ks.RuntimeConfigs), deps...), mon
 			if _, err := serving.NewModelService(ctx, base+"-model-"+m.Name, args, withK8s); err != nil {
 				return err
 			}

@@ -203,9 +203,10 @@ func TestProdPlatformIsComplete(t *testing.T) {
 		"aws:ec2/vpcEndpoint:VpcEndpoint": 5, "pulumi:providers:kubernetes": 1,
 		// Platform services: both models with an explainer, a disruption
 		// budget per component, remote write to a managed workspace, and
-		// the model gateway (two proxies, its own budget).
+		// the model gateway (two proxies, its own budget); KServe is three
+		// charts (CRDs, controller, runtimes) beside cert-manager.
 		"kubernetes:serving.kserve.io/v1beta1:InferenceService": 2, "kubernetes:policy/v1:PodDisruptionBudget": 4,
-		"aws:amp/workspace:Workspace": 1, "kubernetes:helm.sh/v3:Release": 10,
+		"aws:amp/workspace:Workspace": 1, "kubernetes:helm.sh/v3:Release": 11,
 		"kubernetes:gateway.networking.k8s.io/v1:Gateway": 1, "kubernetes:monitoring.coreos.com/v1:PrometheusRule": 6,
 	} {
 		if got := len(rec.ByType(typ)); got != want {

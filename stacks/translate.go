@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
@@ -132,6 +133,19 @@ func ServingModel(m environments.Model) serving.Model {
 		}
 		out.Card = card
 	}
+	return out
+}
+
+// servingRuntimes are the ClusterServingRuntimes an environment's models
+// use, each once, in order.
+func servingRuntimes(models []environments.Model) []string {
+	var out []string
+	for _, m := range models {
+		if r := ServingModel(m).RuntimeName(); !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	slices.Sort(out)
 	return out
 }
 

@@ -40,7 +40,9 @@ func modelCards(stack string, services []*plan.Resource) string {
 		b.WriteString("The stack serves no models.\n")
 		return b.String()
 	}
-	sort.Slice(services, func(i, j int) bool { return services[i].InString("metadata.name") < services[j].InString("metadata.name") })
+	sort.Slice(services, func(i, j int) bool {
+		return services[i].InString("metadata.name") < services[j].InString("metadata.name")
+	})
 	for i, r := range services {
 		if i > 0 {
 			b.WriteString("\n")

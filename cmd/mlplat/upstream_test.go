@@ -86,17 +86,21 @@ func scrapeProblems(r *Rendered) []string {
 	}
 	pods, services := scrape.ChartWorkloads(releases, baseline.NamespaceServing)
 	var monitors []map[string]interface{}
+	var out []string
 	for _, o := range r.Objects {
 		switch str(o.Manifest["kind"]) {
 		case "InferenceService":
-			for _, d := range standin.Deployments(o.Manifest) {
+			ds, err := standin.Deployments(o.Manifest)
+			if err != nil {
+				out = append(out, err.Error())
+			}
+			for _, d := range ds {
 				pods = append(pods, scrape.PodsOf(o.File+" (as KServe "+standin.KServeVersion+" builds it)", d))
 			}
 		case "PodMonitor", "ServiceMonitor":
 			monitors = append(monitors, o.Manifest)
 		}
 	}
-	var out []string
 	for _, m := range monitors {
 		out = append(out, scrape.Check(m, pods, services)...)
 	}
@@ -137,7 +141,8 @@ func TestChartWorkloadsArePlacedExplicitly(t *testing.T) {
 			on("kube-state-metrics.", true), map[string]interface{}{"prometheus-node-exporter.priorityClassName": "system-node-critical"}),
 		"cert-manager": merge(on("", false), map[string]interface{}{"global.nodeSelector": system, "global.priorityClassName": platform, "nodeSelector": nil,
 			"webhook.tolerations": tolerate, "cainjector.tolerations": tolerate, "startupapicheck.tolerations": tolerate}),
-		"kserve":                          on("kserve.controller.", false),
+		"kserve-resources":                on("kserve.controller.", false),
+		"kserve-runtime-configs":          {}, // ClusterServingRuntimes only: no pods
 		"gateway-helm":                    merge(on("deployment.pod.", false), on("certgen.job.", false), map[string]interface{}{"deployment.priorityClassName": platform}),
 		"gha-runner-scale-set-controller": on("", true),
 		"gha-runner-scale-set":            on("listenerTemplate.spec.", true),

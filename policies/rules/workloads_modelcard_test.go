@@ -19,7 +19,7 @@ func TestModelCard(t *testing.T) {
 		if edit != nil {
 			edit(a)
 		}
-		ann := map[string]interface{}{"serving.kserve.io/deploymentMode": "RawDeployment"}
+		ann := map[string]interface{}{"serving.kserve.io/deploymentMode": "Standard"}
 		for k, v := range a {
 			ann[k] = v
 		}

@@ -60,7 +60,7 @@ func wlDel(m map[string]interface{}, p string) map[string]interface{} {
 }
 
 const wlFraudXGB = `{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService",
-"metadata":{"annotations":{"serving.kserve.io/autoscalerClass":"hpa","serving.kserve.io/deploymentMode":"RawDeployment"},
+"metadata":{"annotations":{"serving.kserve.io/autoscalerClass":"hpa","serving.kserve.io/deploymentMode":"Standard"},
  "labels":{"app.kubernetes.io/managed-by":"pulumi","app.kubernetes.io/part-of":"mlplatform","mlplatform.pangea.ai/model":"fraud-xgb"},"name":"fraud-xgb","namespace":"serving"},
 "spec":{
  "explainer":{"containers":[{"image":"123456789012.dkr.ecr.us-east-1.amazonaws.com/aws-prod/explainers/shap-server:1.2.0","name":"kserve-container",

@@ -165,7 +165,11 @@ func verifyStack(t *testing.T, bin, mlplat, stack string) {
 	// admission (Pod Security, quotas, limit ranges) and the scheduler
 	// judge exactly what the model would run.
 	for _, isvc := range isvcs {
-		for _, d := range standin.Deployments(isvc) {
+		ds, err := standin.Deployments(isvc)
+		if err != nil {
+			t.Error(err)
+		}
+		for _, d := range ds {
 			f := writeManifest(t, work, "standin-"+name(d)+".yaml", d)
 			if err := applyE(t, opts, f); err != nil {
 				t.Errorf("the API server rejected the pods of %s: %v", name(d), err)
@@ -223,7 +227,11 @@ func checkPlacement(t *testing.T, cp *ControlPlane, groups []Group, d map[string
 func negativeGPU(t *testing.T, cp *ControlPlane, work string, isvcs []map[string]interface{}) {
 	t.Helper()
 	for _, isvc := range isvcs {
-		for _, d := range standin.Deployments(isvc) {
+		ds, err := standin.Deployments(isvc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range ds {
 			pod := mapOf(mapOf(mapOf(d["spec"])["template"])["spec"])
 			if !gpuRequest(pod) {
 				continue

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// kservePod is a predictor pod as KServe v0.15.2 builds it: one server
+// kservePod is a predictor pod as KServe v0.20.0 builds it: one server
 // container, no declared ports.
 var kservePod = Pod{Source: "isvc m", Namespace: "serving",
 	Labels:     map[string]string{"serving.kserve.io/inferenceservice": "m", "component": "predictor"},

@@ -53,9 +53,9 @@ var ChartRules = map[string]Rules{
 			{"certgen.job.nodeSelector", "envoyproxy/gateway@v1.9.0 charts/gateway-helm/templates/certgen.yaml:72-73"},
 		},
 	},
-	"kserve": {
+	"kserve-resources": {
 		Free: []Free{
-			{"kserve.controller.nodeSelector", "kserve/kserve@v0.15.2 charts/kserve-resources/templates/deployment.yaml:40 (with .Values.kserve.controller.nodeSelector)"},
+			{"kserve.controller.nodeSelector", "kserve/kserve@v0.20.0 charts/kserve-resources/files/kserve/deployment-patch.yaml:29-30 (with .Values.kserve.controller.nodeSelector)"},
 		},
 	},
 	"dcgm-exporter": {

@@ -22,7 +22,7 @@ func TestPlatformConcerns(t *testing.T) {
 	for _, c := range PlatformConcerns(nil, nil, "runner set dind runs Docker-in-Docker") {
 		byNS[c.Namespace] = c
 	}
-	for ns, want := range map[string]string{NamespaceGPU: Privileged, NamespaceMonitoring: Privileged, NamespaceServing: Restricted, NamespaceRunners: Privileged, NamespaceKServe: BaselinePSS} {
+	for ns, want := range map[string]string{NamespaceGPU: Privileged, NamespaceMonitoring: Privileged, NamespaceServing: Restricted, NamespaceRunners: Privileged, NamespaceKServe: Restricted} {
 		if byNS[ns].PodSecurity != want {
 			t.Errorf("%s pod security = %s, want %s", ns, byNS[ns].PodSecurity, want)
 		}

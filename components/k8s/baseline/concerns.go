@@ -44,9 +44,15 @@ func PlatformConcerns(serving, runners *Quota, runnersPrivileged string) []Conce
 		// cert-manager's chart meets restricted; its webhook listens on 10250.
 		{Namespace: NamespaceCertManager, PodSecurity: Restricted,
 			IngressFrom: []string{NamespaceMonitoring}, EgressHTTPS: true, WebhookPorts: []int{10250}},
-		{Namespace: NamespaceKServe, PodSecurity: BaselinePSS,
-			PrivilegedReason: "the KServe 0.15 chart's controller pod (manager and kube-rbac-proxy) is not known to meet restricted; baseline still forbids host access and privileged containers",
-			IngressFrom:      []string{NamespaceMonitoring}, EgressHTTPS: true, WebhookPorts: []int{9443}},
+		// KServe v0.20.0's controller pod meets restricted: the pod runs as
+		// non-root with the RuntimeDefault seccomp profile, and the manager
+		// and kube-rbac-proxy containers drop every capability and forbid
+		// privilege escalation (kserve-resources values.yaml
+		// kserve.controller.securityContext, containerSecurityContext and
+		// rbacProxy.securityContext, applied by
+		// files/kserve/deployment-patch.yaml). Its webhook listens on 9443.
+		{Namespace: NamespaceKServe, PodSecurity: Restricted,
+			IngressFrom: []string{NamespaceMonitoring}, EgressHTTPS: true, WebhookPorts: []int{9443}},
 		// Envoy Gateway's controller and proxies run as UID 65532 with every
 		// capability dropped and the runtime's seccomp profile; callers'
 		// access to the proxies and the proxies' to models are the serving

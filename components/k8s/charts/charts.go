@@ -34,11 +34,14 @@ var (
 	// dashboards and alerts read are in its default counters
 	// (shared/upstream/metrics/dcgm-exporter-4.8.2-default-counters.csv).
 	DCGMExporter = Chart{Repo: "https://nvidia.github.io/dcgm-exporter/helm-charts", Name: "dcgm-exporter", Version: "4.8.2"}
-	// KServeCRD and KServe stay on 0.15.2 (kserve/kserve tag v0.15.2), whose
-	// deployment mode is named RawDeployment; the move to 0.20 is its own
-	// change, with the serving component.
-	KServeCRD = Chart{Name: "oci://ghcr.io/kserve/charts/kserve-crd", Version: "v0.15.2"}
-	KServe    = Chart{Name: "oci://ghcr.io/kserve/charts/kserve", Version: "v0.15.2"}
+	// KServeCRD, KServe and KServeRuntimes are KServe v0.20.0 (kserve/kserve
+	// tag v0.20.0, charts/): the CRDs, the controller (chart
+	// kserve-resources; up to 0.16 the chart was published as "kserve") and,
+	// since v0.17.0, the ClusterServingRuntimes in a chart of their own
+	// (kserve-runtime-configs, released by the same tags).
+	KServeCRD      = Chart{Name: "oci://ghcr.io/kserve/charts/kserve-crd", Version: "v0.20.0"}
+	KServe         = Chart{Name: "oci://ghcr.io/kserve/charts/kserve-resources", Version: "v0.20.0"}
+	KServeRuntimes = Chart{Name: "oci://ghcr.io/kserve/charts/kserve-runtime-configs", Version: "v0.20.0"}
 	// CertManager issues KServe's webhook certificates: cert-manager tag
 	// v1.21.1 (deploy/charts/cert-manager).
 	CertManager = Chart{Repo: "https://charts.jetstack.io", Name: "cert-manager", Version: "v1.21.1"}
@@ -58,7 +61,7 @@ var (
 // charts a component installs are pinned: a pin nothing installs is never
 // exercised, so nobody notices when it goes stale.
 func All() []Chart {
-	return []Chart{KubePrometheusStack, NVIDIADevicePlugin, DCGMExporter, KServeCRD, KServe, CertManager, EnvoyGateway, ARCController, ARCScaleSet}
+	return []Chart{KubePrometheusStack, NVIDIADevicePlugin, DCGMExporter, KServeCRD, KServe, KServeRuntimes, CertManager, EnvoyGateway, ARCController, ARCScaleSet}
 }
 
 // ShortName is the chart's own name, without repository or OCI path: the

@@ -24,10 +24,11 @@ func CheckReleased(c Chart, releases map[string]upstream.Release) error {
 }
 
 // historyUnder names charts whose release history releases.yaml keeps
-// under another chart of the same repository: KServe's chart "kserve" is
-// built from charts/kserve-resources (its Chart.yaml at v0.15.2 says
-// name: kserve), and both are released by the repository's tags.
-var historyUnder = map[string]string{"kserve": "kserve-resources"}
+// under another chart of the same repository: kserve/kserve releases
+// kserve-runtime-configs (charts/kserve-runtime-configs, present from tag
+// v0.17.0) by the same tags as kserve-resources, and the upstream facts
+// hold its v0.20.0 values (shared/upstream/charts/kserve-runtime-configs).
+var historyUnder = map[string]string{"kserve-runtime-configs": "kserve-resources"}
 
 func or(s, alt string) string {
 	if s == "" {

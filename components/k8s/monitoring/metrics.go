@@ -30,8 +30,8 @@ var Catalogue = []Metric{
 	{"DCGM_FI_DEV_XID_ERRORS", "gauge", "dcgm-exporter", "4.8.2", "NVIDIA/dcgm-exporter@4.5.3-4.8.2 etc/default-counters.csv"},
 	// KServe's Python model servers (and explainers built on them), label
 	// model_name, on the server's HTTP port.
-	{PredictLatencyMetric, "histogram", "kserve python model server", "v0.15.2", "kserve/kserve@v0.15.2 python/kserve/kserve/metrics.py (PREDICT_HIST_TIME)"},
-	{ExplainLatencyMetric, "histogram", "kserve python model server", "v0.15.2", "kserve/kserve@v0.15.2 python/kserve/kserve/metrics.py (EXPLAIN_HIST_TIME)"},
+	{PredictLatencyMetric, "histogram", "kserve python model server", "v0.20.0", "kserve/kserve@v0.20.0 python/kserve/kserve/metrics.py (PREDICT_HIST_TIME; unchanged since v0.15.2)"},
+	{ExplainLatencyMetric, "histogram", "kserve python model server", "v0.20.0", "kserve/kserve@v0.20.0 python/kserve/kserve/metrics.py (EXPLAIN_HIST_TIME; unchanged since v0.15.2)"},
 	// Envoy, in the model gateway's proxies: cluster.<name>.upstream_rq_<n>xx
 	// with the cluster name and code class extracted as labels.
 	{GatewayRequestsMetric, "counter", "envoy (Envoy Gateway proxy)", "Envoy Gateway v1.9.0", "envoyproxy/envoy source/common/config/well_known_names.cc (cluster name and response code class tag extraction); envoyproxy/gateway@v1.9.0 charts/gateway-addons-helm/dashboards/envoy-clusters.json reads the same series"},

@@ -1,7 +1,7 @@
 // Package serving provides KServe, the model-serving control plane, and
 // ModelService, one served model with its explainer.
 //
-// KServe runs in RawDeployment mode: each model is a plain Deployment,
+// KServe runs in Standard mode: each model is a plain Deployment,
 // Service and HorizontalPodAutoscaler, so neither Knative nor Istio is
 // installed. Its webhooks need certificates, so cert-manager comes first.
 // Requests reach models through the model gateway: Envoy Gateway proxies on

@@ -15,8 +15,8 @@ import (
 
 // The model gateway: every request to a model or an explainer passes
 // through Envoy proxies that count it by route and status class, which is
-// where the serving error-rate objective is measured. KServe 0.15 creates
-// the HTTPRoutes (RawDeployment with the Gateway API); this project creates
+// where the serving error-rate objective is measured. KServe v0.20.0 creates
+// the HTTPRoutes (Standard mode with the Gateway API); this project creates
 // the class, the gateway and the proxies' configuration.
 const (
 	NamespaceGateway = baseline.NamespaceGateway

@@ -20,8 +20,10 @@ const (
 	NamespaceCertManager = "cert-manager"
 )
 
-// DeploymentMode is KServe 0.15's name for serving without Knative.
-const DeploymentMode = "RawDeployment"
+// DeploymentMode is KServe's name for serving models as plain Deployments,
+// without Knative: "Standard" since v0.16.0 (pkg/constants/constants.go at
+// tag v0.20.0; the old name RawDeployment is still accepted and rewritten).
+const DeploymentMode = "Standard"
 
 // KServeArgs configure KServe and the model gateway.
 type KServeArgs struct {
@@ -33,6 +35,9 @@ type KServeArgs struct {
 	// monitoring release, which brings the CRD).
 	Metrics      bool
 	MetricsAfter []pulumi.Resource
+	// Runtimes are the ClusterServingRuntimes the models use; the runtimes
+	// chart disables the rest.
+	Runtimes []string
 	// WaitFor are resources to install after (the namespaces).
 	WaitFor []pulumi.Resource
 }
@@ -41,9 +46,11 @@ type KServeArgs struct {
 type KServe struct {
 	pulumi.ResourceState
 
-	// Controller is the KServe release; InferenceServices wait for it (its
-	// webhooks must be up to admit them).
-	Controller *helmv3.Release
+	// Controller is the KServe release and RuntimeConfigs the runtimes';
+	// InferenceServices wait for both (the controller's webhooks admit them,
+	// and the controller picks a runtime when they appear).
+	Controller     *helmv3.Release
+	RuntimeConfigs *helmv3.Release
 }
 
 // NewKServe installs cert-manager, then KServe's CRDs and controller.
@@ -53,6 +60,10 @@ func NewKServe(ctx *pulumi.Context, name string, args *KServeArgs, opts ...pulum
 	}
 	if args.GatewayReplicas == 0 {
 		args.GatewayReplicas = 1
+	}
+	runtimeValues, err := RuntimeValues(args.Runtimes)
+	if err != nil {
+		return nil, fmt.Errorf("creating KServe %q: %w", name, err)
 	}
 	comp := &KServe{}
 	if err := ctx.RegisterComponentResource(KServeType, name, comp, opts...); err != nil {
@@ -80,7 +91,14 @@ func NewKServe(ctx *pulumi.Context, name string, args *KServeArgs, opts ...pulum
 	if err != nil {
 		return nil, fmt.Errorf("creating KServe %q: %w", name, err)
 	}
-	comp.Controller = ctrl
+	// The runtimes after the controller: its webhook validates
+	// ClusterServingRuntimes.
+	rt, err := charts.Install(ctx, name+"-runtimes", charts.KServeRuntimes, "kserve-runtime-configs", NamespaceKServe,
+		runtimeValues, parent, pulumi.DependsOn([]pulumi.Resource{ctrl}))
+	if err != nil {
+		return nil, fmt.Errorf("creating KServe %q: %w", name, err)
+	}
+	comp.Controller, comp.RuntimeConfigs = ctrl, rt
 	return comp, ctx.RegisterResourceOutputs(comp, pulumi.Map{})
 }
 
@@ -102,13 +120,16 @@ func CertManagerValues() map[string]interface{} {
 	}
 }
 
-// ControllerValues run KServe in RawDeployment mode with the Gateway API:
-// KServe creates HTTPRoutes for each InferenceService on the platform's
-// Gateway, under Domain.
+// ControllerValues run KServe in Standard mode (no Knative) with the Gateway
+// API: KServe creates HTTPRoutes for each InferenceService on the
+// platform's Gateway, under Domain. Keys: kserve-resources v0.20.0
+// values.yaml (kserve.controller.deploymentMode, whose default is Knative;
+// kserve.controller.gateway.*; kserve.metricsaggregator.*).
 func ControllerValues(servingNamespace string) map[string]interface{} {
 	return map[string]interface{}{"kserve": map[string]interface{}{
-		// The chart has no priorityClassName for the controller (no
-		// template at v0.15.2 sets one): it runs without a class.
+		// The chart has no priorityClassName for the controller (values.yaml
+		// and files/kserve/deployment-patch.yaml at v0.20.0 set none): it
+		// runs without a class.
 		"controller": map[string]interface{}{
 			"nodeSelector":   nodes.SystemSelector(),
 			"tolerations":    nodes.SystemTolerations(),

@@ -30,26 +30,26 @@ const (
 	// PriorityClass is the baseline's class for serving.
 	PriorityClass = "mlplatform-serving"
 	// HTTPPort is where KServe's servers answer and export metrics
-	// (/metrics): every runtime KServe v0.15.2 installs passes
-	// --http_port=8080 or uses the Python default 8080, and TorchServe's
+	// (/metrics): every runtime kserve-runtime-configs v0.20.0 installs
+	// passes --http_port=8080 (or --rest_api_port, --http-port,
+	// MLSERVER_HTTP_PORT) or uses the Python default 8080, and TorchServe's
 	// KServe wrapper listens there too (pytorch/serve v0.9.0
 	// kubernetes/kserve/kserve_wrapper/__main__.py). No runtime declares it
-	// as a container port.
+	// as a container port, so the controller's default Service targets
+	// 8080 (reconcilers/service/service_reconciler.go at v0.20.0).
 	HTTPPort = 8080
 	// ServerContainer is the container KServe names for a model's or
 	// explainer's server.
 	ServerContainer = "kserve-container"
 )
 
-// Runtimes are the ClusterServingRuntimes KServe 0.15 installs, by model
-// format. Naming the runtime keeps a model on the same server when KServe
-// adds another runtime for its format.
-var Runtimes = map[string]string{
-	"sklearn":     "kserve-sklearnserver",
-	"xgboost":     "kserve-xgbserver",
-	"pytorch":     "kserve-torchserve",
-	"tensorflow":  "kserve-tensorflow-serving",
-	"huggingface": "kserve-huggingfaceserver", // vLLM backend for text generation
+// RuntimeName is the ClusterServingRuntime that serves the model: the one
+// it names, or its format's.
+func (m Model) RuntimeName() string {
+	if m.Runtime != "" {
+		return m.Runtime
+	}
+	return Runtimes[m.Format]
 }
 
 // Identity binds a model's service account to the cloud identity that may
@@ -243,7 +243,7 @@ func NewModelService(ctx *pulumi.Context, name string, args *ModelServiceArgs, o
 }
 
 // ServerMetricsEndpoint scrapes a model's or explainer's server. KServe's
-// containers declare no ports (kserve v0.15.2: no ClusterServingRuntime
+// containers declare no ports (kserve v0.20.0: no ClusterServingRuntime
 // lists one and the controller adds none), and prometheus-operator turns a
 // port, portNumber or targetPort into a keep rule on declared ports, which
 // would keep nothing. So the endpoint names no port: Prometheus makes a
@@ -315,10 +315,7 @@ var (
 // InferenceServiceSpec is the InferenceService's spec for a model.
 func InferenceServiceSpec(a *ModelServiceArgs) map[string]interface{} {
 	m := a.Model
-	runtime := m.Runtime
-	if runtime == "" {
-		runtime = Runtimes[m.Format]
-	}
+	runtime := m.RuntimeName()
 	podLabels := map[string]interface{}{}
 	for k, v := range a.Identity.PodLabels {
 		podLabels[k] = v
@@ -407,12 +404,17 @@ func placement(c map[string]interface{}, group string, gpus int, taints []nodes.
 	}
 }
 
-// resources requests what the environment declares and limits memory to
-// the same (no CPU limit, to avoid throttling); GPUs are requested and
-// limited alike, as Kubernetes requires.
+// resources requests what the environment declares and limits CPU and
+// memory to the same. KServe merges a model's container over its runtime's
+// key by key (pkg/utils/container_merge.go MergeContainerWithPatch, a
+// strategic merge, at tag v0.20.0), and every runtime limits cpu to "1"
+// (kserve-runtime-configs v0.20.0 files/runtimes/clusterservingruntimes-
+// patch.yaml): left unset, that limit would stay, below any request over
+// one CPU, and Kubernetes would refuse the Deployment. GPUs are requested
+// and limited alike, as Kubernetes requires.
 func resources(r workload.Resources, gpus int) map[string]interface{} {
 	req := map[string]interface{}{"cpu": r.CPU, "memory": r.Memory}
-	lim := map[string]interface{}{"memory": r.Memory}
+	lim := map[string]interface{}{"cpu": r.CPU, "memory": r.Memory}
 	if gpus > 0 {
 		req[nodes.GPUResource] = fmt.Sprint(gpus)
 		lim[nodes.GPUResource] = fmt.Sprint(gpus)
@@ -449,7 +451,8 @@ func networkPolicy(ctx *pulumi.Context, name string, a *ModelServiceArgs, opts .
 }
 
 // RouteClusters are the gateway's Envoy clusters for a model, by component:
-// one per rule of the HTTPRoutes KServe 0.15 creates. <model>-predictor and
+// one per rule of the HTTPRoutes KServe v0.20.0 creates
+// (reconcilers/ingress/httproute_reconciler.go). <model>-predictor and
 // <model>-explainer each have one rule; the top-level route <model> sends
 // :explain requests to the explainer (rule 0) and the rest to the predictor
 // (rule 1), or everything to the predictor (rule 0) when there is no

@@ -57,7 +57,7 @@ func TestGPUModelWithARTExplainer(t *testing.T) {
 	gpuToleration := []interface{}{map[string]interface{}{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}}
 	recorder.AssertInputs(t, isvc, map[string]interface{}{
 		"metadata.name": "defect-detector", "metadata.namespace": "serving",
-		"metadata.annotations":              map[string]interface{}{"serving.kserve.io/deploymentMode": "RawDeployment", "serving.kserve.io/autoscalerClass": "hpa"},
+		"metadata.annotations":              map[string]interface{}{"serving.kserve.io/deploymentMode": "Standard", "serving.kserve.io/autoscalerClass": "hpa"},
 		"spec.predictor.serviceAccountName": "defect-detector",
 		"spec.predictor.minReplicas":        2.0, "spec.predictor.maxReplicas": 4.0,
 		"spec.predictor.scaleMetric": "cpu", "spec.predictor.scaleTarget": 60.0,
@@ -68,7 +68,7 @@ func TestGPUModelWithARTExplainer(t *testing.T) {
 		"spec.predictor.model.storageUri": "s3://bucket/models/defects/resnet50/v7",
 		"spec.predictor.model.resources": map[string]interface{}{
 			"requests": map[string]interface{}{"cpu": "2", "memory": "8Gi", "nvidia.com/gpu": "1"},
-			"limits":   map[string]interface{}{"memory": "8Gi", "nvidia.com/gpu": "1"},
+			"limits":   map[string]interface{}{"cpu": "2", "memory": "8Gi", "nvidia.com/gpu": "1"},
 		},
 		"spec.predictor.securityContext": map[string]interface{}{"runAsNonRoot": true, "seccompProfile": map[string]interface{}{"type": "RuntimeDefault"}},
 		"spec.predictor.model.securityContext": map[string]interface{}{
@@ -76,7 +76,7 @@ func TestGPUModelWithARTExplainer(t *testing.T) {
 		},
 		// The explainer runs on CPU nodes, with no GPU and no toleration.
 		"spec.explainer.art.type":                                     "SquareAttack",
-		"spec.explainer.art.resources":                                map[string]interface{}{"requests": map[string]interface{}{"cpu": "1", "memory": "2Gi"}, "limits": map[string]interface{}{"memory": "2Gi"}},
+		"spec.explainer.art.resources":                                map[string]interface{}{"requests": map[string]interface{}{"cpu": "1", "memory": "2Gi"}, "limits": map[string]interface{}{"cpu": "1", "memory": "2Gi"}},
 		"spec.explainer.nodeSelector":                                 map[string]interface{}{"mlplatform.pangea.ai/kind": "cpu"},
 		"spec.explainer.tolerations":                                  nil,
 		"spec.explainer.serviceAccountName":                           "defect-detector-explainer",
@@ -152,7 +152,7 @@ func TestCPUModelWithCustomExplainerOnAzure(t *testing.T) {
 		"spec.predictor.tolerations":   nil,
 		"spec.predictor.model.runtime": "kserve-xgbserver",
 		"spec.predictor.model.resources": map[string]interface{}{
-			"requests": map[string]interface{}{"cpu": "1", "memory": "2Gi"}, "limits": map[string]interface{}{"memory": "2Gi"},
+			"requests": map[string]interface{}{"cpu": "1", "memory": "2Gi"}, "limits": map[string]interface{}{"cpu": "1", "memory": "2Gi"},
 		},
 		"spec.explainer.containers[0].name":  "kserve-container",
 		"spec.explainer.containers[0].image": "mlplatformdev.azurecr.io/explainers/shap-server:1.2.0",
@@ -208,9 +208,10 @@ func TestRejectsBadArgs(t *testing.T) {
 	}, `creating model service "m": Namespace is required; StorageURI is required; a custom explainer needs ExplainerImage; replicas 3..2 must satisfy 1 <= min <= max`)
 }
 
-func TestKServeIsRawDeploymentAfterCertManager(t *testing.T) {
+func TestKServeIsStandardModeAfterCertManager(t *testing.T) {
 	rec, err := recorder.Run(func(ctx *pulumi.Context) error {
-		_, err := NewKServe(ctx, "ks", &KServeArgs{ServingNamespace: "serving", GatewayReplicas: 2, Metrics: true})
+		_, err := NewKServe(ctx, "ks", &KServeArgs{ServingNamespace: "serving", GatewayReplicas: 2, Metrics: true,
+			Runtimes: []string{"kserve-xgbserver", "kserve-torchserve"}})
 		return err
 	}, recorder.Options{Project: "p", Stack: "s"})
 	if err != nil {
@@ -221,8 +222,8 @@ func TestKServeIsRawDeploymentAfterCertManager(t *testing.T) {
 		t.Fatal(err)
 	}
 	recorder.AssertInputs(t, ctrl, map[string]interface{}{
-		"chart": charts.KServe.Name, "version": "v0.15.2", "namespace": "kserve",
-		"values.kserve.controller.deploymentMode":                 "RawDeployment",
+		"chart": "oci://ghcr.io/kserve/charts/kserve-resources", "version": "v0.20.0", "namespace": "kserve",
+		"values.kserve.controller.deploymentMode":                 "Standard",
 		"values.kserve.controller.gateway.disableIngressCreation": false,
 		"values.kserve.controller.gateway.domain":                 "mlplatform.internal",
 		"values.kserve.controller.gateway.ingressGateway":         map[string]interface{}{"enableGatewayApi": true, "kserveGateway": "serving/models", "createGateway": false},
@@ -235,6 +236,45 @@ func TestKServeIsRawDeploymentAfterCertManager(t *testing.T) {
 	}
 	cm, _ := rec.Named("kubernetes:helm.sh/v3:Release", "ks-cert-manager")
 	recorder.AssertInputs(t, cm, map[string]interface{}{"namespace": "cert-manager", "version": charts.CertManager.Version, "values.crds.enabled": true})
+	crds, _ := rec.Named("kubernetes:helm.sh/v3:Release", "ks-crds")
+	recorder.AssertInputs(t, crds, map[string]interface{}{"chart": "oci://ghcr.io/kserve/charts/kserve-crd", "version": "v0.20.0"})
+
+	// The runtimes the models use, and only those, after the controller
+	// whose webhook validates them.
+	rt, err := rec.Named("kubernetes:helm.sh/v3:Release", "ks-runtimes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recorder.AssertInputs(t, rt, map[string]interface{}{
+		"chart": "oci://ghcr.io/kserve/charts/kserve-runtime-configs", "version": "v0.20.0", "namespace": "kserve",
+		"values.kserve.servingruntime.enabled":             true,
+		"values.kserve.servingruntime.xgbserver.disabled":  false,
+		"values.kserve.servingruntime.torchserve.disabled": false,
+		"values.kserve.servingruntime.sklearnserver":       map[string]interface{}{"disabled": true},
+		"values.kserve.servingruntime.vllmserver":          map[string]interface{}{"disabled": true},
+		"values.kserve.llmisvcConfigs":                     nil,
+	})
+	disabled := 0
+	for _, r := range ChartRuntimes {
+		if d, _ := rt.In("values.kserve.servingruntime." + r.ValuesKey + ".disabled").(bool); d {
+			disabled++
+		}
+	}
+	if disabled != len(ChartRuntimes)-2 {
+		t.Errorf("%d runtimes disabled, want all but the 2 in use (%d)", disabled, len(ChartRuntimes)-2)
+	}
+	if !slices.ContainsFunc(rt.DependsOn, func(u string) bool { return strings.HasSuffix(u, "::ks-controller") }) {
+		t.Errorf("the runtimes do not wait for the controller: %v", rt.DependsOn)
+	}
+}
+
+func TestKServeRefusesARuntimeTheChartLacks(t *testing.T) {
+	recorder.ExpectRejected(t, func(ctx *pulumi.Context) error {
+		_, err := NewKServe(ctx, "ks", &KServeArgs{ServingNamespace: "serving", Runtimes: []string{"kserve-xgbserver", "kserve-onnxserver"}})
+		return err
+	}, `creating KServe "ks": serving runtime kserve-onnxserver is not one kserve-runtime-configs v0.20.0 installs; use one of `+
+		`kserve-sklearnserver, kserve-xgbserver, kserve-lgbserver, kserve-pmmlserver, kserve-paddleserver, kserve-autogluonserver, kserve-predictiveserver, `+
+		`kserve-mlserver, kserve-tensorflow-serving, kserve-torchserve, kserve-tritonserver, kserve-huggingfaceserver, kserve-vllmserver`)
 }
 
 func TestModelGateway(t *testing.T) {
