@@ -74,6 +74,7 @@ func Parse(path string, data []byte, opts Options) (*Environment, error) {
 		}
 		return nil, &Error{File: path, Problems: ps}
 	}
+	env.applyDefaults()
 	if err := Validate(path, &env, opts); err != nil {
 		var verr *Error
 		if !errors.As(err, &verr) {
@@ -86,6 +87,16 @@ func Parse(path string, data []byte, opts Options) (*Environment, error) {
 	}
 	env.catalog = opts.Catalog
 	return &env, nil
+}
+
+// applyDefaults fills in what a file may leave out: every model that names
+// no explainer gets DefaultExplainer.
+func (e *Environment) applyDefaults() {
+	for i := range e.Models {
+		if e.Models[i].Explainer == nil {
+			e.Models[i].Explainer = DefaultExplainer()
+		}
+	}
 }
 
 // secondDocument returns the line a second YAML document starts at, or 0.

@@ -401,12 +401,16 @@ type Model struct {
 	MaxReplicas int `yaml:"maxReplicas"`
 	// ScaleTargetCPUPercent is the CPU utilisation the autoscaler aims for.
 	ScaleTargetCPUPercent int `yaml:"scaleTargetCpuPercent"`
-	// Explainer runs beside the model.
+	// Explainer runs beside the model; a model that names none gets the
+	// default (DefaultExplainer), and type none opts out.
 	Explainer *Explainer `yaml:"explainer,omitempty"`
 	// Card is the model card (owner, uses, training data, evaluation,
 	// fairness review, risk level); required in prod.
 	Card *ModelCard `yaml:"card,omitempty"`
 }
+
+// HasExplainer reports whether an explainer runs beside the model.
+func (m Model) HasExplainer() bool { return m.Explainer != nil && m.Explainer.Type != "none" }
 
 // ModelCard says who answers for a model, what it is for and how it was
 // judged. The toolkit puts it on the model's InferenceService.
@@ -452,9 +456,14 @@ type FairnessReview struct {
 
 // Explainer explains a model's predictions.
 type Explainer struct {
-	// Type is art (KServe's Adversarial Robustness Toolbox explainer) or
-	// custom (a container, such as a SHAP or LIME server).
+	// Type is trustyai (TrustyAI's KServe explainer: LIME and SHAP
+	// attributions; the default), art (KServe's Adversarial Robustness
+	// Toolbox explainer, which tests robustness and explains nothing),
+	// custom (your container) or none (no explainer).
 	Type string `yaml:"type"`
+	// Method is, for type trustyai, which attributions it computes: all
+	// (LIME and SHAP, the default), lime or shap.
+	Method string `yaml:"method,omitempty"`
 	// ARTAttack is the ART attack for type art, e.g. SquareAttack.
 	ARTAttack string `yaml:"artAttack,omitempty"`
 	// Image is the custom explainer's image, with a pinned tag: a path in the

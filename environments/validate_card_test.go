@@ -2,6 +2,8 @@ package environments
 
 import (
 	"math"
+	"os"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -55,4 +57,25 @@ func TestValidateRejectsModelCards(t *testing.T) {
 			want:   `policies.fairnessReviewMaxAgeDays = -1: must be 1 to 3650 days, or 0 for the default; fix: use 180`,
 		},
 	})
+}
+
+// A model that names no explainer gets TrustyAI's; type none opts out, and
+// an explainer that does not run is neither sized nor placed.
+func TestDefaultExplainer(t *testing.T) {
+	data, err := os.ReadFile("dev.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := strings.Replace(string(data), "    explainer:                # LIME and SHAP attributions (TrustyAI)\n      type: trustyai\n      method: all\n      resources: {cpu: 500m, memory: 1Gi}\n", "", 1)
+	src = strings.Replace(src, "      type: art\n      artAttack: SquareAttack\n      resources: {cpu: \"1\", memory: 2Gi}\n", "      type: none\n", 1)
+	env, err := Parse("environments/dev.yaml", []byte(src), opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := env.Models[0].Explainer; !reflect.DeepEqual(got, DefaultExplainer()) || !env.Models[0].HasExplainer() {
+		t.Errorf("fraud-xgb explainer = %+v, want the default %+v", got, DefaultExplainer())
+	}
+	if env.Models[1].HasExplainer() {
+		t.Errorf("defect-detector has explainer %+v, want none", env.Models[1].Explainer)
+	}
 }

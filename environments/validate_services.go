@@ -15,8 +15,19 @@ import (
 // ModelFormats are the model formats the serving component knows.
 var ModelFormats = []string{"sklearn", "xgboost", "pytorch", "tensorflow", "huggingface"}
 
-// ExplainerTypes are the explainer kinds; both are licence-safe (no BSL code).
-var ExplainerTypes = []string{"art", "custom"}
+// ExplainerTypes are the explainer kinds; all are licence-safe (no BSL code).
+var ExplainerTypes = []string{"trustyai", "art", "custom", "none"}
+
+// ExplainerMethods are what a trustyai explainer computes: its
+// EXPLAINER_TYPE (trustyai-kserve-explainer v0.2.0 ConfigService), lowered.
+var ExplainerMethods = []string{"all", "lime", "shap"}
+
+// DefaultExplainer is the explainer of a model that names none: TrustyAI's
+// LIME and SHAP explainer with this project's default size (its upstream
+// deployments set no resources).
+func DefaultExplainer() *Explainer {
+	return &Explainer{Type: "trustyai", Method: "all", Resources: Resources{CPU: "500m", Memory: "1Gi"}}
+}
 
 var (
 	dnsLabelRE  = regexp.MustCompile(`^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$`)
@@ -134,6 +145,8 @@ func (v *validator) models() {
 		}
 		if m.Explainer != nil {
 			v.explainer(p+".explainer", m.Explainer)
+		}
+		if m.HasExplainer() {
 			// Explainers run on CPU: beside the model when it is on CPU,
 			// on any CPU group when the model takes GPUs.
 			group := m.NodeGroup
@@ -238,7 +251,22 @@ func (v *validator) uniqueLabel(path, name string, seen *[]string, what, renameF
 }
 
 func (v *validator) explainer(p string, e *Explainer) {
+	if e.Method != "" && e.Type != "trustyai" {
+		v.ps.add(p+".method", q(e.Method), "only a trustyai explainer takes a method", "remove method, or set type: trustyai")
+	}
 	switch e.Type {
+	case "none":
+		if e.Image != "" || e.ARTAttack != "" {
+			v.ps.add(p+".type", q(e.Type), "an explainer of type none runs nothing, so it takes no image or artAttack", "remove them, or pick a type")
+		}
+		return
+	case "trustyai":
+		if e.Method != "" && !slices.Contains(ExplainerMethods, e.Method) {
+			v.ps.add(p+".method", q(e.Method), "must be one of "+strings.Join(ExplainerMethods, ", "), "use all for LIME and SHAP")
+		}
+		if e.Image != "" || e.ARTAttack != "" {
+			v.ps.add(p+".type", q(e.Type), "a trustyai explainer runs the toolkit's pinned TrustyAI image, so it takes no image or artAttack", "remove them, or set type: custom")
+		}
 	case "art":
 		if !artAttackRE.MatchString(e.ARTAttack) {
 			v.ps.add(p+".artAttack", q(e.ARTAttack), "an art explainer needs the ART attack to run", "use SquareAttack")
@@ -251,7 +279,7 @@ func (v *validator) explainer(p string, e *Explainer) {
 			v.ps.add(p+".image", q(e.Image), "a custom explainer needs an image with a pinned tag or digest (never latest)", `write e.g. "explainers/shap-server:1.2.0"`)
 		}
 	default:
-		v.ps.add(p+".type", q(e.Type), "must be art or custom (licence-safe explainers only)", "use custom with a SHAP or LIME server image, or art")
+		v.ps.add(p+".type", q(e.Type), "must be one of "+strings.Join(ExplainerTypes, ", ")+" (licence-safe explainers only)", "use trustyai for LIME and SHAP attributions")
 	}
 	v.resources(p+".resources", e.Resources)
 }

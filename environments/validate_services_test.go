@@ -59,12 +59,30 @@ func TestValidateRejectsServices(t *testing.T) {
 			want:   `models[1].name = "fraud-xgb": is used by another model; fix: give each model its own name`,
 		},
 		"explainer image on latest": {
-			mutate: func(e *Environment) { e.Models[0].Explainer.Image = "explainers/shap-server:latest" },
-			want:   `models[0].explainer.image = "explainers/shap-server:latest": a custom explainer needs an image with a pinned tag or digest (never latest); fix: write e.g. "explainers/shap-server:1.2.0"`,
+			mutate: func(e *Environment) {
+				e.Models[0].Explainer = &Explainer{Type: "custom", Image: "explainers/shap-server:latest", Resources: e.Models[0].Explainer.Resources}
+			},
+			want: `models[0].explainer.image = "explainers/shap-server:latest": a custom explainer needs an image with a pinned tag or digest (never latest); fix: write e.g. "explainers/shap-server:1.2.0"`,
 		},
 		"bsl explainer type": {
-			mutate: func(e *Environment) { e.Models[0].Explainer.Type = "alibi" },
-			want:   `models[0].explainer.type = "alibi": must be art or custom (licence-safe explainers only); fix: use custom with a SHAP or LIME server image, or art`,
+			mutate: func(e *Environment) { e.Models[1].Explainer.Type = "alibi"; e.Models[1].Explainer.ARTAttack = "" },
+			want:   `models[1].explainer.type = "alibi": must be one of trustyai, art, custom, none (licence-safe explainers only); fix: use trustyai for LIME and SHAP attributions`,
+		},
+		"an unknown trustyai method": {
+			mutate: func(e *Environment) { e.Models[0].Explainer.Method = "anchors" },
+			want:   `models[0].explainer.method = "anchors": must be one of all, lime, shap; fix: use all for LIME and SHAP`,
+		},
+		"an image on a trustyai explainer": {
+			mutate: func(e *Environment) { e.Models[0].Explainer.Image = "explainers/lime:1.0.0" },
+			want:   `models[0].explainer.type = "trustyai": a trustyai explainer runs the toolkit's pinned TrustyAI image, so it takes no image or artAttack; fix: remove them, or set type: custom`,
+		},
+		"a method on an art explainer": {
+			mutate: func(e *Environment) { e.Models[1].Explainer.Method = "lime" },
+			want:   `models[1].explainer.method = "lime": only a trustyai explainer takes a method; fix: remove method, or set type: trustyai`,
+		},
+		"an image on no explainer": {
+			mutate: func(e *Environment) { e.Models[1].Explainer = &Explainer{Type: "none", Image: "explainers/x:1"} },
+			want:   `models[1].explainer.type = "none": an explainer of type none runs nothing, so it takes no image or artAttack; fix: remove them, or pick a type`,
 		},
 		"bad memory quantity": {
 			mutate: func(e *Environment) { e.Models[1].Resources.Memory = "8GB" },

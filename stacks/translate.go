@@ -80,7 +80,7 @@ func servingQuota(models []environments.Model) (*baseline.Quota, error) {
 		q.MemoryMi += m.MaxReplicas * mem
 		q.GPUs += m.MaxReplicas * m.GPUs
 		q.Pods += m.MaxReplicas
-		if m.Explainer != nil {
+		if m.HasExplainer() {
 			cpu, mem, err := m.Explainer.Resources.Quantities()
 			if err != nil {
 				return nil, fmt.Errorf("explainer of model %s: %w", m.Name, err)
@@ -119,8 +119,8 @@ func ServingModel(m environments.Model) serving.Model {
 		Name: m.Name, Format: m.Format, Runtime: m.Runtime, GPUs: m.GPUs, NodeGroup: m.NodeGroup, Resources: m.Resources,
 		MinReplicas: m.MinReplicas, MaxReplicas: m.MaxReplicas, ScaleTargetCPUPercent: m.ScaleTargetCPUPercent,
 	}
-	if e := m.Explainer; e != nil {
-		out.Explainer = &serving.Explainer{Type: e.Type, ARTAttack: e.ARTAttack, Resources: e.Resources}
+	if e := m.Explainer; m.HasExplainer() {
+		out.Explainer = &serving.Explainer{Type: e.Type, ARTAttack: e.ARTAttack, Method: e.Method, Resources: e.Resources}
 	}
 	if c := m.Card; c != nil {
 		card := &modelcard.Card{

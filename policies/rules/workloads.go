@@ -56,9 +56,9 @@ var wlInlineContainers = map[string][]string{
 }
 
 // wlUpstreamRepos are the upstream images the toolkit itself writes into
-// pod templates (the ARC runner); every other image comes from the stack's
-// own registry.
-var wlUpstreamRepos = []string{"ghcr.io/actions/actions-runner"}
+// pod templates (the ARC runner, TrustyAI's explainer, each pinned by its
+// component); every other image comes from the stack's own registry.
+var wlUpstreamRepos = []string{"ghcr.io/actions/actions-runner", "quay.io/trustyai/trustyai-kserve-explainer"}
 
 func workloadRules() []Rule {
 	return []Rule{

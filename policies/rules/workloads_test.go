@@ -368,11 +368,14 @@ func TestWorkloadImageProvenance(t *testing.T) {
 		return r
 	}
 	const on = `InferenceService "aws-prod-model-fraud-xgb" must `
-	const allowed = " from the stack's own registry (its ECR repositories or container registry) or a pinned upstream image (ghcr.io/actions/actions-runner)"
+	const allowed = " from the stack's own registry (its ECR repositories or container registry) or a pinned upstream image (ghcr.io/actions/actions-runner, quay.io/trustyai/trustyai-kserve-explainer)"
 	acr := res("azure-native:containerregistry:Registry", "azure-prod", map[string]interface{}{"registryName": "acrazureprodfedf27", "sku": map[string]interface{}{"name": "Premium"}})
 	runRule(t, "image-provenance", []ruleCase{
 		{name: "stack ECR image and the ARC runner pass", stack: stackOf("prod", wlECR("explainers/shap-server"), wlISVC(), wlRunner("cpu-runners", false))},
 		{name: "stack ACR image passes", stack: stackOf("prod", acr, image("acrazureprodfedf27.azurecr.io/explainers/shap-server:1.2.0"))},
+		{name: "TrustyAI's pinned explainer passes", stack: stackOf("prod", acr, image("quay.io/trustyai/trustyai-kserve-explainer:v0.2.0"))},
+		{name: "TrustyAI's explainer unpinned", stack: stackOf("prod", acr, image("quay.io/trustyai/trustyai-kserve-explainer:latest")),
+			want: []string{on + `not use the latest tag for image "quay.io/trustyai/trustyai-kserve-explainer:latest" on container kserve-container of the explainer`}},
 		{name: "digest pin passes", stack: stackOf("prod", wlECR("explainers/shap-server"),
 			image("123456789012.dkr.ecr.us-east-1.amazonaws.com/aws-prod/explainers/shap-server@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"))},
 		{name: "latest tag", stack: stackOf("prod", wlECR("explainers/shap-server"), image("123456789012.dkr.ecr.us-east-1.amazonaws.com/aws-prod/explainers/shap-server:latest")),

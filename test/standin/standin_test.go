@@ -40,8 +40,8 @@ func TestPredictorIsTheModelMergedOverItsRuntime(t *testing.T) {
 	}
 	want := map[string]interface{}{
 		"name": "kserve-container", "image": "stand-in.invalid/kserve/predictor:v0.20.0",
-		"args": []interface{}{"--model_name=fraud", "--model_dir=/mnt/models", "--http_port=8080", "--nthread=1"},
-		"env":  []interface{}{map[string]interface{}{"name": "INFERENCE_SERVICE_NAME", "value": "fraud"}},
+		"args":      []interface{}{"--model_name=fraud", "--model_dir=/mnt/models", "--http_port=8080", "--nthread=1"},
+		"env":       []interface{}{map[string]interface{}{"name": "INFERENCE_SERVICE_NAME", "value": "fraud"}},
 		"resources": map[string]interface{}{"requests": map[string]interface{}{"cpu": "2", "memory": "4Gi"}, "limits": map[string]interface{}{"cpu": "2", "memory": "4Gi"}},
 		"securityContext": map[string]interface{}{"allowPrivilegeEscalation": false, "privileged": false, "runAsNonRoot": true,
 			"capabilities": map[string]interface{}{"drop": []interface{}{"ALL"}}},

@@ -90,11 +90,25 @@ type Model struct {
 	Card *modelcard.Card
 }
 
+// ExplainerTrustyAI is the explainer type of TrustyAI's KServe explainer.
+const ExplainerTrustyAI = "trustyai"
+
+// TrustyAIExplainerImage is TrustyAI's KServe explainer (LIME and SHAP),
+// Apache-2.0: release tag v0.2.0 of trustyai-explainability/
+// trustyai-kserve-explainer, whose release workflow pushes the tag's image
+// (.github/workflows/build-and-push.yaml) to the repository its README
+// names. That the tag exists on quay.io could not be checked offline.
+const TrustyAIExplainerImage = "quay.io/trustyai/trustyai-kserve-explainer:v0.2.0"
+
 // Explainer explains a model's predictions.
 type Explainer struct {
-	// Type is art (KServe's Adversarial Robustness Toolbox explainer) or
-	// custom (ModelServiceArgs.ExplainerImage).
+	// Type is trustyai (TrustyAI's KServe explainer, TrustyAIExplainerImage:
+	// LIME and SHAP attributions), art (KServe's Adversarial Robustness
+	// Toolbox explainer) or custom (ModelServiceArgs.ExplainerImage).
 	Type string
+	// Method is, for trustyai, all (LIME and SHAP), lime or shap; empty
+	// means all.
+	Method string
 	// ARTAttack is the ART attack for type art, e.g. SquareAttack.
 	ARTAttack string
 	// Resources of each explainer replica.
@@ -216,15 +230,7 @@ func NewModelService(ctx *pulumi.Context, name string, args *ModelServiceArgs, o
 		components = append(components, "explainer")
 	}
 	for _, c := range components {
-		if _, err := apiextensions.NewCustomResource(ctx, name+"-"+c+"-metrics", &apiextensions.CustomResourceArgs{
-			ApiVersion: pulumi.String("monitoring.coreos.com/v1"),
-			Kind:       pulumi.String("PodMonitor"),
-			Metadata:   meta(m.Name + "-" + c),
-			OtherFields: map[string]interface{}{"spec": map[string]interface{}{
-				"selector":            map[string]interface{}{"matchLabels": map[string]interface{}{LabelInferenceService: m.Name, LabelComponent: c}},
-				"podMetricsEndpoints": []interface{}{ServerMetricsEndpoint()},
-			}},
-		}, parent, pulumi.DependsOn(append(append([]pulumi.Resource{isvc}, args.WaitFor...), args.MetricsAfter...))); err != nil {
+		if err := podMonitor(ctx, name, c, args, isvc, parent); err != nil {
 			return nil, err
 		}
 		if args.HighAvailability {
@@ -240,6 +246,28 @@ func NewModelService(ctx *pulumi.Context, name string, args *ModelServiceArgs, o
 		}
 	}
 	return comp, ctx.RegisterResourceOutputs(comp, pulumi.Map{})
+}
+
+// podMonitor scrapes a component's server, after the monitoring release
+// that brings the CRD. The TrustyAI explainer serves no metrics (its
+// pom.xml at trustyai-kserve-explainer v0.2.0 has no metrics extension), so
+// it gets none: the monitor would only scrape a target that is always
+// down. The gateway still counts its requests.
+func podMonitor(ctx *pulumi.Context, name, component string, a *ModelServiceArgs, isvc pulumi.Resource, opts ...pulumi.ResourceOption) error {
+	m := a.Model
+	if component == "explainer" && m.Explainer.Type == ExplainerTrustyAI {
+		return nil
+	}
+	_, err := apiextensions.NewCustomResource(ctx, name+"-"+component+"-metrics", &apiextensions.CustomResourceArgs{
+		ApiVersion: pulumi.String("monitoring.coreos.com/v1"),
+		Kind:       pulumi.String("PodMonitor"),
+		Metadata:   metav1.ObjectMetaArgs{Name: pulumi.String(m.Name + "-" + component), Namespace: pulumi.String(a.Namespace), Labels: labels(m.Name)},
+		OtherFields: map[string]interface{}{"spec": map[string]interface{}{
+			"selector":            map[string]interface{}{"matchLabels": map[string]interface{}{LabelInferenceService: m.Name, LabelComponent: component}},
+			"podMetricsEndpoints": []interface{}{ServerMetricsEndpoint()},
+		}},
+	}, append(opts, pulumi.DependsOn(append(append([]pulumi.Resource{isvc}, a.WaitFor...), a.MetricsAfter...)))...)
+	return err
 }
 
 // ServerMetricsEndpoint scrapes a model's or explainer's server. KServe's
@@ -288,8 +316,16 @@ func (a *ModelServiceArgs) check() error {
 	if _, ok := Runtimes[a.Model.Format]; !ok && a.Model.Runtime == "" {
 		problems = append(problems, fmt.Sprintf("model format %q has no default runtime; name one in runtime", a.Model.Format))
 	}
-	if e := a.Model.Explainer; e != nil && e.Type == "custom" && a.ExplainerImage == "" {
-		problems = append(problems, "a custom explainer needs ExplainerImage")
+	if e := a.Model.Explainer; e != nil {
+		switch e.Type {
+		case "custom":
+			if a.ExplainerImage == "" {
+				problems = append(problems, "a custom explainer needs ExplainerImage")
+			}
+		case "art", ExplainerTrustyAI:
+		default:
+			problems = append(problems, fmt.Sprintf("explainer type %q is not trustyai, art or custom", e.Type))
+		}
 	}
 	if a.Model.MinReplicas < 1 || a.Model.MinReplicas > a.Model.MaxReplicas {
 		problems = append(problems, fmt.Sprintf("replicas %d..%d must satisfy 1 <= min <= max", a.Model.MinReplicas, a.Model.MaxReplicas))
@@ -362,6 +398,20 @@ func InferenceServiceSpec(a *ModelServiceArgs) map[string]interface{} {
 		case "art":
 			container["type"] = e.ARTAttack
 			explainer["art"] = container
+		case ExplainerTrustyAI:
+			// KServe appends --model_name, --predictor_host and --http_port;
+			// the explainer listens on 8080 whatever --http_port says and
+			// calls http://<predictor_host>/v1/models/<name>:predict
+			// (trustyai-kserve-explainer v0.2.0 CommandLineArgs.java). It
+			// runs as user 185 (src/main/docker/Dockerfile.jvm).
+			method := strings.ToUpper(e.Method)
+			if method == "" {
+				method = "ALL"
+			}
+			container["name"] = ServerContainer
+			container["image"] = TrustyAIExplainerImage
+			container["env"] = []interface{}{map[string]interface{}{"name": "EXPLAINER_TYPE", "value": method}}
+			explainer["containers"] = []interface{}{container}
 		default:
 			// KServe appends --model_name, --predictor_host and --http_port.
 			container["name"] = "kserve-container"

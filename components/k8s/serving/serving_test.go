@@ -206,6 +206,12 @@ func TestRejectsBadArgs(t *testing.T) {
 		_, err := NewModelService(ctx, "m", &ModelServiceArgs{Model: m})
 		return err
 	}, `creating model service "m": Namespace is required; StorageURI is required; a custom explainer needs ExplainerImage; replicas 3..2 must satisfy 1 <= min <= max`)
+	m = cpuModel()
+	m.Explainer.Type = "alibi"
+	recorder.ExpectRejected(t, func(ctx *pulumi.Context) error {
+		_, err := NewModelService(ctx, "m", &ModelServiceArgs{Model: m, Namespace: "serving", StorageURI: pulumi.String("s3://b/m")})
+		return err
+	}, `creating model service "m": explainer type "alibi" is not trustyai, art or custom`)
 }
 
 func TestKServeIsStandardModeAfterCertManager(t *testing.T) {
@@ -364,4 +370,35 @@ func TestModelCardAnnotations(t *testing.T) {
 	isvc, _ = rec.Named(isvcType, "m")
 	recorder.AssertInputs(t, isvc, map[string]interface{}{"metadata.annotations": map[string]interface{}{
 		"serving.kserve.io/deploymentMode": DeploymentMode, "serving.kserve.io/autoscalerClass": "hpa"}})
+}
+
+// TrustyAI's explainer runs its pinned image as KServe's server container,
+// computing what Method asks for, and gets no PodMonitor: it serves no
+// metrics, and a monitor would only scrape a target that is always down.
+func TestTrustyAIExplainer(t *testing.T) {
+	m := cpuModel()
+	m.Explainer = &Explainer{Type: ExplainerTrustyAI, Method: "shap", Resources: workload.Resources{CPU: "500m", Memory: "1Gi"}}
+	rec := record(t, &ModelServiceArgs{Model: m, Namespace: "serving", StorageURI: pulumi.String("s3://b/m")})
+	isvc, _ := rec.Named(isvcType, "m")
+	recorder.AssertInputs(t, isvc, map[string]interface{}{
+		"spec.explainer.containers": []interface{}{map[string]interface{}{
+			"name": "kserve-container", "image": "quay.io/trustyai/trustyai-kserve-explainer:v0.2.0",
+			"env":       []interface{}{map[string]interface{}{"name": "EXPLAINER_TYPE", "value": "SHAP"}},
+			"resources": map[string]interface{}{"requests": map[string]interface{}{"cpu": "500m", "memory": "1Gi"}, "limits": map[string]interface{}{"cpu": "500m", "memory": "1Gi"}},
+			"securityContext": map[string]interface{}{"allowPrivilegeEscalation": false, "runAsNonRoot": true,
+				"capabilities": map[string]interface{}{"drop": []interface{}{"ALL"}}},
+		}},
+		"spec.explainer.art": nil,
+	})
+	var monitors []string
+	for _, r := range rec.ByType("kubernetes:monitoring.coreos.com/v1:PodMonitor") {
+		monitors = append(monitors, r.Name)
+	}
+	if !slices.Equal(monitors, []string{"m-predictor-metrics"}) {
+		t.Errorf("PodMonitors = %v, want the predictor's only", monitors)
+	}
+	m.Explainer.Method = ""
+	rec = record(t, &ModelServiceArgs{Model: m, Namespace: "serving", StorageURI: pulumi.String("s3://b/m")})
+	isvc, _ = rec.Named(isvcType, "m")
+	recorder.AssertInputs(t, isvc, map[string]interface{}{"spec.explainer.containers[0].env[0].value": "ALL"})
 }
