@@ -50,7 +50,8 @@ func PlatformConcerns(serving, runners *Quota, runnersPrivileged string) []Conce
 		// privilege escalation (kserve-resources values.yaml
 		// kserve.controller.securityContext, containerSecurityContext and
 		// rbacProxy.securityContext, applied by
-		// files/kserve/deployment-patch.yaml). Its webhook listens on 9443.
+		// files/kserve/deployment-patch.yaml). Its webhook listens on 9443
+		// (files/kserve/resources.yaml, the manager's containerPort).
 		{Namespace: NamespaceKServe, PodSecurity: Restricted,
 			IngressFrom: []string{NamespaceMonitoring}, EgressHTTPS: true, WebhookPorts: []int{9443}},
 		// Envoy Gateway's controller and proxies run as UID 65532 with every

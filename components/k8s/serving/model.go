@@ -168,9 +168,7 @@ func NewModelService(ctx *pulumi.Context, name string, args *ModelServiceArgs, o
 	}
 	parent := pulumi.Parent(comp)
 	after := pulumi.DependsOn(args.WaitFor)
-	meta := func(n string) metav1.ObjectMetaArgs {
-		return metav1.ObjectMetaArgs{Name: pulumi.String(n), Namespace: pulumi.String(args.Namespace), Labels: labels(m.Name)}
-	}
+	meta := args.objectMeta
 	sa := meta(m.Name)
 	sa.Annotations = args.Identity.ServiceAccountAnnotations
 	deps := append([]pulumi.Resource{}, args.WaitFor...)
@@ -261,7 +259,7 @@ func podMonitor(ctx *pulumi.Context, name, component string, a *ModelServiceArgs
 	_, err := apiextensions.NewCustomResource(ctx, name+"-"+component+"-metrics", &apiextensions.CustomResourceArgs{
 		ApiVersion: pulumi.String("monitoring.coreos.com/v1"),
 		Kind:       pulumi.String("PodMonitor"),
-		Metadata:   metav1.ObjectMetaArgs{Name: pulumi.String(m.Name + "-" + component), Namespace: pulumi.String(a.Namespace), Labels: labels(m.Name)},
+		Metadata:   a.objectMeta(m.Name + "-" + component),
 		OtherFields: map[string]interface{}{"spec": map[string]interface{}{
 			"selector":            map[string]interface{}{"matchLabels": map[string]interface{}{LabelInferenceService: m.Name, LabelComponent: component}},
 			"podMetricsEndpoints": []interface{}{ServerMetricsEndpoint()},
@@ -292,6 +290,12 @@ func ServerMetricsEndpoint() map[string]interface{} {
 				"targetLabel": monitoring.ModelLabel},
 		},
 	}
+}
+
+// objectMeta names one of the model's objects in the serving namespace,
+// with the model's labels.
+func (a *ModelServiceArgs) objectMeta(name string) metav1.ObjectMetaArgs {
+	return metav1.ObjectMetaArgs{Name: pulumi.String(name), Namespace: pulumi.String(a.Namespace), Labels: labels(a.Model.Name)}
 }
 
 // gatewayNamespace is where the model gateway lives.
