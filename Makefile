@@ -5,7 +5,14 @@ SHELL := /usr/bin/env bash
 
 STACK ?= aws-dev
 FORMAT ?= text
-FUZZTIME ?= 10s
+# How long each fuzz target runs. A count of inputs (Nx), not a duration: with
+# a duration, go1.26's fuzz coordinator can fail a clean run with "context
+# deadline exceeded" when the deadline fires while a worker is mid-call
+# (golang/go#75804, fixed in go1.27). A count has no deadline to race. Each
+# default is about ten seconds' worth on 2 cores; FUZZTIME=30s and the like
+# still work, with that race.
+FUZZ_PARSE_TIME ?= $(or $(FUZZTIME),30000x)
+FUZZ_MUTATE_TIME ?= $(or $(FUZZTIME),4000x)
 GO ?= go
 BIN := bin
 
@@ -107,13 +114,13 @@ test-cluster: upstream cluster-bins ## Apply aws-dev and azure-dev, with the pin
 	MLPLAT_CLUSTER_BIN=$(CLUSTER_BIN) $(GO) test -tags cluster -count=1 -v -timeout 20m ./test/cluster
 
 .PHONY: fuzz
-fuzz: ## Fuzz the environment loader for FUZZTIME each (default 10s): arbitrary bytes, and structural mutations of the committed files.
-	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./environments
-	$(GO) test -run '^$$' -fuzz '^FuzzMutate$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./environments
+fuzz: ## Fuzz the environment loader (FUZZTIME=<N>x or a duration; default about 10 s each): arbitrary bytes, and structural mutations of the committed files.
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZ_PARSE_TIME) -fuzzminimizetime 1s ./environments
+	$(GO) test -run '^$$' -fuzz '^FuzzMutate$$' -fuzztime $(FUZZ_MUTATE_TIME) -fuzzminimizetime 1s ./environments
 
 .PHONY: fuzz-plan
 fuzz-plan: ## Fuzz mlplat plan end to end with mutated environment files for FUZZTIME (its instrumented build takes about 15 min cold on 2 cores, so make test runs only its seeds and 200 fixed mutations).
-	$(GO) test -run '^$$' -fuzz '^FuzzPlan$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./cmd/mlplat
+	$(GO) test -run '^$$' -fuzz '^FuzzPlan$$' -fuzztime $(or $(FUZZTIME),2000x) -fuzzminimizetime 5s ./cmd/mlplat
 
 .PHONY: vet-integration
 vet-integration: ## Compile the integration tests (they need a cloud to run).
