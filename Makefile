@@ -123,13 +123,13 @@ fuzz-plan: ## Fuzz mlplat plan end to end with mutated environment files for FUZ
 	$(GO) test -run '^$$' -fuzz '^FuzzPlan$$' -fuzztime $(or $(FUZZTIME),2000x) -fuzzminimizetime 5s ./cmd/mlplat
 
 .PHONY: vet-integration
-vet-integration: ## Compile the integration tests (they need a cloud to run).
-	$(GO) vet -tags integration ./...
+vet-integration: ## Compile the integration tests (they need a cloud to run); TestOnlyTaggedPackagesCarryBuildTags keeps the list whole.
+	$(GO) vet -tags integration ./test/integration/...
 	$(GO) vet -tags cluster ./test/cluster
 
 .PHONY: verify
 verify: lint ## go vet, gofmt, the import rules (test/imports) and the generated docs' freshness.
-	$(GO) test -count=1 ./test/imports ./components/names ./policies/rules ./test/docfile -run 'TestImportRules|TestRulesCatchWhatTheyForbid|TestProductLinksNoTesting|DocIsCurrent|ComponentReferencesAreCurrent'
+	$(GO) test -count=1 ./test/imports ./components/names ./policies/rules ./test/docfile -run 'TestImportRules|TestRulesCatchWhatTheyForbid|TestOnlyTaggedPackagesCarryBuildTags|TestProductLinksNoTesting|DocIsCurrent|ComponentReferencesAreCurrent'
 
 .PHONY: lint
 lint: ## go vet and a gofmt check.
