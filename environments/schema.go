@@ -407,6 +407,27 @@ type Model struct {
 	// Card is the model card (owner, uses, training data, evaluation,
 	// fairness review, risk level); required in prod.
 	Card *ModelCard `yaml:"card,omitempty"`
+	// Monitoring logs the model's requests and responses, only the
+	// features it declares loggable, into the artifact store under the
+	// model's prefix for PayloadRetentionDays; prod models need it (policy
+	// rules payload-logging and payload-retention).
+	Monitoring *ModelMonitoring `yaml:"monitoring,omitempty"`
+}
+
+// ModelMonitoring says what of a model's traffic may be kept, and for how
+// long.
+type ModelMonitoring struct {
+	// Features are the model's input features in the order its input
+	// carries them: the columns of a v1 instance or of a v2 [rows,
+	// features] tensor, or the names of its v2 inputs.
+	Features []string `yaml:"features"`
+	// Loggable are the features that may be archived; every other feature
+	// of a request is dropped before anything is written. Predictions are
+	// kept.
+	Loggable []string `yaml:"loggable"`
+	// PayloadRetentionDays is how long the archive keeps a logged request
+	// or response, 1 to 3650 days.
+	PayloadRetentionDays int `yaml:"payloadRetentionDays"`
 }
 
 // HasExplainer reports whether an explainer runs beside the model.

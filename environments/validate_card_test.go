@@ -79,3 +79,30 @@ func TestDefaultExplainer(t *testing.T) {
 		t.Errorf("defect-detector has explainer %+v, want none", env.Models[1].Explainer)
 	}
 }
+
+// TestValidateRejectsModelMonitoring breaks one rule of a model's
+// monitoring block per case and asserts the whole message.
+func TestValidateRejectsModelMonitoring(t *testing.T) {
+	runRejectCases(t, map[string]rejectCase{
+		"no features": {
+			mutate: func(e *Environment) { e.Models[0].Monitoring.Features = nil; e.Models[0].Monitoring.Loggable = nil },
+			want:   `models[0].monitoring.features = <missing>: must list the model's input features, in the order its input carries them; fix: list them, e.g. [amount, merchant_category, country]`,
+		},
+		"a feature with a space": {
+			mutate: func(e *Environment) { e.Models[0].Monitoring.Features[5] = "customer postcode" },
+			want:   `models[0].monitoring.features[5] = "customer postcode": must be a feature name: a letter or _, then letters, digits, _ . or -, at most 63; fix: use the name the model's input gives the column`,
+		},
+		"a feature twice": {
+			mutate: func(e *Environment) { e.Models[0].Monitoring.Features[5] = "amount" },
+			want:   `models[0].monitoring.features[5] = "amount": appears twice; fix: name each feature once`,
+		},
+		"an undeclared loggable field": {
+			mutate: func(e *Environment) { e.Models[1].Monitoring.Loggable = []string{"email"} },
+			want:   `models[1].monitoring.loggable[0] = "email": is not one of the model's features; fix: list only names from features`,
+		},
+		"no retention": {
+			mutate: func(e *Environment) { e.Models[1].Monitoring.PayloadRetentionDays = 0 },
+			want:   `models[1].monitoring.payloadRetentionDays = 0: must be 1 to 3650: logged payloads are deleted after it; fix: set the retention your data-protection review agreed, e.g. 30`,
+		},
+	})
+}

@@ -38,7 +38,43 @@ var (
 	modelPathRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*$`)
 	artAttackRE = regexp.MustCompile(`^[A-Z][A-Za-z0-9]+$`)
 	runtimeRE   = regexp.MustCompile(`^[a-z][-a-z0-9]{0,62}$`)
+	featureRE   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]{0,62}$`)
 )
+
+// MaxPayloadRetentionDays bounds how long logged payloads are kept: ten
+// years, beyond any audit duty the platform has heard of.
+const MaxPayloadRetentionDays = 3650
+
+// modelMonitoring checks what a model logs: features named and unique,
+// loggable ones among them, and a retention.
+func (v *validator) modelMonitoring(p string, m *ModelMonitoring) {
+	if len(m.Features) == 0 {
+		v.ps.add(p+".features", missing, "must list the model's input features, in the order its input carries them", "list them, e.g. [amount, merchant_category, country]")
+	}
+	seen := map[string]bool{}
+	for i, f := range m.Features {
+		switch {
+		case !featureRE.MatchString(f):
+			v.ps.add(fmt.Sprintf("%s.features[%d]", p, i), q(f), "must be a feature name: a letter or _, then letters, digits, _ . or -, at most 63", "use the name the model's input gives the column")
+		case seen[f]:
+			v.ps.add(fmt.Sprintf("%s.features[%d]", p, i), q(f), "appears twice", "name each feature once")
+		}
+		seen[f] = true
+	}
+	logged := map[string]bool{}
+	for i, f := range m.Loggable {
+		switch {
+		case !seen[f]:
+			v.ps.add(fmt.Sprintf("%s.loggable[%d]", p, i), q(f), "is not one of the model's features", "list only names from features")
+		case logged[f]:
+			v.ps.add(fmt.Sprintf("%s.loggable[%d]", p, i), q(f), "appears twice", "name each feature once")
+		}
+		logged[f] = true
+	}
+	if m.PayloadRetentionDays < 1 || m.PayloadRetentionDays > MaxPayloadRetentionDays {
+		v.ps.add(p+".payloadRetentionDays", n(m.PayloadRetentionDays), fmt.Sprintf("must be 1 to %d: logged payloads are deleted after it", MaxPayloadRetentionDays), "set the retention your data-protection review agreed, e.g. 30")
+	}
+}
 
 func (v *validator) monitoring() {
 	m := v.env.Monitoring
@@ -157,6 +193,9 @@ func (v *validator) models() {
 		}
 		if m.Card != nil {
 			v.card(p+".card", m.Card)
+		}
+		if m.Monitoring != nil {
+			v.modelMonitoring(p+".monitoring", m.Monitoring)
 		}
 	}
 	v.modelNameCollisions()

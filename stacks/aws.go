@@ -109,6 +109,7 @@ func AWS(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set) er
 		NoncurrentVersionDays:  a.Artifacts.NoncurrentVersionDays,
 		AccessLogRetentionDays: a.Artifacts.AccessLogRetentionDays,
 		UntaggedImageDays:      a.Artifacts.UntaggedImageDays,
+		ExpiringPrefixes:       awsPayloadExpiry(env.Models),
 		Protect:                prod,
 	}, withProv)
 	if err != nil {

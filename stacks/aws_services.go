@@ -47,6 +47,9 @@ func awsServices(ctx *pulumi.Context, env *environments.Environment, accountID s
 			return awsModelIdentity(ctx, base+"-model-"+m.Name, baseline.NamespaceServing, m, a,
 				cluster.OIDCProviderARN, cluster.OIDCIssuerURL, art.BucketARN, dataKeyARN, opts...)
 		},
+		PayloadArchive: func(environments.Model, serving.Identity) *serving.PayloadArchive {
+			return &serving.PayloadArchive{URL: pulumi.Sprintf("s3://%s/%s", art.BucketName, serving.PayloadRoot)}
+		},
 		RunnerIdentity: func(s environments.RunnerSet) (runners.Identity, error) {
 			r, err := role(base+"-runner-"+s.Name, baseline.NamespaceRunners, s.Name+"-runner", &irsa.RoleArgs{
 				PolicyARNs: []pulumi.StringInput{art.PushPolicyARN},
@@ -79,16 +82,32 @@ func awsServices(ctx *pulumi.Context, env *environments.Environment, accountID s
 	return cs, nil
 }
 
+// awsPayloadExpiry are the artifact bucket's lifecycle rules for the
+// models' payload archives.
+func awsPayloadExpiry(models []environments.Model) []artifacts.ExpiringPrefix {
+	var out []artifacts.ExpiringPrefix
+	for _, r := range payloadExpiry(models) {
+		out = append(out, artifacts.ExpiringPrefix{ID: "expire-payloads-" + r.Model, Prefix: r.Prefix, Days: r.Days})
+	}
+	return out
+}
+
 // awsModelIdentity gives model m's service account (namespace/<model>) an
 // IRSA role that reads the model's own prefix of the artifact bucket, with
-// the data key that encrypts it.
+// the data key that encrypts it, and, when the model logs payloads, adds
+// objects under its payload prefix.
 func awsModelIdentity(ctx *pulumi.Context, name, namespace string, m environments.Model, a *environments.AWS,
 	oidcProviderARN, oidcIssuerURL, bucketARN, keyARN pulumi.StringInput, opts ...pulumi.ResourceOption) (serving.Identity, []pulumi.Resource, error) {
 	prefix := a.Artifacts.ModelPrefix + m.StorageURI + "/"
 	r, err := irsa.NewRole(ctx, name, &irsa.RoleArgs{
 		OIDCProviderARN: oidcProviderARN, OIDCIssuerURL: oidcIssuerURL, Namespace: namespace, ServiceAccount: m.Name,
 		InlinePolicy: pulumi.All(bucketARN, keyARN).ApplyT(func(v []interface{}) string {
-			return artifacts.BucketAccess(v[0].(string), v[1].(string), prefix, false).JSON()
+			doc := artifacts.BucketAccess(v[0].(string), v[1].(string), prefix, false)
+			if m.Monitoring != nil {
+				// KServe's agent in the model's pod writes its payloads.
+				doc.Statement = append(doc.Statement, artifacts.PayloadWrite(v[0].(string), v[1].(string), serving.PayloadPrefix(namespace, m.Name))...)
+			}
+			return doc.JSON()
 		}).(pulumi.StringOutput),
 	}, opts...)
 	if err != nil {

@@ -178,7 +178,8 @@ func Azure(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set, 
 		AllowedCIDRs:     a.Artifacts.AllowedCIDRs,
 		EndpointSubnetID: net.EndpointSubnetID, BlobZoneID: net.PrivateDNSZoneIDs[aznetwork.ZoneBlob],
 		ModelsContainer: a.Artifacts.ModelsContainer, SoftDeleteDays: a.Artifacts.SoftDeleteDays,
-		RegistrySKU: a.Artifacts.RegistrySKU, UntaggedRetentionDays: a.Artifacts.UntaggedRetentionDays,
+		ExpiringPrefixes: azurePayloadExpiry(env.Models),
+		RegistrySKU:      a.Artifacts.RegistrySKU, UntaggedRetentionDays: a.Artifacts.UntaggedRetentionDays,
 		IdentityPrefix: "id-" + base, KubeletPrincipalID: kubelet.PrincipalID, Protect: prod, Tags: tagSet,
 	}, withProv)
 	if err != nil {

@@ -2,12 +2,14 @@ package stacks
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi-azure-native-sdk/insights/v2"
 	"github.com/pulumi/pulumi-azure-native-sdk/managedidentity/v2"
 	"github.com/pulumi/pulumi-azure-native-sdk/resources/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	azartifacts "github.com/pangea-ai/mlplatform/components/azure/artifacts"
 	"github.com/pangea-ai/mlplatform/components/azure/nodepool"
 	"github.com/pangea-ai/mlplatform/components/azure/roles"
 	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
@@ -52,6 +54,12 @@ func azureServices(ctx *pulumi.Context, env *environments.Environment, names Azu
 		},
 		ModelIdentity: func(m environments.Model) (serving.Identity, []pulumi.Resource, error) {
 			return azureModelIdentity(ctx, base+"-model-"+m.Name, baseline.NamespaceServing, m, a.Location, scope, opts...)
+		},
+		PayloadArchive: func(_ environments.Model, id serving.Identity) *serving.PayloadArchive {
+			return &serving.PayloadArchive{
+				URL:         pulumi.String(fmt.Sprintf("abfs://%s@%s.dfs.core.windows.net/%s", container, names.StorageAccount, serving.PayloadRoot)),
+				Credentials: azurePayloadCredentials(id, scope.TenantID, names.StorageAccount),
+			}
 		},
 		RunnerIdentity: func(s environments.RunnerSet) (runners.Identity, error) {
 			id, err := identity(base+"-runner-"+s.Name, baseline.NamespaceRunners, s.Name+"-runner")
@@ -196,10 +204,58 @@ func azureModelIdentity(ctx *pulumi.Context, name, namespace string, m environme
 	if err != nil {
 		return serving.Identity{}, nil, err
 	}
+	deps := []pulumi.Resource{ra}
+	if m.Monitoring != nil {
+		// KServe's agent in the model's pod writes its payloads, and only
+		// there.
+		wa, err := roles.Assign(ctx, name+"-payloads", scope.SubscriptionID, roles.Assignment{
+			PrincipalID: id.PrincipalId, PrincipalType: roles.ServicePrincipal, Role: roles.StorageBlobDataContributor,
+			Scope: scope.ModelsContainerID, Condition: roles.BlobWritePathCondition(serving.PayloadPrefix(namespace, m.Name)),
+		}, append(opts, pulumi.Parent(id))...)
+		if err != nil {
+			return serving.Identity{}, nil, err
+		}
+		deps = append(deps, wa)
+	}
 	return serving.Identity{
 		ServiceAccountAnnotations: pulumi.StringMap{"azure.workload.identity/client-id": id.ClientId},
 		PodLabels:                 workloadIdentityLabels,
-	}, []pulumi.Resource{ra}, nil
+	}, deps, nil
+}
+
+// azurePayloadCredentials are what KServe v0.20.0's agent needs in its
+// environment to write to Blob Storage as the model's workload identity. Its
+// Azure uploader (pkg/agent/storage/utils.go initializeAzureClient) takes
+// the account from AZURE_ACCOUNT_NAME, and builds a DefaultAzureCredential
+// (which finds the workload identity) only when AZURE_STORAGE_ACCESS_KEY is
+// set; without either that or AZURE_ACCESS_TOKEN it refuses to start. The
+// account allows no shared keys, so the variable holds a marker, never a
+// key: nothing reads its value. The agent gets these from a Secret its
+// service account lists (pkg/credentials/azure/azure_secret.go
+// BuildSecretEnvs). Not verified on a real cluster.
+func azurePayloadCredentials(id serving.Identity, tenantID pulumi.StringInput, account string) pulumi.StringMap {
+	return pulumi.StringMap{
+		"AZURE_CLIENT_ID":          id.ServiceAccountAnnotations.ToStringMapOutput().MapIndex(pulumi.String("azure.workload.identity/client-id")),
+		"AZURE_TENANT_ID":          tenantID,
+		"AZURE_ACCOUNT_NAME":       pulumi.String(account),
+		"AZURE_STORAGE_ACCESS_KEY": pulumi.String(AzureNoAccessKey),
+	}
+}
+
+// AzureNoAccessKey is the marker azurePayloadCredentials puts where KServe
+// looks for a storage key.
+const AzureNoAccessKey = "none: shared keys are disabled; the agent authenticates with workload identity"
+
+// azurePayloadExpiry are the storage account's lifecycle rules for the
+// models' payload archives.
+func azurePayloadExpiry(models []environments.Model) []azartifacts.ExpiringPrefix {
+	var out []azartifacts.ExpiringPrefix
+	for i, r := range payloadExpiry(models) {
+		// Rule names are letters and digits only; the index keeps
+		// "fraud-xgb" and "fraudxgb" apart.
+		out = append(out, azartifacts.ExpiringPrefix{Name: fmt.Sprintf("payloads%d%s", i, strings.ReplaceAll(r.Model, "-", "")), Prefix: r.Prefix, Days: r.Days})
+	}
+	return out
 }
 
 // modelsContainer is the blob container models live in.

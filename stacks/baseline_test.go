@@ -27,8 +27,10 @@ func TestConcernsForDev(t *testing.T) {
 	// dev serves fraud-xgb (1 CPU/2Gi + explainer 500m/1Gi, max 2) and
 	// defect-detector (2 CPU/8Gi/1 GPU + explainer 1/2Gi, max 2):
 	// 2*(1000+500) + 2*(2000+1000) = 9000m; 2*(2048+1024) + 2*(8192+2048) = 26624Mi; 8 pods; 2 GPUs;
-	// then 25% headroom (pods +2).
-	if got, want := *byNS[baseline.NamespaceServing].Quota, (baseline.Quota{CPUMillis: 11250, MemoryMi: 33280, GPUs: 2, Pods: 12}); got != want {
+	// both log payloads: KServe's agent beside each predictor replica (100m,
+	// 1Gi limit, max 2 each) and one payload filter (100m/128Mi, 1 pod):
+	// +500m, +4224Mi, +1 pod; then 25% headroom.
+	if got, want := *byNS[baseline.NamespaceServing].Quota, (baseline.Quota{CPUMillis: 11875, MemoryMi: 38560, GPUs: 2, Pods: 14}); got != want {
 		t.Errorf("serving quota = %+v, want %+v", got, want)
 	}
 	// dev runs cpu-runners (2/4Gi, max 4) and gpu-runners (4/14Gi, 1 GPU, max 2), each runner with a job pod:

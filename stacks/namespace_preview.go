@@ -79,7 +79,13 @@ func NamespacePreview(ctx *pulumi.Context, env *environments.Environment, s Sett
 	if err != nil {
 		return err
 	}
-	quota, err := servingQuota(models)
+	// A namespace preview keeps no payloads: it writes into the base
+	// stack's artifact store, whose retention rules that stack owns, and
+	// runs no payload filter of its own.
+	for i := range models {
+		models[i].Monitoring = nil
+	}
+	quota, err := servingQuota(models, false)
 	if err != nil {
 		return err
 	}
@@ -199,7 +205,7 @@ func azurePreviewServices(ctx *pulumi.Context, env *environments.Environment, ta
 // named, in the environment's order, or all of them when none are named.
 func previewModels(env *environments.Environment, names []string) ([]environments.Model, error) {
 	if len(names) == 0 {
-		return env.Models, nil
+		return slices.Clone(env.Models), nil
 	}
 	var out []environments.Model
 	var known []string

@@ -36,6 +36,9 @@ type cloudServices struct {
 	ModelStorage func(path string) pulumi.StringInput
 	// ModelIdentity is the model's read-only identity on its own prefix.
 	ModelIdentity func(m environments.Model) (serving.Identity, []pulumi.Resource, error)
+	// PayloadArchive is where model m, with identity id, writes its
+	// filtered payloads; nil where models keep none (namespace previews).
+	PayloadArchive func(m environments.Model, id serving.Identity) *serving.PayloadArchive
 	// RunnerIdentity binds a runner set that pushes images to the registry.
 	RunnerIdentity func(r environments.RunnerSet) (runners.Identity, error)
 }
@@ -112,12 +115,26 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 		if err != nil {
 			return err
 		}
+		var filter []pulumi.Resource
+		if models := servingModels(env.Models); len(serving.LoggingModels(models)) > 0 {
+			f, err := serving.NewPayloadFilter(ctx, base+"-payload-filter", &serving.PayloadFilterArgs{
+				Namespace: baseline.NamespaceServing, Models: models, Replicas: PayloadFilterReplicas(env.IsProd()),
+				Metrics: len(mon) > 0, MetricsAfter: mon, WaitFor: ns(baseline.NamespaceServing),
+			}, withK8s)
+			if err != nil {
+				return err
+			}
+			filter = []pulumi.Resource{f.Deployment}
+		}
 		for _, m := range env.Models {
 			args, deps, err := modelArgs(cloud, taints, m)
 			if err != nil {
 				return err
 			}
 			args.Namespace, args.HighAvailability = baseline.NamespaceServing, env.IsProd()
+			if args.PayloadArchive != nil {
+				deps = append(deps, filter...)
+			}
 			args.WaitFor, args.MetricsAfter = append(ns(baseline.NamespaceServing, ks.Controller, ks.RuntimeConfigs), deps...), mon
 			if _, err := serving.NewModelService(ctx, base+"-model-"+m.Name, args, withK8s); err != nil {
 				return err
@@ -161,10 +178,14 @@ func modelArgs(cloud cloudServices, taints nodes.GroupTaints, m environments.Mod
 	if m.Explainer != nil && m.Explainer.Type == "custom" {
 		image = ResolveImage(cloud.RegistryPrefix, m.Explainer.Image)
 	}
-	return &serving.ModelServiceArgs{
+	args := &serving.ModelServiceArgs{
 		Model: ServingModel(m), StorageURI: cloud.ModelStorage(m.StorageURI), Identity: id, ExplainerImage: image,
 		NodeGroupTaints: taints.For(m.NodeGroup, m.GPUs), CPUGroupTaints: taints.For("", 0),
-	}, deps, nil
+	}
+	if m.Monitoring != nil && cloud.PayloadArchive != nil {
+		args.PayloadArchive = cloud.PayloadArchive(m, id)
+	}
+	return args, deps, nil
 }
 
 // ResolveImage puts an image path inside the platform registry under the

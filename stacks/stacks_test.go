@@ -202,10 +202,11 @@ func TestProdPlatformIsComplete(t *testing.T) {
 		"aws:s3/bucketV2:BucketV2": 2, "aws:ecr/repository:Repository": 3, "aws:ec2/natGateway:NatGateway": 3,
 		"aws:ec2/vpcEndpoint:VpcEndpoint": 5, "pulumi:providers:kubernetes": 1,
 		// Platform services: both models with an explainer, a disruption
-		// budget per component, remote write to a managed workspace, and
-		// the model gateway (two proxies, its own budget); KServe is three
-		// charts (CRDs, controller, runtimes) beside cert-manager.
-		"kubernetes:serving.kserve.io/v1beta1:InferenceService": 2, "kubernetes:policy/v1:PodDisruptionBudget": 4,
+		// budget per component and one for the two payload filters, remote
+		// write to a managed workspace, and the model gateway (two proxies,
+		// its own budget); KServe is three charts (CRDs, controller,
+		// runtimes) beside cert-manager.
+		"kubernetes:serving.kserve.io/v1beta1:InferenceService": 2, "kubernetes:policy/v1:PodDisruptionBudget": 5,
 		"aws:amp/workspace:Workspace": 1, "kubernetes:helm.sh/v3:Release": 11,
 		"kubernetes:gateway.networking.k8s.io/v1:Gateway": 1, "kubernetes:monitoring.coreos.com/v1:PrometheusRule": 6,
 	} {

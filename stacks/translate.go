@@ -50,7 +50,7 @@ func BuildTags(env *environments.Environment, stack, expiresAt string, now time.
 // namespaces with quotas summed from its models and runner sets, and the
 // runners namespace privileged when a set runs Docker-in-Docker.
 func concernsFor(env *environments.Environment) ([]baseline.Concern, error) {
-	serving, err := servingQuota(env.Models)
+	serving, err := servingQuota(env.Models, env.IsProd())
 	if err != nil {
 		return nil, err
 	}
@@ -69,8 +69,9 @@ func concernsFor(env *environments.Environment) ([]baseline.Concern, error) {
 
 // servingQuota is the quota of a namespace serving models: their and their
 // explainers' requests at maximum replicas, with headroom for rollouts.
-func servingQuota(models []environments.Model) (*baseline.Quota, error) {
+func servingQuota(models []environments.Model, prod bool) (*baseline.Quota, error) {
 	var q baseline.Quota
+	logging := false
 	for _, m := range models {
 		cpu, mem, err := m.Resources.Quantities()
 		if err != nil {
@@ -80,6 +81,13 @@ func servingQuota(models []environments.Model) (*baseline.Quota, error) {
 		q.MemoryMi += m.MaxReplicas * mem
 		q.GPUs += m.MaxReplicas * m.GPUs
 		q.Pods += m.MaxReplicas
+		if m.Monitoring != nil {
+			// KServe's agent beside each logging replica: its CPU request
+			// and its memory limit (the quota bounds limits.memory too).
+			q.CPUMillis += m.MaxReplicas * serving.AgentCPUMillis
+			q.MemoryMi += m.MaxReplicas * serving.AgentMemoryLimitMi
+			logging = true
+		}
 		if m.HasExplainer() {
 			cpu, mem, err := m.Explainer.Resources.Quantities()
 			if err != nil {
@@ -90,7 +98,22 @@ func servingQuota(models []environments.Model) (*baseline.Quota, error) {
 			q.Pods += m.MaxReplicas
 		}
 	}
+	if logging {
+		// The payload filter, also in the serving namespace.
+		n := PayloadFilterReplicas(prod)
+		q.CPUMillis += n * serving.PayloadFilterCPUMillis
+		q.MemoryMi += n * serving.PayloadFilterMemoryMi
+		q.Pods += n
+	}
 	return q.WithHeadroom(), nil
+}
+
+// PayloadFilterReplicas is how many payload filters run: two in prod.
+func PayloadFilterReplicas(prod bool) int {
+	if prod {
+		return 2
+	}
+	return 1
 }
 
 // runnersQuota is the runners namespace's quota: each runner and the job
@@ -133,7 +156,38 @@ func ServingModel(m environments.Model) serving.Model {
 		}
 		out.Card = card
 	}
+	if mon := m.Monitoring; mon != nil {
+		out.Payloads = &serving.Payloads{Features: mon.Features, Loggable: mon.Loggable}
+	}
 	return out
+}
+
+// servingModels are an environment's models as the serving component takes
+// them.
+func servingModels(in []environments.Model) []serving.Model {
+	out := make([]serving.Model, 0, len(in))
+	for _, m := range in {
+		out = append(out, ServingModel(m))
+	}
+	return out
+}
+
+// payloadExpiry deletes each logging model's payloads after its retention:
+// one rule per model prefix of the serving namespace.
+func payloadExpiry(models []environments.Model) []PayloadRetention {
+	var out []PayloadRetention
+	for _, m := range models {
+		if m.Monitoring != nil {
+			out = append(out, PayloadRetention{Model: m.Name, Prefix: serving.PayloadPrefix(baseline.NamespaceServing, m.Name), Days: m.Monitoring.PayloadRetentionDays})
+		}
+	}
+	return out
+}
+
+// PayloadRetention is how long one model's payload archive keeps objects.
+type PayloadRetention struct {
+	Model, Prefix string
+	Days          int
 }
 
 // servingRuntimes are the ClusterServingRuntimes an environment's models

@@ -97,6 +97,9 @@ func scrapeProblems(r *Rendered) []string {
 			for _, d := range ds {
 				pods = append(pods, scrape.PodsOf(o.File+" (as KServe "+standin.KServeVersion+" builds it)", d))
 			}
+		case "Deployment":
+			// The toolkit's own workloads (the payload filter).
+			pods = append(pods, scrape.PodsOf(o.File, o.Manifest))
 		case "PodMonitor", "ServiceMonitor":
 			monitors = append(monitors, o.Manifest)
 		}

@@ -118,7 +118,12 @@ var (
 		Source: "https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftstorage"}
 	BlobContainer = Rule{Target: "Azure blob container name", Min: 3, Max: 63, Pattern: regexp.MustCompile(`^[a-z0-9][a-z0-9-]*[a-z0-9]$`),
 		Shape: "lowercase letters, digits and '-', beginning and ending with a letter or digit", Forbid: []string{"--"}, Source: StorageAccount.Source}
-	BlobServices      = Rule{Target: "Azure blob service name", Min: 7, Max: 7, Pattern: regexp.MustCompile(`^default$`), Shape: `"default"`, Source: StorageAccount.Source}
+	BlobServices = Rule{Target: "Azure blob service name", Min: 7, Max: 7, Pattern: regexp.MustCompile(`^default$`), Shape: `"default"`, Source: StorageAccount.Source}
+	// ManagementPolicy: the REST API names an account's only lifecycle
+	// policy "default" (pulumi-azure-native-sdk storage/v2
+	// managementPolicy.go: "It should always be 'default'").
+	ManagementPolicy = Rule{Target: "Azure storage management policy name", Min: 7, Max: 7, Pattern: regexp.MustCompile(`^default$`), Shape: `"default"`,
+		Source: "https://learn.microsoft.com/rest/api/storagerp/management-policies/create-or-update"}
 	ContainerRegistry = Rule{Target: "Azure container registry name", Min: 5, Max: 50, Pattern: alnum, Shape: "letters and digits", Alnum: true,
 		Source: "https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftcontainerregistry"}
 	AKSCluster = Rule{Target: "AKS cluster name", Min: 1, Max: 63, Pattern: regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9_-]*[A-Za-z0-9])?$`),

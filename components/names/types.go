@@ -46,6 +46,7 @@ var ByType = map[string][]Field{
 	tokens.AzureStorageAccount:                      {{"accountName", StorageAccount}},
 	tokens.AzureStorageBlobServiceProperties:        {{"blobServicesName", BlobServices}},
 	tokens.AzureStorageBlobContainer:                {{"containerName", BlobContainer}},
+	tokens.AzureStorageManagementPolicy:             {{"managementPolicyName", ManagementPolicy}},
 	tokens.AzureRegistry:                            {{"registryName", ContainerRegistry}},
 	tokens.AzureAuthorizationRoleAssignment:         {{"roleAssignmentName", RoleAssignment}},
 	tokens.AzureAKSManagedCluster: {

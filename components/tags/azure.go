@@ -42,6 +42,7 @@ var azureUntaggable = map[string]bool{
 	tokens.AzureNetworkSubnet:                       true,
 	tokens.AzureStorageBlobContainer:                true,
 	tokens.AzureStorageBlobServiceProperties:        true,
+	tokens.AzureStorageManagementPolicy:             true,
 }
 
 // AzureTaggability classifies an azure-native resource type.

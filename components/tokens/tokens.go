@@ -84,6 +84,7 @@ const (
 	AzureStorageAccount                            = "azure-native:storage:StorageAccount"
 	AzureStorageBlobContainer                      = "azure-native:storage:BlobContainer"
 	AzureStorageBlobServiceProperties              = "azure-native:storage:BlobServiceProperties"
+	AzureStorageManagementPolicy                   = "azure-native:storage:ManagementPolicy"
 	K8sConfigMap                                   = "kubernetes:core/v1:ConfigMap"
 	K8sCronJob                                     = "kubernetes:batch/v1:CronJob"
 	K8sDaemonSet                                   = "kubernetes:apps/v1:DaemonSet"

@@ -55,10 +55,11 @@ var wlInlineContainers = map[string][]string{
 	"transformer": nil,
 }
 
-// wlUpstreamRepos are the upstream images the toolkit itself writes into
-// pod templates (the ARC runner, TrustyAI's explainer, each pinned by its
-// component); every other image comes from the stack's own registry.
-var wlUpstreamRepos = []string{"ghcr.io/actions/actions-runner", "quay.io/trustyai/trustyai-kserve-explainer"}
+// wlUpstreamRepos are the images the toolkit itself writes into pod
+// templates (the ARC runner, TrustyAI's explainer, this project's payload
+// filter, each pinned by its component); every other image comes from the
+// stack's own registry.
+var wlUpstreamRepos = []string{"ghcr.io/actions/actions-runner", "quay.io/trustyai/trustyai-kserve-explainer", "ghcr.io/pangea-ai/mlplatform-payload-filter"}
 
 func workloadRules() []Rule {
 	return []Rule{
@@ -67,6 +68,8 @@ func workloadRules() []Rule {
 		imageProvenance,
 		servingAvailability,
 		modelCard,
+		payloadLogging,
+		payloadRetention,
 		saRBACHygiene,
 		networkExposure,
 		ciRunnerIsolation,
@@ -102,6 +105,18 @@ var modelCard = Rule{ID: "model-card", Category: Workloads, Kind: ProdOnly,
 	Description: "Checks whether every InferenceService carries a complete model card (owner, intended and out-of-scope use, training data, evaluation, risk level, fairness review), a review that did not reject the model, and, for high-risk models, a review no older than the environment's limit.",
 	Resources:   "InferenceServices (model-card.mlplatform.pangea.ai/ annotations)", Mirrors: "Model Cards for Model Reporting (Mitchell et al. 2019); EU AI Act Art. 11 documentation",
 	Check: wlCheckModelCards}
+
+// payloadLogging is rule payload-logging.
+var payloadLogging = Rule{ID: "payload-logging", Category: Workloads, Kind: ProdOnly,
+	Description: "Checks whether every InferenceService's predictor logs its requests and responses (logger mode all) through the payload filter, which keeps only the features the model declares loggable, into the payloads folder of the artifact store.",
+	Resources:   "InferenceServices (spec.predictor.logger)", Mirrors: "GDPR Art. 5(1)(c) data minimisation; EU AI Act Art. 12 record-keeping",
+	Check: wlCheckPayloadLogging}
+
+// payloadRetention is rule payload-retention.
+var payloadRetention = Rule{ID: "payload-retention", Category: Workloads, Kind: Fixed,
+	Description: "Checks whether every model that archives payloads has a lifecycle rule deleting its folder (payloads/<namespace>/<model>/) after a number of days: an S3 lifecycle rule on AWS, a storage management policy rule on Azure.",
+	Resources:   "InferenceServices, S3 bucket lifecycle configurations, storage management policies", Mirrors: "GDPR Art. 5(1)(e) storage limitation",
+	Check: wlCheckPayloadRetention}
 
 // saRBACHygiene is rule sa-rbac-hygiene.
 var saRBACHygiene = Rule{ID: "sa-rbac-hygiene", Category: Workloads, Kind: Fixed,

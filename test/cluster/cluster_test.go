@@ -18,6 +18,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/pangea-ai/mlplatform/components/k8s/charts"
+	"github.com/pangea-ai/mlplatform/components/k8s/serving"
 	"github.com/pangea-ai/mlplatform/components/nodes"
 	"github.com/pangea-ai/mlplatform/test/standin"
 	"github.com/pangea-ai/mlplatform/test/upstream"
@@ -38,7 +39,9 @@ type summary struct {
 	// applied counts rendered objects the API server accepted with strict
 	// field validation; customResources those of them that are custom
 	// resources, by kind; crds the definitions installed from upstream.
-	applied, crds   int
+	applied, crds int
+	// logging counts InferenceServices whose predictor logs payloads.
+	logging         int
 	customResources map[string]int
 	notVerifiable   map[string]int // reason → count
 	placed          map[string]int // node group → pods
@@ -133,7 +136,7 @@ func verifyStack(t *testing.T, bin, mlplat, stack string) {
 	}
 	files, _ := filepath.Glob(filepath.Join(out, "[0-9]*.yaml"))
 	sort.Strings(files)
-	var isvcs []map[string]interface{}
+	var isvcs, deployments []map[string]interface{}
 	for _, f := range files {
 		obj := readManifest(t, f)
 		if err := applyE(t, opts, f); err != nil {
@@ -144,8 +147,11 @@ func verifyStack(t *testing.T, bin, mlplat, stack string) {
 		if _, builtin := builtinKinds[str(obj["kind"])]; !builtin {
 			sum.customResources[str(obj["kind"])]++
 		}
-		if str(obj["kind"]) == "InferenceService" {
+		switch str(obj["kind"]) {
+		case "InferenceService":
 			isvcs = append(isvcs, obj)
+		case "Deployment":
+			deployments = append(deployments, obj)
 		}
 	}
 	releases := readReleases(t, filepath.Join(out, "helm-releases.yaml"))
@@ -178,6 +184,32 @@ func verifyStack(t *testing.T, bin, mlplat, stack string) {
 			checkPlacement(t, cp, groups, d, &sum)
 		}
 	}
+	// The toolkit's own workloads (the payload filter) run as rendered.
+	for _, d := range deployments {
+		checkPlacement(t, cp, groups, d, &sum)
+	}
+	// A logging predictor runs KServe's agent beside its server, admitted
+	// with the rest of the pod.
+	for _, isvc := range isvcs {
+		if mapOf(mapOf(mapOf(isvc["spec"])["predictor"])["logger"]) == nil {
+			continue
+		}
+		sum.logging++
+		pods := k8s.ListPods(t, k8s.NewKubectlOptions("", cp.Kubeconfig, str(mapOf(isvc["metadata"])["namespace"])),
+			metav1.ListOptions{LabelSelector: "component=predictor,serving.kserve.io/inferenceservice=" + str(mapOf(isvc["metadata"])["name"])})
+		if len(pods) == 0 {
+			t.Errorf("InferenceService %s logs payloads but has no predictor pod", str(mapOf(isvc["metadata"])["name"]))
+		}
+		for _, p := range pods {
+			agent := false
+			for _, c := range p.Spec.Containers {
+				agent = agent || (c.Name == serving.AgentContainer && len(c.Ports) == 1 && c.Ports[0].ContainerPort == serving.AgentPort)
+			}
+			if !agent {
+				t.Errorf("pod %s of a logging model runs no agent on %d", p.Name, serving.AgentPort)
+			}
+		}
+	}
 	negativeGPU(t, cp, work, isvcs)
 	report(t, stack, groups, sum)
 }
@@ -195,6 +227,7 @@ func checkPlacement(t *testing.T, cp *ControlPlane, groups []Group, d map[string
 	}
 	pod := mapOf(mapOf(mapOf(d["spec"])["template"])["spec"])
 	wantGroup := str(mapOf(pod["nodeSelector"])[nodes.LabelNodeGroup])
+	wantKind := str(mapOf(pod["nodeSelector"])[nodes.LabelKind])
 	gpu := gpuRequest(pod)
 	sel := mapOf(mapOf(d["spec"])["selector"])["matchLabels"]
 	var parts []string
@@ -213,6 +246,8 @@ func checkPlacement(t *testing.T, cp *ControlPlane, groups []Group, d map[string
 		switch {
 		case wantGroup != "" && g.Name != wantGroup:
 			t.Errorf("pod %s landed on %s (group %s), want group %s", p.Name, p.Spec.NodeName, g.Name, wantGroup)
+		case wantKind != "" && g.Labels[nodes.LabelKind] != wantKind:
+			t.Errorf("pod %s landed on %s (a %s group), want a %s group", p.Name, p.Spec.NodeName, g.Labels[nodes.LabelKind], wantKind)
 		case gpu && !g.IsGPU():
 			t.Errorf("GPU pod %s landed on non-GPU node %s", p.Name, p.Spec.NodeName)
 		case !gpu && g.IsGPU():
@@ -296,6 +331,7 @@ func report(t *testing.T, stack string, groups []Group, s summary) {
 	for _, k := range sortedKeys(s.customResources) {
 		fmt.Fprintf(&b, "    of which %-24s %d\n", k, s.customResources[k])
 	}
+	fmt.Fprintf(&b, "  models logging payloads, their predictor pods running KServe's agent: %d\n", s.logging)
 	for _, r := range sortedKeys(s.notVerifiable) {
 		fmt.Fprintf(&b, "  not verifiable: %-70s %d\n", r, s.notVerifiable[r])
 	}

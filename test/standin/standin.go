@@ -5,6 +5,7 @@
 // their ports.
 //
 // Facts, all read at kserve/kserve tag v0.20.0:
+//
 //   - pkg/controller/v1beta1/inferenceservice/components/predictor.go
 //     buildPodSpec: the predictor's container is the model's container
 //     merged over its runtime's kserve-container
@@ -16,22 +17,34 @@
 //     template fields ({{.Name}}, {{.Labels.x}}) from the
 //     InferenceService's metadata. Every predictor container gets env
 //     INFERENCE_SERVICE_NAME.
+//
 //   - pkg/apis/serving/v1beta1/inference_service_defaults.go
 //     SetTorchServeDefaults: a TorchServe model gets protocol v1, label
 //     serviceEnvelope=kserve and env PROTOCOL_VERSION=v1.
+//
 //   - The runtimes' containers: serving.ChartRuntimes, from
 //     charts/kserve-runtime-configs (files/runtimes/*.yaml, values.yaml).
 //     None declares ports; the servers listen on 8080.
+//
 //   - reconcilers/deployment/deployment_reconciler.go setDefaultPodSpec: a
 //     kserve-container without ports and without a readiness probe gets a
 //     TCP probe on 8080. Labels: serving.kserve.io/inferenceservice=<isvc>,
 //     component=<predictor|explainer>, app=isvc.<isvc>-<component>.
+//
 //   - pkg/apis/serving/v1beta1/explainer_art.go and explainer_custom.go: the
 //     explainer gets --model_name, --predictor_host and --http_port 8080
 //     (ART also --adversary_type); still no port.
 //
-// Not imitated: the storage-initializer init container and the logger's
-// agent sidecar, which KServe's pod webhook injects.
+//   - pkg/webhook/admission/pod/agent_injector.go InjectAgent: a component
+//     with a logger gets the agent container: name agent, port agent-port
+//     9081, the kserve-container's securityContext, the logger entry's
+//     resources from inferenceservice-config (charts/_common/common-patches/
+//     configmap-patch.yaml: 100m and 100Mi requested, 1 and 1Gi limit), the
+//     logger's flags in the injector's order, SERVING_READINESS_PROBE from
+//     the server's readiness probe, and a readiness probe on 9081.
+//
+// Not imitated: the storage-initializer init container, and the
+// credentials the agent's credential builder adds from service accounts.
 package standin
 
 import (
@@ -108,6 +121,13 @@ func Deployments(isvc map[string]interface{}) ([]map[string]interface{}, error) 
 				ctr["readinessProbe"] = map[string]interface{}{"tcpSocket": map[string]interface{}{"port": HTTPPort}}
 			}
 		}
+		if logger := mapOf(c["logger"]); logger != nil && len(containers) > 0 {
+			agent, err := agentContainer(name, ns, component, logger, containers[0].(map[string]interface{}))
+			if err != nil {
+				return nil, fmt.Errorf("InferenceService %s/%s: %w", ns, name, err)
+			}
+			containers = append(containers, agent)
+		}
 		pod["containers"] = containers
 		podLabels := map[string]interface{}{"serving.kserve.io/inferenceservice": name, "component": component, "app": "isvc." + name + "-" + component}
 		for k, v := range mapOf(c["labels"]) {
@@ -132,6 +152,56 @@ func Deployments(isvc map[string]interface{}) ([]map[string]interface{}, error) 
 		})
 	}
 	return out, nil
+}
+
+// agentContainer is the logger's agent as KServe's pod webhook injects it
+// beside server.
+func agentContainer(name, ns, component string, logger, server map[string]interface{}) (map[string]interface{}, error) {
+	args := []interface{}{"--log-url", str(logger["url"]), "--source-uri", name + "-" + component, "--log-mode", str(logger["mode"]),
+		"--inference-service", name, "--namespace", ns, "--endpoint", "", "--component", component}
+	storage := mapOf(logger["storage"])
+	if p := str(storage["path"]); p != "" {
+		args = append(args, "--log-store-path", p)
+	}
+	if f := str(mapOf(storage["parameters"])["format"]); f != "" {
+		args = append(args, "--log-store-format", f)
+	}
+	if m := str(logger["marshallerUrl"]); m != "" {
+		args = append(args, "--log-marshaller-url", m)
+	}
+	switch n := logger["batchSize"].(type) {
+	case int:
+		args = append(args, "--log-batch-size", fmt.Sprint(n))
+	case float64:
+		args = append(args, "--log-batch-size", fmt.Sprint(int(n)))
+	}
+	if d := str(logger["batchInterval"]); d != "" {
+		args = append(args, "--log-batch-interval", d)
+	}
+	args = append(args, "--logger-tls-skip-verify", "false")
+	agent := map[string]interface{}{
+		"name": serving.AgentContainer, "image": placeholderImage("agent"), "args": args,
+		"resources": map[string]interface{}{
+			"requests": map[string]interface{}{"cpu": fmt.Sprintf("%dm", serving.AgentCPUMillis), "memory": "100Mi"},
+			"limits":   map[string]interface{}{"cpu": "1", "memory": fmt.Sprintf("%dMi", serving.AgentMemoryLimitMi)},
+		},
+		"ports": []interface{}{map[string]interface{}{"name": "agent-port", "containerPort": serving.AgentPort, "protocol": "TCP"}},
+		"readinessProbe": map[string]interface{}{"httpGet": map[string]interface{}{
+			"path": "/", "port": serving.AgentPort, "scheme": "HTTP",
+			"httpHeaders": []interface{}{map[string]interface{}{"name": "K-Network-Probe", "value": "queue"}},
+		}},
+	}
+	if sc, ok := server["securityContext"]; ok {
+		agent["securityContext"] = sc
+	}
+	if p, ok := server["readinessProbe"]; ok {
+		probe, err := json.Marshal(p)
+		if err != nil {
+			return nil, err
+		}
+		agent["env"] = []interface{}{map[string]interface{}{"name": "SERVING_READINESS_PROBE", "value": string(probe)}}
+	}
+	return agent, nil
 }
 
 // predictorContainer is the model's container merged over its runtime's,

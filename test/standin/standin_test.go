@@ -94,3 +94,39 @@ func TestUnknownRuntime(t *testing.T) {
 		t.Errorf("error = %v", err)
 	}
 }
+
+// TestLoggerAddsTheAgent: a predictor with a logger gets KServe's agent
+// beside its server, with the logger's flags in the webhook's order.
+func TestLoggerAddsTheAgent(t *testing.T) {
+	res := map[string]interface{}{"requests": map[string]interface{}{"cpu": "1", "memory": "2Gi"}, "limits": map[string]interface{}{"cpu": "1", "memory": "2Gi"}}
+	in := isvc("kserve-xgbserver", res)
+	mapOf(mapOf(in["spec"])["predictor"])["logger"] = map[string]interface{}{
+		"mode": "all", "url": "s3://bucket/payloads", "marshallerUrl": "http://payload-filter.serving.svc.cluster.local:8080/marshal",
+		"batchSize": 100.0, "batchInterval": "60s", "storage": map[string]interface{}{"path": "batches", "serviceAccountName": "fraud"},
+	}
+	d, err := Deployments(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	containers := list(mapOf(mapOf(mapOf(d[0]["spec"])["template"])["spec"])["containers"])
+	if len(containers) != 2 {
+		t.Fatalf("%d containers, want the server and the agent", len(containers))
+	}
+	agent := mapOf(containers[1])
+	wantArgs := []interface{}{"--log-url", "s3://bucket/payloads", "--source-uri", "fraud-predictor", "--log-mode", "all",
+		"--inference-service", "fraud", "--namespace", "serving", "--endpoint", "", "--component", "predictor",
+		"--log-store-path", "batches", "--log-marshaller-url", "http://payload-filter.serving.svc.cluster.local:8080/marshal",
+		"--log-batch-size", "100", "--log-batch-interval", "60s", "--logger-tls-skip-verify", "false"}
+	if agent["name"] != "agent" || !reflect.DeepEqual(agent["args"], wantArgs) {
+		t.Errorf("agent %v args %v, want %v", agent["name"], agent["args"], wantArgs)
+	}
+	if !reflect.DeepEqual(agent["ports"], []interface{}{map[string]interface{}{"name": "agent-port", "containerPort": 9081, "protocol": "TCP"}}) {
+		t.Errorf("ports = %v", agent["ports"])
+	}
+	if !reflect.DeepEqual(agent["securityContext"], mapOf(containers[0])["securityContext"]) {
+		t.Error("the agent does not carry the server's securityContext, as the webhook copies it")
+	}
+	if env := list(agent["env"]); len(env) != 1 || mapOf(env[0])["value"] != `{"tcpSocket":{"port":8080}}` {
+		t.Errorf("env = %v, want SERVING_READINESS_PROBE of the server's TCP probe", env)
+	}
+}

@@ -34,8 +34,20 @@ type ArtifactsArgs struct {
 	AccessLogRetentionDays int
 	// UntaggedImageDays keeps untagged images; unset means 7.
 	UntaggedImageDays int
+	// ExpiringPrefixes are folders of the artifact bucket whose objects are
+	// deleted after a number of days (models' payload archives).
+	ExpiringPrefixes []ExpiringPrefix
 	// Protect marks the bucket and repositories protected (prod).
 	Protect bool
+}
+
+// ExpiringPrefix deletes the objects under Prefix Days after they are
+// written, and their replaced versions a day after that.
+type ExpiringPrefix struct {
+	// ID names the lifecycle rule (at most 255 characters).
+	ID     string
+	Prefix string
+	Days   int
 }
 
 // Artifacts is the artifact bucket, its log bucket, the registries and the
@@ -122,6 +134,11 @@ func (a *ArtifactsArgs) withDefaults() (ArtifactsArgs, error) {
 	}
 	if out.UntaggedImageDays == 0 {
 		out.UntaggedImageDays = 7
+	}
+	for _, e := range out.ExpiringPrefixes {
+		if e.ID == "" || len(e.ID) > 255 || !strings.HasSuffix(e.Prefix, "/") || strings.HasPrefix(e.Prefix, "/") || strings.HasPrefix(e.Prefix, out.ModelPrefix) || e.Days < 1 {
+			return out, fmt.Errorf("ExpiringPrefixes: %+v needs an ID of 1 to 255 characters, a relative prefix ending in / outside ModelPrefix, and at least 1 day", e)
+		}
 	}
 	return out, nil
 }

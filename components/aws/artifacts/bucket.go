@@ -18,7 +18,9 @@ type bucketSettings struct {
 	noncurrentDays int
 	// extraStatements are added to the TLS-only bucket policy.
 	extraStatements func(bucketARN string) []policydoc.Statement
-	protect         bool
+	// expiring are folders whose objects expire on their own schedule.
+	expiring []ExpiringPrefix
+	protect  bool
 }
 
 // hardenedBucket creates a bucket with versioning, default encryption, the
@@ -103,6 +105,19 @@ func hardenedBucket(ctx *pulumi.Context, name string, s bucketSettings, parent p
 			Expiration: s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(s.expireDays)},
 		})
 	}
+	for _, e := range s.expiring {
+		// The bucket is versioned: expiring a current object leaves a
+		// delete marker and a replaced version, which goes a day later.
+		// Where this rule and the bucket-wide one overlap, S3 honours the
+		// shorter expiration (docs.aws.amazon.com/AmazonS3/latest/userguide/
+		// lifecycle-conflicts.html).
+		rules = append(rules, s3.BucketLifecycleConfigurationV2RuleArgs{
+			Id: pulumi.String(e.ID), Status: pulumi.String("Enabled"),
+			Filter:                      s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String(e.Prefix)},
+			Expiration:                  s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(e.Days)},
+			NoncurrentVersionExpiration: s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{NoncurrentDays: pulumi.Int(1)},
+		})
+	}
 	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, name, &s3.BucketLifecycleConfigurationV2Args{
 		Bucket: bucket.ID(), Rules: rules,
 	}, parent); err != nil {
@@ -127,7 +142,7 @@ func TLSOnlyStatement(bucketARN string) policydoc.Statement {
 // logging into it.
 func newArtifactBucket(ctx *pulumi.Context, name string, a *ArtifactsArgs, parent pulumi.ResourceOption) (*s3.BucketV2, error) {
 	bucket, err := hardenedBucket(ctx, name, bucketSettings{
-		kmsKeyARN: a.KMSKeyARN, noncurrentDays: a.NoncurrentVersionDays, protect: a.Protect,
+		kmsKeyARN: a.KMSKeyARN, noncurrentDays: a.NoncurrentVersionDays, expiring: a.ExpiringPrefixes, protect: a.Protect,
 	}, parent)
 	if err != nil {
 		return nil, err

@@ -23,6 +23,16 @@ func BucketAccess(bucketARN, keyARN, prefix string, write bool) policydoc.Docume
 	)
 }
 
+// PayloadWrite returns the statements that let a model's logger add
+// objects under its payload prefix, encrypted with the key: write only,
+// since nothing in the pod reads the archive back.
+func PayloadWrite(bucketARN, keyARN, prefix string) []policydoc.Statement {
+	return []policydoc.Statement{
+		policydoc.Statement{Sid: "WritePayloadsUnderThePrefix", Effect: policydoc.Allow, Action: []string{"s3:PutObject"}, Resource: []string{bucketARN + "/" + prefix + "*"}},
+		policydoc.Statement{Sid: "EncryptPayloads", Effect: policydoc.Allow, Action: []string{"kms:GenerateDataKey"}, Resource: []string{keyARN}},
+	}
+}
+
 func bucketPolicyDoc(bucketARN pulumi.StringOutput, keyARN pulumi.StringInput, prefix string, write bool) pulumi.StringOutput {
 	return pulumi.All(bucketARN, keyARN).ApplyT(func(v []interface{}) string {
 		return BucketAccess(v[0].(string), v[1].(string), prefix, write).JSON()

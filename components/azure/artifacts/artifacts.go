@@ -2,6 +2,8 @@ package artifacts
 
 import (
 	"fmt"
+	"regexp"
+	"strings"
 
 	"github.com/pulumi/pulumi-azure-native-sdk/containerregistry/v2"
 	"github.com/pulumi/pulumi-azure-native-sdk/managedidentity/v2"
@@ -41,6 +43,10 @@ type ArtifactsArgs struct {
 	ModelsContainer string
 	// SoftDeleteDays keeps deleted blobs and containers; unset means 30.
 	SoftDeleteDays int
+	// ExpiringPrefixes are folders of the models container whose blobs are
+	// deleted a number of days after they are written (models' payload
+	// archives).
+	ExpiringPrefixes []ExpiringPrefix
 	// RegistrySKU is Basic, Standard or Premium; UntaggedRetentionDays
 	// (Premium only) removes untagged manifests.
 	RegistrySKU           string
@@ -52,6 +58,17 @@ type ArtifactsArgs struct {
 	KubeletPrincipalID pulumi.StringInput
 	Protect            bool
 	Tags               tags.Set
+}
+
+// ExpiringPrefix deletes the blobs under Prefix of the models container
+// Days after they are written, and their earlier versions a day after
+// they are replaced.
+type ExpiringPrefix struct {
+	// Name names the lifecycle rule: letters and digits only, at most 256
+	// (a management policy's rule name; at most 100 rules per policy).
+	Name   string
+	Prefix string
+	Days   int
 }
 
 // Artifacts are the storage account, the registry and their access identities.
@@ -83,6 +100,11 @@ func NewArtifacts(ctx *pulumi.Context, name string, args *ArtifactsArgs, opts ..
 	account, container, err := storageAccount(ctx, name, &a, parent)
 	if err != nil {
 		return nil, err
+	}
+	if len(a.ExpiringPrefixes) > 0 {
+		if err := expiry(ctx, name, &a, account, container, parent); err != nil {
+			return nil, err
+		}
 	}
 	registry, err := containerRegistry(ctx, name, &a, parent)
 	if err != nil {
@@ -232,5 +254,42 @@ func (a *ArtifactsArgs) withDefaults() (ArtifactsArgs, error) {
 	default:
 		return out, fmt.Errorf("RegistrySKU %q must be Basic, Standard or Premium", out.RegistrySKU)
 	}
+	if len(out.ExpiringPrefixes) > 100 {
+		return out, fmt.Errorf("ExpiringPrefixes: %d rules, a management policy holds at most 100", len(out.ExpiringPrefixes))
+	}
+	for _, e := range out.ExpiringPrefixes {
+		if !ruleNameRE.MatchString(e.Name) || !strings.HasSuffix(e.Prefix, "/") || strings.HasPrefix(e.Prefix, "/") || e.Days < 1 {
+			return out, fmt.Errorf("ExpiringPrefixes: %+v needs a name of 1 to 256 letters and digits, a relative prefix ending in /, and at least 1 day", e)
+		}
+	}
 	return out, nil
+}
+
+var ruleNameRE = regexp.MustCompile(`^[A-Za-z0-9]{1,256}$`)
+
+// expiry is the storage account's management policy: one lifecycle rule
+// per expiring prefix of the models container. Blob versioning is on, so a
+// deleted blob leaves a version, which goes a day later.
+func expiry(ctx *pulumi.Context, name string, a *ArtifactsArgs, account *storage.StorageAccount, container *storage.BlobContainer, parent pulumi.ResourceOption) error {
+	rules := storage.ManagementPolicyRuleArray{}
+	for _, e := range a.ExpiringPrefixes {
+		rules = append(rules, storage.ManagementPolicyRuleArgs{
+			Name: pulumi.String(e.Name), Enabled: pulumi.Bool(true), Type: pulumi.String("Lifecycle"),
+			Definition: storage.ManagementPolicyDefinitionArgs{
+				Filters: storage.ManagementPolicyFilterArgs{
+					BlobTypes:   pulumi.StringArray{pulumi.String("blockBlob")},
+					PrefixMatch: pulumi.StringArray{pulumi.String(a.ModelsContainer + "/" + e.Prefix)},
+				},
+				Actions: storage.ManagementPolicyActionArgs{
+					BaseBlob: storage.ManagementPolicyBaseBlobArgs{Delete: storage.DateAfterModificationArgs{DaysAfterModificationGreaterThan: pulumi.Float64(float64(e.Days))}},
+					Version:  storage.ManagementPolicyVersionArgs{Delete: storage.DateAfterCreationArgs{DaysAfterCreationGreaterThan: pulumi.Float64(1)}},
+				},
+			},
+		})
+	}
+	_, err := storage.NewManagementPolicy(ctx, name+"-expiry", &storage.ManagementPolicyArgs{
+		ResourceGroupName: a.ResourceGroupName, AccountName: account.Name, ManagementPolicyName: pulumi.String("default"),
+		Policy: storage.ManagementPolicySchemaArgs{Rules: rules},
+	}, parent, pulumi.DependsOn([]pulumi.Resource{container}))
+	return err
 }

@@ -2,6 +2,7 @@ package serving
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
@@ -88,6 +89,9 @@ type Model struct {
 	// Card, when set, is written onto the InferenceService as annotations
 	// (modelcard.Prefix), where the model-card rule and mlplat models read it.
 	Card *modelcard.Card
+	// Payloads, when set, logs the model's requests and responses through
+	// the payload filter into ModelServiceArgs.PayloadArchive.
+	Payloads *Payloads
 }
 
 // ExplainerTrustyAI is the explainer type of TrustyAI's KServe explainer.
@@ -144,6 +148,9 @@ type ModelServiceArgs struct {
 	// WaitFor are resources to create after: the KServe controller (its
 	// webhooks), the identity.
 	WaitFor []pulumi.Resource
+	// PayloadArchive is where the model's filtered payloads go; required
+	// when the model has Payloads.
+	PayloadArchive *PayloadArchive
 	// MetricsAfter are resources the PodMonitors and the PrometheusRule
 	// wait for: the monitoring release that brings their CRDs. The model
 	// itself does not wait for monitoring.
@@ -179,6 +186,26 @@ func NewModelService(ctx *pulumi.Context, name string, args *ModelServiceArgs, o
 		return nil, err
 	}
 	deps = append(deps, predictorSA)
+	if m.Payloads != nil && args.PayloadArchive != nil && args.PayloadArchive.Credentials != nil {
+		// The agent's credential builder reads the Secrets the logger's
+		// service account lists (kserve v0.20.0 pkg/credentials
+		// CreateSecretVolumeAndEnvFromServiceAccount).
+		secret, err := corev1.NewSecret(ctx, name+"-payloads", &corev1.SecretArgs{
+			Metadata: meta(m.Name + "-payloads"), Type: pulumi.String("Opaque"),
+			StringData: pulumi.ToSecret(args.PayloadArchive.Credentials).(pulumi.StringMapOutput),
+		}, parent, after)
+		if err != nil {
+			return nil, err
+		}
+		psa, err := corev1.NewServiceAccount(ctx, name+"-payloads", &corev1.ServiceAccountArgs{
+			Metadata: meta(m.Name + "-payloads"), AutomountServiceAccountToken: pulumi.Bool(false),
+			Secrets: corev1.ObjectReferenceArray{corev1.ObjectReferenceArgs{Name: pulumi.String(m.Name + "-payloads")}},
+		}, parent, after) // names the Secret; both exist before the pods that read them
+		if err != nil {
+			return nil, err
+		}
+		deps = append(deps, secret, psa)
+	}
 	if m.Explainer != nil {
 		// The explainer calls the predictor and reads nothing from storage,
 		// so its account has no cloud identity.
@@ -331,6 +358,19 @@ func (a *ModelServiceArgs) check() error {
 			problems = append(problems, fmt.Sprintf("explainer type %q is not trustyai, art or custom", e.Type))
 		}
 	}
+	if p := a.Model.Payloads; p != nil {
+		if a.PayloadArchive == nil || a.PayloadArchive.URL == nil {
+			problems = append(problems, "a model with Payloads needs PayloadArchive.URL (where its filtered payloads are written)")
+		}
+		if len(p.Features) == 0 {
+			problems = append(problems, "Payloads.Features is empty; list the model's input features")
+		}
+		for _, l := range p.Loggable {
+			if !slices.Contains(p.Features, l) {
+				problems = append(problems, fmt.Sprintf("Payloads.Loggable names %q, which is not one of Payloads.Features", l))
+			}
+		}
+	}
 	if a.Model.MinReplicas < 1 || a.Model.MinReplicas > a.Model.MaxReplicas {
 		problems = append(problems, fmt.Sprintf("replicas %d..%d must satisfy 1 <= min <= max", a.Model.MinReplicas, a.Model.MaxReplicas))
 	}
@@ -380,6 +420,9 @@ func InferenceServiceSpec(a *ModelServiceArgs) map[string]interface{} {
 		predictor["labels"] = podLabels
 	}
 	placement(predictor, m.NodeGroup, m.GPUs, a.NodeGroupTaints)
+	if m.Payloads != nil && a.PayloadArchive != nil {
+		predictor["logger"] = loggerSpec(a)
+	}
 	spec := map[string]interface{}{"predictor": predictor}
 	if e := m.Explainer; e != nil {
 		explainerMin := 1
@@ -483,10 +526,16 @@ func labels(model string) pulumi.StringMap {
 }
 
 // networkPolicy lets the model gateway's proxies reach the model's pods on
-// the HTTP port, beside what the baseline allows (the serving namespace
+// the HTTP port (and the agent's, when the model logs payloads), beside what the baseline allows (the serving namespace
 // itself and monitoring). Callers go through the gateway, so every request
 // is counted for the error-rate objective.
 func networkPolicy(ctx *pulumi.Context, name string, a *ModelServiceArgs, opts ...pulumi.ResourceOption) error {
+	ports := networkingv1.NetworkPolicyPortArray{networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("TCP"), Port: pulumi.Int(HTTPPort)}}
+	if a.Model.Payloads != nil {
+		// A logging predictor's Service targets the agent, which passes
+		// requests on to the server.
+		ports = append(ports, networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("TCP"), Port: pulumi.Int(AgentPort)})
+	}
 	_, err := networkingv1.NewNetworkPolicy(ctx, name, &networkingv1.NetworkPolicyArgs{
 		Metadata: metav1.ObjectMetaArgs{Name: pulumi.String(a.Model.Name + "-callers"), Namespace: pulumi.String(a.Namespace), Labels: labels(a.Model.Name)},
 		Spec: networkingv1.NetworkPolicySpecArgs{
@@ -497,7 +546,7 @@ func networkPolicy(ctx *pulumi.Context, name string, a *ModelServiceArgs, opts .
 					NamespaceSelector: metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{baseline.NamespaceNameLabel: pulumi.String(NamespaceGateway)}},
 					PodSelector:       metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(ProxyLabels(a.gatewayNamespace()))},
 				}},
-				Ports: networkingv1.NetworkPolicyPortArray{networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("TCP"), Port: pulumi.Int(HTTPPort)}},
+				Ports: ports,
 			}},
 		},
 	}, opts...)

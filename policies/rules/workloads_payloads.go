@@ -1,0 +1,171 @@
+package rules
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/pangea-ai/mlplatform/components/k8s/serving"
+	"github.com/pangea-ai/mlplatform/components/tokens"
+	"github.com/pangea-ai/mlplatform/plan/props"
+)
+
+const (
+	wlS3Lifecycle      = tokens.AWSS3BucketLifecycleConfigurationV2
+	wlAzureMgmtPolicy  = tokens.AzureStorageManagementPolicy
+	payloadsFix        = "fix: declare models[].monitoring (features, loggable, payloadRetentionDays) in the environment file (docs/workflows/add-a-model.md)"
+	payloadLoggerPaths = "spec.predictor.logger"
+)
+
+// payload-logging
+
+// wlCheckPayloadLogging requires every model's predictor to log requests
+// and responses through the payload filter into a blob archive.
+func wlCheckPayloadLogging(s *Stack) []Finding {
+	var out []Finding
+	for _, r := range s.ByType(wlInferenceService) {
+		v, ok := r.Get(payloadLoggerPaths)
+		if !ok || v == nil {
+			out = append(out, Violation(r, "%s must log its requests and responses: it has no %s; %s", Subject(r), payloadLoggerPaths, payloadsFix))
+			continue
+		}
+		if props.HasUnknown(v) {
+			out = append(out, CannotVerify(r, payloadLoggerPaths))
+			continue
+		}
+		logger, _ := props.Unwrap(v).(map[string]interface{})
+		ns := namespaceOf(r)
+		var problems []string
+		if mode, _ := logger["mode"].(string); mode != "all" {
+			problems = append(problems, fmt.Sprintf("mode is %q, not all (requests and responses)", mode))
+		}
+		if _, err := archiveURL(logger); err != nil {
+			problems = append(problems, err.Error())
+		}
+		if m, _ := logger["marshallerUrl"].(string); m != serving.PayloadFilterURL(ns) {
+			problems = append(problems, fmt.Sprintf("marshallerUrl is %q, not the payload filter %s, so undeclared fields would be kept", m, serving.PayloadFilterURL(ns)))
+		}
+		if p, _ := props.Lookup(logger, "storage.path"); props.Unwrap(p) == nil || props.Unwrap(p) == "" {
+			problems = append(problems, "storage.path is not set, so KServe's agent writes nothing to the archive")
+		}
+		if len(problems) > 0 {
+			out = append(out, Violation(r, "%s must log through the payload filter into the artifact store: %s; %s", Subject(r), strings.Join(problems, "; "), payloadsFix))
+		}
+	}
+	return out
+}
+
+// archiveURL reads the logger's url: an s3:// or abfs:// address whose path
+// is the payload root, so every object lands under a model's prefix.
+func archiveURL(logger map[string]interface{}) (*url.URL, error) {
+	raw, _ := logger["url"].(string)
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "s3" && u.Scheme != "abfs") || strings.Trim(u.Path, "/") != serving.PayloadRoot {
+		return nil, fmt.Errorf("url is %q, not s3://<bucket>/%[2]s or abfs://<container>@<account>.dfs.core.windows.net/%[2]s", raw, serving.PayloadRoot)
+	}
+	return u, nil
+}
+
+// namespaceOf is a namespaced object's namespace ("default" when unset).
+func namespaceOf(r *Resource) string {
+	if ns, ok := r.Get("metadata.namespace"); ok {
+		if s, ok := ns.(string); ok && s != "" {
+			return s
+		}
+	}
+	return "default"
+}
+
+// payload-retention
+
+// wlCheckPayloadRetention requires, for every model that logs to the
+// archive, a lifecycle rule that deletes its prefix: on AWS an Enabled rule
+// of the stack's bucket lifecycle with that prefix and an expiration in
+// days; on Azure a rule of the account's management policy matching
+// <container>/<prefix> that deletes base blobs after some days.
+func wlCheckPayloadRetention(s *Stack) []Finding {
+	var out []Finding
+	lifecycles := append(s.ByType(wlS3Lifecycle), s.ByType(wlAzureMgmtPolicy)...)
+	for _, r := range s.ByType(wlInferenceService) {
+		v, ok := r.Get(payloadLoggerPaths)
+		if !ok || v == nil || props.HasUnknown(v) {
+			continue // payload-logging says so
+		}
+		logger, _ := props.Unwrap(v).(map[string]interface{})
+		u, err := archiveURL(logger)
+		if err != nil {
+			continue
+		}
+		model, _ := r.Get("metadata.name")
+		name, _ := model.(string)
+		prefix := serving.PayloadPrefix(namespaceOf(r), name)
+		want := prefix
+		if u.Scheme == "abfs" && u.User != nil {
+			want = u.User.Username() + "/" + prefix
+		}
+		found, unknown := false, false
+		for _, l := range lifecycles {
+			ok, unk := expiresPrefix(l, want)
+			found, unknown = found || ok, unknown || unk
+		}
+		switch {
+		case found:
+		case unknown:
+			out = append(out, CannotVerify(r, "the lifecycle configuration of its archive"))
+		default:
+			out = append(out, Violation(r, "%s logs payloads under %s, but no lifecycle rule deletes them there: they would be kept forever; fix: set models[].monitoring.payloadRetentionDays (the stack then adds the rule)", Subject(r), want))
+		}
+	}
+	return out
+}
+
+// expiresPrefix says whether lifecycle resource l deletes objects under
+// prefix after a number of days, or cannot tell yet.
+func expiresPrefix(l *Resource, prefix string) (found, unknown bool) {
+	if l.Type == wlS3Lifecycle {
+		v, _ := l.Get("rules")
+		if props.HasUnknown(v) {
+			return false, true
+		}
+		rules, _ := props.Unwrap(v).([]interface{})
+		for _, raw := range rules {
+			rule, _ := raw.(map[string]interface{})
+			p, _ := props.Lookup(rule, "filter.prefix")
+			days, _ := props.Lookup(rule, "expiration.days")
+			if props.Unwrap(rule["status"]) == "Enabled" && props.Unwrap(p) == prefix && positive(props.Unwrap(days)) {
+				return true, false
+			}
+		}
+		return false, false
+	}
+	v, _ := l.Get("policy.rules")
+	if props.HasUnknown(v) {
+		return false, true
+	}
+	rules, _ := props.Unwrap(v).([]interface{})
+	for _, raw := range rules {
+		rule, _ := raw.(map[string]interface{})
+		if enabled, ok := rule["enabled"].(bool); ok && !enabled {
+			continue
+		}
+		matches, _ := props.Lookup(rule, "definition.filters.prefixMatch")
+		days, _ := props.Lookup(rule, "definition.actions.baseBlob.delete.daysAfterModificationGreaterThan")
+		list, _ := props.Unwrap(matches).([]interface{})
+		for _, m := range list {
+			if props.Unwrap(m) == prefix && positive(props.Unwrap(days)) {
+				return true, false
+			}
+		}
+	}
+	return false, false
+}
+
+func positive(v interface{}) bool {
+	switch n := v.(type) {
+	case float64:
+		return n > 0
+	case int:
+		return n > 0
+	}
+	return false
+}
