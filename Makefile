@@ -13,6 +13,7 @@ FORMAT ?= text
 # still work, with that race.
 FUZZ_PARSE_TIME ?= $(or $(FUZZTIME),30000x)
 FUZZ_MUTATE_TIME ?= $(or $(FUZZTIME),4000x)
+FUZZ_FILTER_TIME ?= $(or $(FUZZTIME),200000x)
 GO ?= go
 BIN := bin
 
@@ -114,9 +115,10 @@ test-cluster: upstream cluster-bins ## Apply aws-dev and azure-dev, with the pin
 	MLPLAT_CLUSTER_BIN=$(CLUSTER_BIN) $(GO) test -tags cluster -count=1 -v -timeout 20m ./test/cluster
 
 .PHONY: fuzz
-fuzz: ## Fuzz the environment loader (FUZZTIME=<N>x or a duration; default about 10 s each): arbitrary bytes, and structural mutations of the committed files.
+fuzz: ## Fuzz the environment loader (arbitrary bytes, structural mutations of the committed files) and the payload filter (FUZZTIME=<N>x or a duration; default about 10 s each).
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZ_PARSE_TIME) -fuzzminimizetime 1s ./environments
 	$(GO) test -run '^$$' -fuzz '^FuzzMutate$$' -fuzztime $(FUZZ_MUTATE_TIME) -fuzzminimizetime 1s ./environments
+	$(GO) test -run '^$$' -fuzz '^FuzzFilter$$' -fuzztime $(FUZZ_FILTER_TIME) -fuzzminimizetime 1s ./cmd/payload-filter/filter
 
 .PHONY: fuzz-plan
 fuzz-plan: ## Fuzz mlplat plan end to end with mutated environment files for FUZZTIME (its instrumented build takes about 15 min cold on 2 cores, so make test runs only its seeds and 200 fixed mutations).

@@ -23,6 +23,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/pangea-ai/mlplatform/cmd/payload-filter/filter"
 )
 
 // ExtensionHeader names the file extension of the marshalled batch for the
@@ -38,7 +40,7 @@ func main() {
 	addr := flag.String("listen", ":8080", "address to serve on")
 	configPath := flag.String("config", "/etc/payload-filter/config.json", "the models' loggable fields (JSON)")
 	flag.Parse()
-	cfg, err := readConfig(*configPath)
+	cfg, err := filter.ReadConfig(*configPath)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "payload-filter:", err)
 		os.Exit(2)
@@ -48,31 +50,14 @@ func main() {
 	log.Fatal(srv.ListenAndServe())
 }
 
-func readConfig(path string) (Config, error) {
-	var cfg Config
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return cfg, fmt.Errorf("reading the configuration: %w", err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&cfg); err != nil {
-		return cfg, fmt.Errorf("%s: %w", path, err)
-	}
-	if err := cfg.Check(); err != nil {
-		return cfg, fmt.Errorf("%s: %w", path, err)
-	}
-	return cfg, nil
-}
-
 type server struct {
-	cfg Config
+	cfg filter.Config
 	mu  sync.Mutex
 	// records counts filtered records by model, kind and outcome.
 	records map[[4]string]int
 }
 
-func newServer(cfg Config) *server { return &server{cfg: cfg, records: map[[4]string]int{}} }
+func newServer(cfg filter.Config) *server { return &server{cfg: cfg, records: map[[4]string]int{}} }
 
 func (s *server) routes() http.Handler {
 	mux := http.NewServeMux()
@@ -84,7 +69,7 @@ func (s *server) routes() http.Handler {
 
 // marshal filters a batch and answers with one JSON line per record.
 func (s *server) marshal(w http.ResponseWriter, r *http.Request) {
-	var batch []LogRequest
+	var batch []filter.LogRequest
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBatchBytes)).Decode(&batch); err != nil {
 		http.Error(w, "the body must be a JSON array of logger records: "+err.Error(), http.StatusBadRequest)
 		return

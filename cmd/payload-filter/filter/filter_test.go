@@ -1,18 +1,13 @@
-package main
+package filter
 
 import (
-	"bytes"
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/pangea-ai/mlplatform/components/k8s/serving"
 )
 
 var testConfig = Config{Models: map[string]ModelFields{
@@ -112,97 +107,16 @@ func TestFilterKeepsPredictions(t *testing.T) {
 	}
 }
 
-// TestMarshalEndpoint posts a batch as KServe's agent does (a JSON array
-// of records whose bytes are base64) and reads back JSON Lines with the
-// extension header the agent names the object by.
-func TestMarshalEndpoint(t *testing.T) {
-	srv := httptest.NewServer(newServer(testConfig).routes())
-	defer srv.Close()
-	resp1 := request(`{"predictions": [0.91]}`)
-	resp1.ReqType = TypeResponse
-	batch, _ := json.Marshal([]LogRequest{request(`{"instances": [[12.5, "m-7", "c-991", "30-39"]]}`), resp1, request(`nonsense`)})
-	if !strings.Contains(string(batch), `"bytes":"eyJpbnN0YW5jZXMi`) {
-		t.Fatalf("the batch does not carry bytes as base64, as the agent sends them: %s", batch)
-	}
-	res, err := http.Post(srv.URL+"/marshal", "application/json", bytes.NewReader(batch))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var body bytes.Buffer
-	body.ReadFrom(res.Body)
-	res.Body.Close()
-	if res.StatusCode != 200 || res.Header.Get(ExtensionHeader) != "jsonl" {
-		t.Fatalf("status %d, %s %q: %s", res.StatusCode, ExtensionHeader, res.Header.Get(ExtensionHeader), body.String())
-	}
-	lines := strings.Split(strings.TrimSpace(body.String()), "\n")
-	want := []string{
-		`{"id":"req-1","kind":"request","time":"2026-12-05T10:00:00Z","namespace":"models","model":"fraud","component":"predictor","instances":[{"age_band":"30-39","amount":12.5,"merchant":"m-7"}]}`,
-		`{"id":"req-1","kind":"response","time":"2026-12-05T10:00:00Z","namespace":"models","model":"fraud","component":"predictor","predictions":[0.91]}`,
-		`{"id":"req-1","kind":"request","time":"2026-12-05T10:00:00Z","namespace":"models","model":"fraud","component":"predictor","dropped":"payload is not a JSON object"}`,
-	}
-	if !reflect.DeepEqual(lines, want) {
-		t.Errorf("lines:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
-	}
-	m, _ := http.Get(srv.URL + "/metrics")
-	var metrics bytes.Buffer
-	metrics.ReadFrom(m.Body)
-	m.Body.Close()
-	for _, s := range []string{
-		`payload_filter_records_total{namespace="models",model="fraud",kind="request",outcome="dropped"} 1`,
-		`payload_filter_records_total{namespace="models",model="fraud",kind="request",outcome="kept"} 1`,
-		`payload_filter_records_total{namespace="models",model="fraud",kind="response",outcome="kept"} 1`,
-	} {
-		if !strings.Contains(metrics.String(), s) {
-			t.Errorf("metrics lack %s:\n%s", s, metrics.String())
-		}
-	}
-	bad, _ := http.Post(srv.URL+"/marshal", "application/json", strings.NewReader(`{"not": "a list"}`))
-	if bad.StatusCode != http.StatusBadRequest {
-		t.Errorf("a body that is not a list: status %d, want 400", bad.StatusCode)
-	}
-}
-
 func TestReadConfigNamesEveryProblem(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config.json")
 	os.WriteFile(path, []byte(`{"models": {"fraud": {"features": [], "loggable": ["email"]}}}`), 0o600)
-	_, err := readConfig(path)
+	_, err := ReadConfig(path)
 	want := `models.fraud.features: empty; the model's input features are required; models.fraud.loggable: "email" is not one of the features; models.fraud: the key must be <namespace>/<inference service>`
 	if err == nil || !strings.HasSuffix(err.Error(), want) {
 		t.Errorf("error = %v, want it to end with %s", err, want)
 	}
 	os.WriteFile(path, []byte(`{"models": {}, "extra": true}`), 0o600)
-	if _, err := readConfig(path); err == nil || !strings.Contains(err.Error(), `unknown field "extra"`) {
+	if _, err := ReadConfig(path); err == nil || !strings.Contains(err.Error(), `unknown field "extra"`) {
 		t.Errorf("an unknown key: error = %v", err)
-	}
-}
-
-// TestServingWritesWhatTheFilterReads holds the serving component's
-// ConfigMap and this program's configuration together: what the component
-// writes, the filter reads strictly and filters by.
-func TestServingWritesWhatTheFilterReads(t *testing.T) {
-	text, err := serving.PayloadFilterConfig("serving", []serving.Model{
-		{Name: "fraud", Payloads: &serving.Payloads{Features: []string{"amount", "postcode"}, Loggable: []string{"amount"}}},
-		{Name: "vision", Payloads: &serving.Payloads{Features: []string{"data"}}},
-		{Name: "silent"},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "config.json")
-	os.WriteFile(path, text, 0o600)
-	cfg, err := readConfig(path)
-	if err != nil {
-		t.Fatalf("the filter refuses the serving component's configuration: %v\n%s", err, text)
-	}
-	rec := cfg.Filter(LogRequest{ReqType: TypeRequest, ID: "1", Namespace: "serving", InferenceService: "fraud", Bytes: []byte(`{"instances": [[3.5, "AB1 2CD"]]}`)})
-	if want := []map[string]any{{"amount": 3.5}}; !reflect.DeepEqual(rec.Instances, want) {
-		t.Errorf("fraud: %+v, want instances %v", rec, want)
-	}
-	rec = cfg.Filter(LogRequest{ReqType: TypeRequest, ID: "2", Namespace: "serving", InferenceService: "vision", Bytes: []byte(`{"instances": [{"data": "aW1hZ2U="}]}`)})
-	if want := []map[string]any{{}}; rec.Dropped != "" || !reflect.DeepEqual(rec.Instances, want) {
-		t.Errorf("vision: %+v, want one empty instance (nothing of the image kept)", rec)
-	}
-	if _, listed := cfg.Models["serving/silent"]; listed {
-		t.Error("a model without Payloads is configured")
 	}
 }

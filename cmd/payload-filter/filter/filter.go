@@ -1,13 +1,20 @@
-package main
+// Package filter is the payload filter's logic: what of a logged request or
+// response the archive may keep. cmd/payload-filter serves it; it uses the
+// standard library only, so its fuzzing builds fast.
+package filter
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"time"
 )
 
+// Package filter is the payload filter's logic: what of a logged request
+// or response the archive may keep (cmd/payload-filter serves it).
 // Config says, per model, which of its input features may be kept. The
 // serving component writes it into a ConfigMap (serving.PayloadFilterConfig
 // has the same JSON shape; TestServingWritesWhatTheFilterReads holds the two
@@ -152,11 +159,15 @@ func (f ModelFields) instances(body map[string]json.RawMessage) ([]map[string]an
 		}
 		if len(inputs) == 1 && !slices.Contains(f.Features, inputs[0].Name) {
 			in := inputs[0]
-			if len(in.Shape) != 2 || in.Shape[1] != len(f.Features) || in.Shape[0]*in.Shape[1] != len(in.Data) {
-				return nil, fmt.Errorf("input %q has shape %v, not [rows, %d] over the declared features", in.Name, in.Shape, len(f.Features))
+			// The row count comes from the data, never from the shape
+			// alone: a shape's product can overflow to the data's length.
+			k := len(f.Features)
+			if len(in.Shape) != 2 || k == 0 || in.Shape[1] != k || len(in.Data)%k != 0 || in.Shape[0] != len(in.Data)/k {
+				return nil, fmt.Errorf("input %q has shape %v, not [rows, %d] over the declared features", in.Name, in.Shape, k)
 			}
-			out := make([]map[string]any, 0, in.Shape[0])
-			for r := 0; r < in.Shape[0]; r++ {
+			rows := len(in.Data) / k
+			out := make([]map[string]any, 0, rows)
+			for r := 0; r < rows; r++ {
 				kept, err := f.row(in.Data[r*in.Shape[1] : (r+1)*in.Shape[1]])
 				if err != nil {
 					return nil, err
@@ -244,4 +255,23 @@ func (c Config) Check() error {
 		return fmt.Errorf("%s", strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// ReadConfig reads the configuration file strictly (no unknown key) and
+// checks it.
+func ReadConfig(path string) (Config, error) {
+	var cfg Config
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return cfg, fmt.Errorf("reading the configuration: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&cfg); err != nil {
+		return cfg, fmt.Errorf("%s: %w", path, err)
+	}
+	if err := cfg.Check(); err != nil {
+		return cfg, fmt.Errorf("%s: %w", path, err)
+	}
+	return cfg, nil
 }
