@@ -1,15 +1,19 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/pangea-ai/mlplatform/components/k8s/serving"
 	"github.com/pangea-ai/mlplatform/components/modelcard"
 	"github.com/pangea-ai/mlplatform/components/tokens"
 	"github.com/pangea-ai/mlplatform/plan"
+	"github.com/pangea-ai/mlplatform/plan/props"
 )
 
 func runModels(args []string, stdout, stderr io.Writer) int {
@@ -26,14 +30,14 @@ func runModels(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return failed(stderr, err)
 	}
-	fmt.Fprint(stdout, modelCards(f.stack, p.Rec.ByType(tokens.K8sKServeInferenceService)))
+	fmt.Fprint(stdout, modelCards(f.stack, p.Rec.ByType(tokens.K8sKServeInferenceService), payloadPlan(p.Rec.Resources())))
 	return exitOK
 }
 
 // modelCards prints the model cards the stack's InferenceServices carry, as
 // Markdown for a pull-request comment: read back from the annotations the
 // cluster will hold, so a card missing or incomplete there shows here.
-func modelCards(stack string, services []*plan.Resource) string {
+func modelCards(stack string, services []*plan.Resource, payloads payloadFacts) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Model cards: stack %s\n\n", stack)
 	if len(services) == 0 {
@@ -54,6 +58,108 @@ func modelCards(stack string, services []*plan.Resource) string {
 			continue
 		}
 		b.WriteString(card.Markdown(name))
+		b.WriteString(payloads.section(r))
 	}
+	return b.String()
+}
+
+// payloadFacts are what the plan says about payload logging: each model's
+// declared features (the payload filter's ConfigMap) and each folder's
+// retention (the lifecycle rules), keyed by "<namespace>/<model>" and by
+// folder.
+type payloadFacts struct {
+	fields    map[string]serving.PayloadFilterModel
+	retention map[string]int
+}
+
+// payloadPlan reads payloadFacts from a plan's resources.
+func payloadPlan(all []*plan.Resource) payloadFacts {
+	pf := payloadFacts{fields: map[string]serving.PayloadFilterModel{}, retention: map[string]int{}}
+	for _, r := range all {
+		switch r.Type {
+		case tokens.K8sConfigMap:
+			if r.InString("metadata.name") != serving.PayloadFilterName {
+				continue
+			}
+			data := r.StringMap("data")
+			var cfg struct {
+				Models map[string]serving.PayloadFilterModel `json:"models"`
+			}
+			if json.Unmarshal([]byte(data["config.json"]), &cfg) == nil {
+				for k, v := range cfg.Models {
+					pf.fields[k] = v
+				}
+			}
+		case tokens.AWSS3BucketLifecycleConfigurationV2:
+			rules, _ := props.Unwrap(r.In("rules")).([]any)
+			for _, raw := range rules {
+				rule, _ := props.Unwrap(raw).(map[string]any)
+				prefix, _ := props.Lookup(rule, "filter.prefix")
+				days, _ := props.Lookup(rule, "expiration.days")
+				if p, ok := props.Unwrap(prefix).(string); ok && props.Unwrap(rule["status"]) == "Enabled" {
+					if d, ok := props.Unwrap(days).(float64); ok {
+						pf.retention[p] = int(d)
+					}
+				}
+			}
+		case tokens.AzureStorageManagementPolicy:
+			rules, _ := props.Unwrap(r.In("policy.rules")).([]any)
+			for _, raw := range rules {
+				rule, _ := props.Unwrap(raw).(map[string]any)
+				matches, _ := props.Lookup(rule, "definition.filters.prefixMatch")
+				days, _ := props.Lookup(rule, "definition.actions.baseBlob.delete.daysAfterModificationGreaterThan")
+				list, _ := props.Unwrap(matches).([]any)
+				for _, m := range list {
+					// <container>/<folder>: the folder is what the logger's
+					// url and the model name give.
+					if p, ok := props.Unwrap(m).(string); ok {
+						if _, folder, found := strings.Cut(p, "/"); found {
+							if d, ok := props.Unwrap(days).(float64); ok {
+								pf.retention[folder] = int(d)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	return pf
+}
+
+// section is a model's payload logging as a reviewer needs it: what is
+// kept, what never is, where, and for how long.
+func (pf payloadFacts) section(isvc *plan.Resource) string {
+	name, ns := isvc.InString("metadata.name"), isvc.InString("metadata.namespace")
+	var b strings.Builder
+	b.WriteString("\n**Payload logging**")
+	if isvc.In("spec.predictor.logger") == nil {
+		b.WriteString(": off; its requests and responses are not kept.\n")
+		return b.String()
+	}
+	folder := serving.PayloadPrefix(ns, name)
+	fields, declared := pf.fields[ns+"/"+name]
+	kept, never := "none (predictions only)", "none"
+	if declared {
+		if len(fields.Loggable) > 0 {
+			kept = strings.Join(fields.Loggable, ", ")
+		}
+		var rest []string
+		for _, f := range fields.Features {
+			if !slices.Contains(fields.Loggable, f) {
+				rest = append(rest, f)
+			}
+		}
+		if len(rest) > 0 {
+			never = strings.Join(rest, ", ")
+		}
+	} else {
+		kept, never = "not declared to the payload filter: nothing is kept", "every field"
+	}
+	retention := "none: kept forever (rule payload-retention)"
+	if d, ok := pf.retention[folder]; ok {
+		retention = fmt.Sprintf("%d days", d)
+	}
+	b.WriteString("\n\n| | |\n|---|---|\n")
+	fmt.Fprintf(&b, "| Kept | %s |\n| Never kept | %s |\n| Folder | `%s` in the artifact store |\n| Retention | %s |\n", kept, never, folder, retention)
 	return b.String()
 }

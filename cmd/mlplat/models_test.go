@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pangea-ai/mlplatform/components/k8s/serving"
 	"github.com/pangea-ai/mlplatform/environments"
 	"github.com/pangea-ai/mlplatform/plan"
 	"github.com/pangea-ai/mlplatform/stacks"
@@ -19,13 +20,19 @@ func TestModelsPrintsTheEnvironmentsCards(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "## Model cards: stack aws-prod\n\n"
+	payloads := map[string]string{
+		"defect-detector": "\n**Payload logging**\n\n| | |\n|---|---|\n| Kept | none (predictions only) |\n| Never kept | data |\n" +
+			"| Folder | `payloads/serving/defect-detector/` in the artifact store |\n| Retention | 90 days |\n",
+		"fraud-xgb": "\n**Payload logging**\n\n| | |\n|---|---|\n| Kept | amount, merchant_category, hour_of_day, card_present, customer_age_band |\n" +
+			"| Never kept | customer_postcode |\n| Folder | `payloads/serving/fraud-xgb/` in the artifact store |\n| Retention | 90 days |\n",
+	}
 	for i, name := range []string{"defect-detector", "fraud-xgb"} {
 		if i > 0 {
 			want += "\n"
 		}
 		for _, m := range env.Models {
 			if m.Name == name {
-				want += stacks.ServingModel(m).Card.Markdown(name)
+				want += stacks.ServingModel(m).Card.Markdown(name) + payloads[name]
 			}
 		}
 	}
@@ -42,7 +49,7 @@ func TestModelsFlagsACardMissingFromTheCluster(t *testing.T) {
 	isvc := &plan.Resource{Inputs: map[string]any{"metadata": map[string]any{"name": "bare", "annotations": map[string]any{
 		"model-card.mlplatform.pangea.ai/owner": "ml-team",
 	}}}}
-	got := modelCards("aws-dev", []*plan.Resource{isvc})
+	got := modelCards("aws-dev", []*plan.Resource{isvc}, payloadFacts{})
 	want := "## Model cards: stack aws-dev\n\n### bare\n\n**No complete model card** (rule model-card): " +
 		"model-card.mlplatform.pangea.ai/intended-use is missing; model-card.mlplatform.pangea.ai/out-of-scope-use is missing; " +
 		"model-card.mlplatform.pangea.ai/training-data is missing; model-card.mlplatform.pangea.ai/evaluation is missing; " +
@@ -51,10 +58,40 @@ func TestModelsFlagsACardMissingFromTheCluster(t *testing.T) {
 	if got != want {
 		t.Errorf("modelCards =\n%s\nwant\n%s", got, want)
 	}
-	if got := modelCards("aws-dev", nil); got != "## Model cards: stack aws-dev\n\nThe stack serves no models.\n" {
+	if got := modelCards("aws-dev", nil, payloadFacts{}); got != "## Model cards: stack aws-dev\n\nThe stack serves no models.\n" {
 		t.Errorf("no models: %q", got)
 	}
 	if code, _, stderr := mlplat(t, "models", "--root", "../.."); code != exitUsage || !strings.Contains(stderr, "--stack is required") {
 		t.Errorf("no --stack: exit %d, %s", code, stderr)
+	}
+}
+
+// A logging model whose folder has no lifecycle rule, or that the filter
+// does not know, says so: what a privacy reviewer must not miss.
+func TestModelsShowsWhatIsKeptAndForHowLong(t *testing.T) {
+	isvc := func(logger any) *plan.Resource {
+		predictor := map[string]any{}
+		if logger != nil {
+			predictor["logger"] = logger
+		}
+		return &plan.Resource{Inputs: map[string]any{"metadata": map[string]any{"name": "churn", "namespace": "serving"}, "spec": map[string]any{"predictor": predictor}}}
+	}
+	known := payloadFacts{fields: map[string]serving.PayloadFilterModel{"serving/churn": {Features: []string{"plan", "postcode"}, Loggable: []string{"plan"}}}, retention: map[string]int{}}
+	for _, tc := range []struct {
+		name string
+		r    *plan.Resource
+		pf   payloadFacts
+		want string
+	}{
+		{"not logged", isvc(nil), known, "\n**Payload logging**: off; its requests and responses are not kept.\n"},
+		{"no retention", isvc(map[string]any{"mode": "all"}), known, "\n**Payload logging**\n\n| | |\n|---|---|\n| Kept | plan |\n| Never kept | postcode |\n" +
+			"| Folder | `payloads/serving/churn/` in the artifact store |\n| Retention | none: kept forever (rule payload-retention) |\n"},
+		{"unknown to the filter", isvc(map[string]any{"mode": "all"}), payloadFacts{retention: map[string]int{"payloads/serving/churn/": 30}},
+			"\n**Payload logging**\n\n| | |\n|---|---|\n| Kept | not declared to the payload filter: nothing is kept |\n| Never kept | every field |\n" +
+				"| Folder | `payloads/serving/churn/` in the artifact store |\n| Retention | 30 days |\n"},
+	} {
+		if got := tc.pf.section(tc.r); got != tc.want {
+			t.Errorf("%s:\n%s\nwant\n%s", tc.name, got, tc.want)
+		}
 	}
 }

@@ -638,6 +638,9 @@ func kubernetesResources(ctx *pulumi.Context) error {
 	// resources-and-gpu: no requests or limits.
 	// pss-restricted: no restricted security context.
 	// sa-rbac-hygiene: the default service account.
+	// payload-logging: it logs straight to the archive, past the payload
+	// filter, with no storage path.
+	// payload-retention: no lifecycle rule deletes its folder.
 	if _, err := apiextensions.NewCustomResource(ctx, "fraud-detector", &apiextensions.CustomResourceArgs{
 		ApiVersion: pulumi.String("serving.kserve.io/v1beta1"),
 		Kind:       pulumi.String("InferenceService"),
@@ -645,6 +648,7 @@ func kubernetesResources(ctx *pulumi.Context) error {
 		OtherFields: map[string]interface{}{"spec": map[string]interface{}{
 			"predictor": map[string]interface{}{
 				"minReplicas": 1,
+				"logger":      map[string]interface{}{"mode": "all", "url": "s3://noncompliant-artifacts/payloads"},
 				"containers": []interface{}{map[string]interface{}{
 					"name":  "predictor",
 					"image": "docker.io/acme/fraud-model",
