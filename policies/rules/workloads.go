@@ -108,7 +108,7 @@ var modelCard = Rule{ID: "model-card", Category: Workloads, Kind: ProdOnly,
 
 // payloadLogging is rule payload-logging.
 var payloadLogging = Rule{ID: "payload-logging", Category: Workloads, Kind: ProdOnly,
-	Description: "Checks whether every InferenceService's predictor logs its requests and responses (logger mode all) through the payload filter, which keeps only the features the model declares loggable, into the payloads folder of the artifact store.",
+	Description: "Checks whether every InferenceService's predictor logs its requests and responses (logger mode all) through the payload filter, which keeps only the features the model declares loggable, into the payloads folder of the artifact store, with the storage path, key and parameters KServe requires.",
 	Resources:   "InferenceServices (spec.predictor.logger)", Mirrors: "GDPR Art. 5(1)(c) data minimisation; EU AI Act Art. 12 record-keeping",
 	Check: wlCheckPayloadLogging}
 

@@ -48,6 +48,13 @@ func wlCheckPayloadLogging(s *Stack) []Finding {
 		if p, _ := props.Lookup(logger, "storage.path"); props.Unwrap(p) == nil || props.Unwrap(p) == "" {
 			problems = append(problems, "storage.path is not set, so KServe's agent writes nothing to the archive")
 		}
+		// KServe v0.20.0 refuses a logger storage without parameters and key
+		// (pkg/apis/serving/v1beta1/component.go validateLogger).
+		for _, k := range []string{"storage.key", "storage.parameters"} {
+			if v, _ := props.Lookup(logger, k); props.Unwrap(v) == nil {
+				problems = append(problems, k+" is not set, so KServe's webhook refuses the InferenceService")
+			}
+		}
 		if len(problems) > 0 {
 			out = append(out, Violation(r, "%s must log through the payload filter into the artifact store: %s; %s", Subject(r), strings.Join(problems, "; "), payloadsFix))
 		}

@@ -24,7 +24,7 @@ func goodLogger(url string) map[string]interface{} {
 	return map[string]interface{}{
 		"mode": "all", "url": url,
 		"marshallerUrl": "http://payload-filter.serving.svc.cluster.local:8080/marshal",
-		"storage":       map[string]interface{}{"path": "batches", "serviceAccountName": "fraud-xgb"},
+		"storage":       map[string]interface{}{"path": "batches", "key": "credentials", "parameters": map[string]interface{}{"format": "json"}, "serviceAccountName": "fraud-xgb"},
 	}
 }
 
@@ -49,7 +49,9 @@ func TestPayloadLogging(t *testing.T) {
 			want: []string{`InferenceService "fraud-xgb" must log through the payload filter into the artifact store: mode is "request", not all (requests and responses); ` +
 				`url is "http://collector.example/", not s3://<bucket>/payloads or abfs://<container>@<account>.dfs.core.windows.net/payloads; ` +
 				`marshallerUrl is "", not the payload filter http://payload-filter.serving.svc.cluster.local:8080/marshal, so undeclared fields would be kept; ` +
-				`storage.path is not set, so KServe's agent writes nothing to the archive; ` + fix}},
+				`storage.path is not set, so KServe's agent writes nothing to the archive; ` +
+				`storage.key is not set, so KServe's webhook refuses the InferenceService; ` +
+				`storage.parameters is not set, so KServe's webhook refuses the InferenceService; ` + fix}},
 		{name: "an archive outside the payload root", stack: stackOf("prod", isvc("fraud-xgb", edited(func(l map[string]interface{}) { l["url"] = "s3://artifacts-1a2b/models" }))),
 			want: []string{`InferenceService "fraud-xgb" must log through the payload filter into the artifact store: url is "s3://artifacts-1a2b/models", not s3://<bucket>/payloads or abfs://<container>@<account>.dfs.core.windows.net/payloads; ` + fix}},
 		{name: "a bucket not known yet", stack: stackOf("prod", isvc("fraud-xgb", edited(func(l map[string]interface{}) { l["url"] = props.Unknown{} }))),

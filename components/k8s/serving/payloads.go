@@ -126,8 +126,17 @@ func loggerSpec(a *ModelServiceArgs) map[string]interface{} {
 		"marshallerUrl": PayloadFilterURL(a.Namespace),
 		"batchSize":     PayloadBatchSize,
 		"batchInterval": PayloadBatchInterval,
+		// KServe's validation refuses a logger storage without path,
+		// parameters and key (pkg/apis/serving/v1beta1/component.go
+		// validateLogger at v0.20.0). The key is otherwise unused by the
+		// logger; "credentials" is the controller's own default
+		// (pkg/constants LoggerDefaultStorageKey). format json is the agent's
+		// default store format (cmd/agent/main.go), which only picks its
+		// embedded marshaller: the filter replaces it.
 		"storage": map[string]interface{}{
 			"path":               PayloadPath,
+			"key":                "credentials",
+			"parameters":         map[string]interface{}{"format": "json"},
 			"serviceAccountName": a.payloadAccount(),
 		},
 	}

@@ -31,7 +31,7 @@ func TestLoggingModelOnAWS(t *testing.T) {
 			"mode": "all", "url": "s3://bucket/payloads",
 			"marshallerUrl": "http://payload-filter.serving.svc.cluster.local:8080/marshal",
 			"batchSize":     100.0, "batchInterval": "60s",
-			"storage": map[string]interface{}{"path": "batches", "serviceAccountName": "fraud-xgb"},
+			"storage": map[string]interface{}{"path": "batches", "key": "credentials", "parameters": map[string]interface{}{"format": "json"}, "serviceAccountName": "fraud-xgb"},
 		},
 		"spec.explainer.logger": nil,
 	})
