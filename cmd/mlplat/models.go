@@ -13,7 +13,7 @@ import (
 	"github.com/pangea-ai/mlplatform/components/modelcard"
 	"github.com/pangea-ai/mlplatform/components/tokens"
 	"github.com/pangea-ai/mlplatform/plan"
-	"github.com/pangea-ai/mlplatform/plan/props"
+	"github.com/pangea-ai/mlplatform/policies/rules"
 )
 
 func runModels(args []string, stdout, stderr io.Writer) int {
@@ -90,36 +90,14 @@ func payloadPlan(all []*plan.Resource) payloadFacts {
 					pf.fields[k] = v
 				}
 			}
-		case tokens.AWSS3BucketLifecycleConfigurationV2:
-			rules, _ := props.Unwrap(r.In("rules")).([]any)
-			for _, raw := range rules {
-				rule, _ := props.Unwrap(raw).(map[string]any)
-				prefix, _ := props.Lookup(rule, "filter.prefix")
-				days, _ := props.Lookup(rule, "expiration.days")
-				if p, ok := props.Unwrap(prefix).(string); ok && props.Unwrap(rule["status"]) == "Enabled" {
-					if d, ok := props.Unwrap(days).(float64); ok {
-						pf.retention[p] = int(d)
-					}
-				}
-			}
-		case tokens.AzureStorageManagementPolicy:
-			rules, _ := props.Unwrap(r.In("policy.rules")).([]any)
-			for _, raw := range rules {
-				rule, _ := props.Unwrap(raw).(map[string]any)
-				matches, _ := props.Lookup(rule, "definition.filters.prefixMatch")
-				days, _ := props.Lookup(rule, "definition.actions.baseBlob.delete.daysAfterModificationGreaterThan")
-				list, _ := props.Unwrap(matches).([]any)
-				for _, m := range list {
+		case tokens.AWSS3BucketLifecycleConfigurationV2, tokens.AzureStorageManagementPolicy:
+			for prefix, days := range rules.LifecycleExpiry(r.Type, r.Inputs) {
+				if r.Type == tokens.AzureStorageManagementPolicy {
 					// <container>/<folder>: the folder is what the logger's
 					// url and the model name give.
-					if p, ok := props.Unwrap(m).(string); ok {
-						if _, folder, found := strings.Cut(p, "/"); found {
-							if d, ok := props.Unwrap(days).(float64); ok {
-								pf.retention[folder] = int(d)
-							}
-						}
-					}
+					_, prefix, _ = strings.Cut(prefix, "/")
 				}
+				pf.retention[prefix] = days
 			}
 		}
 	}

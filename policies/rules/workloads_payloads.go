@@ -129,50 +129,69 @@ func wlCheckPayloadRetention(s *Stack) []Finding {
 // expiresPrefix says whether lifecycle resource l deletes objects under
 // prefix after a number of days, or cannot tell yet.
 func expiresPrefix(l *Resource, prefix string) (found, unknown bool) {
-	if l.Type == wlS3Lifecycle {
-		v, _ := l.Get("rules")
-		if props.HasUnknown(v) {
-			return false, true
-		}
-		rules, _ := props.Unwrap(v).([]interface{})
-		for _, raw := range rules {
-			rule, _ := raw.(map[string]interface{})
-			p, _ := props.Lookup(rule, "filter.prefix")
-			days, _ := props.Lookup(rule, "expiration.days")
-			if props.Unwrap(rule["status"]) == "Enabled" && props.Unwrap(p) == prefix && positive(props.Unwrap(days)) {
-				return true, false
-			}
-		}
-		return false, false
+	path := "rules"
+	if l.Type == wlAzureMgmtPolicy {
+		path = "policy.rules"
 	}
-	v, _ := l.Get("policy.rules")
-	if props.HasUnknown(v) {
+	if v, _ := l.Get(path); props.HasUnknown(v) {
 		return false, true
 	}
-	rules, _ := props.Unwrap(v).([]interface{})
-	for _, raw := range rules {
-		rule, _ := raw.(map[string]interface{})
-		if enabled, ok := rule["enabled"].(bool); ok && !enabled {
-			continue
+	_, found = LifecycleExpiry(l.Type, l.Inputs)[prefix]
+	return found, false
+}
+
+// LifecycleExpiry reads, from the inputs of an S3 bucket lifecycle
+// configuration or an Azure storage management policy, after how many days
+// the objects under each prefix are deleted (an Azure prefix is
+// <container>/<path>). Disabled rules, and rules that delete nothing after
+// a positive number of days, are left out.
+func LifecycleExpiry(typ string, inputs map[string]interface{}) map[string]int {
+	out := map[string]int{}
+	add := func(prefix, days interface{}) {
+		p, ok := props.Unwrap(prefix).(string)
+		if d, positive := positiveDays(props.Unwrap(days)); ok && positive {
+			out[p] = d
 		}
-		matches, _ := props.Lookup(rule, "definition.filters.prefixMatch")
-		days, _ := props.Lookup(rule, "definition.actions.baseBlob.delete.daysAfterModificationGreaterThan")
-		list, _ := props.Unwrap(matches).([]interface{})
-		for _, m := range list {
-			if props.Unwrap(m) == prefix && positive(props.Unwrap(days)) {
-				return true, false
+	}
+	switch typ {
+	case wlS3Lifecycle:
+		v, _ := props.Lookup(inputs, "rules")
+		rules, _ := props.Unwrap(v).([]interface{})
+		for _, raw := range rules {
+			rule, _ := props.Unwrap(raw).(map[string]interface{})
+			if props.Unwrap(rule["status"]) != "Enabled" {
+				continue
+			}
+			p, _ := props.Lookup(rule, "filter.prefix")
+			days, _ := props.Lookup(rule, "expiration.days")
+			add(p, days)
+		}
+	case wlAzureMgmtPolicy:
+		v, _ := props.Lookup(inputs, "policy.rules")
+		rules, _ := props.Unwrap(v).([]interface{})
+		for _, raw := range rules {
+			rule, _ := props.Unwrap(raw).(map[string]interface{})
+			if enabled, ok := props.Unwrap(rule["enabled"]).(bool); ok && !enabled {
+				continue
+			}
+			matches, _ := props.Lookup(rule, "definition.filters.prefixMatch")
+			days, _ := props.Lookup(rule, "definition.actions.baseBlob.delete.daysAfterModificationGreaterThan")
+			list, _ := props.Unwrap(matches).([]interface{})
+			for _, m := range list {
+				add(m, days)
 			}
 		}
 	}
-	return false, false
+	return out
 }
 
-func positive(v interface{}) bool {
+// positiveDays reads a day count greater than zero.
+func positiveDays(v interface{}) (int, bool) {
 	switch n := v.(type) {
 	case float64:
-		return n > 0
+		return int(n), n > 0
 	case int:
-		return n > 0
+		return n, n > 0
 	}
-	return false
+	return 0, false
 }

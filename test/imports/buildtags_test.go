@@ -2,7 +2,6 @@ package imports
 
 import (
 	"go/build/constraint"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,24 +24,7 @@ var vettedTags = map[string]string{
 func TestOnlyTaggedPackagesCarryBuildTags(t *testing.T) {
 	root := "../.."
 	seen := 0
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, path)
-		rel = filepath.ToSlash(rel)
-		if d.IsDir() {
-			if rel != "." && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
-				return filepath.SkipDir
-			}
-			if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil && rel != "." {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(rel, ".go") {
-			return nil
-		}
+	err := WalkGoFiles(root, func(path, rel string) error {
 		src, err := os.ReadFile(path)
 		if err != nil {
 			return err

@@ -46,7 +46,30 @@ type Import struct {
 func Scan(root string) ([]Import, error) {
 	var out []Import
 	fset := token.NewFileSet()
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+	err := WalkGoFiles(root, func(path, rel string) error {
+		f, err := parser.ParseFile(fset, path, nil, parser.ImportsOnly)
+		if err != nil {
+			return fmt.Errorf("reading the imports of %s: %w", rel, err)
+		}
+		for _, spec := range f.Imports {
+			p, _ := strconv.Unquote(spec.Path.Value)
+			own := p == Module || strings.HasPrefix(p, Module+"/")
+			if own {
+				p = strings.TrimPrefix(strings.TrimPrefix(p, Module), "/")
+			}
+			out = append(out, Import{File: rel, Dir: filepath.ToSlash(filepath.Dir(rel)), Test: strings.HasSuffix(rel, "_test.go"), Path: p, Own: own})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// WalkGoFiles calls fn with the path and the slash-separated path from root
+// of every Go file of the module at root, leaving out other modules
+// (directories with their own go.mod), testdata, bin, out and hidden
+// directories.
+func WalkGoFiles(root string, fn func(path, rel string) error) error {
+	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -67,21 +90,8 @@ func Scan(root string) ([]Import, error) {
 		if !strings.HasSuffix(rel, ".go") {
 			return nil
 		}
-		f, err := parser.ParseFile(fset, path, nil, parser.ImportsOnly)
-		if err != nil {
-			return fmt.Errorf("reading the imports of %s: %w", rel, err)
-		}
-		for _, spec := range f.Imports {
-			p, _ := strconv.Unquote(spec.Path.Value)
-			own := p == Module || strings.HasPrefix(p, Module+"/")
-			if own {
-				p = strings.TrimPrefix(strings.TrimPrefix(p, Module), "/")
-			}
-			out = append(out, Import{File: rel, Dir: filepath.ToSlash(filepath.Dir(rel)), Test: strings.HasSuffix(rel, "_test.go"), Path: p, Own: own})
-		}
-		return nil
+		return fn(path, rel)
 	})
-	return out, err
 }
 
 func under(path, dir string) bool { return path == dir || strings.HasPrefix(path, dir+"/") }
