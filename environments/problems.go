@@ -2,6 +2,7 @@ package environments
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -64,3 +65,6 @@ func q(s string) string {
 
 // n renders an integer value for a message.
 func n(i int) string { return fmt.Sprint(i) }
+
+// fl renders a number for a message.
+func fl(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }

@@ -428,6 +428,44 @@ type ModelMonitoring struct {
 	// PayloadRetentionDays is how long the archive keeps a logged request
 	// or response, 1 to 3650 days.
 	PayloadRetentionDays int `yaml:"payloadRetentionDays"`
+	// Reference, when set, turns on drift and fairness metrics: TrustyAI's
+	// service receives the loggable features of every logged request and
+	// the prediction, and compares them with this reference dataset, a JSON
+	// file in the model's storageUri folder (a path relative to it, e.g.
+	// "reference.json"; docs/workflows/add-a-model.md gives its shape).
+	Reference string `yaml:"reference,omitempty"`
+	// DriftThreshold is the p-value under which a feature counts as drifted
+	// from the reference (TrustyAI's meanshift test; 0.05 when unset).
+	DriftThreshold float64 `yaml:"driftThreshold,omitempty"`
+	// Fairness, when set, measures group fairness of the predictions for
+	// one protected attribute, over the logged traffic.
+	Fairness *Fairness `yaml:"fairness,omitempty"`
+}
+
+// Fairness declares the group-fairness metrics of a model: statistical
+// parity difference and disparate impact ratio of the favourable outcome
+// between a privileged and an unprivileged group.
+type Fairness struct {
+	// ProtectedAttribute is a loggable feature whose values define the
+	// groups.
+	ProtectedAttribute string `yaml:"protectedAttribute"`
+	// Privileged and Unprivileged are its values for the two groups.
+	Privileged   float64 `yaml:"privileged"`
+	Unprivileged float64 `yaml:"unprivileged"`
+	// Favorable is the prediction that benefits the person.
+	Favorable float64 `yaml:"favorable"`
+	// DecisionThreshold, for a model that answers with a score, turns the
+	// score into the decision the metrics compare: 1 when the score is at
+	// least the threshold, else 0. Unset, the prediction is compared as it
+	// is.
+	DecisionThreshold *float64 `yaml:"decisionThreshold,omitempty"`
+	// SPDLimit is how far statistical parity difference may stray from 0
+	// before the alert fires (0.1 when unset, TrustyAI's own default).
+	SPDLimit float64 `yaml:"spdLimit,omitempty"`
+	// DIRRange is the [low, high] range disparate impact ratio must stay
+	// in ([0.8, 1.2] when unset, TrustyAI's default; 0.8 is the
+	// four-fifths rule).
+	DIRRange []float64 `yaml:"dirRange,omitempty"`
 }
 
 // HasExplainer reports whether an explainer runs beside the model.

@@ -85,8 +85,10 @@ func TestDefaultExplainer(t *testing.T) {
 func TestValidateRejectsModelMonitoring(t *testing.T) {
 	runRejectCases(t, map[string]rejectCase{
 		"no features": {
-			mutate: func(e *Environment) { e.Models[0].Monitoring.Features = nil; e.Models[0].Monitoring.Loggable = nil },
-			want:   `models[0].monitoring.features = <missing>: must list the model's input features, in the order its input carries them; fix: list them, e.g. [amount, merchant_category, country]`,
+			mutate: func(e *Environment) {
+				e.Models[0].Monitoring.Features, e.Models[0].Monitoring.Loggable, e.Models[0].Monitoring.Fairness = nil, nil, nil
+			},
+			want: `models[0].monitoring.features = <missing>: must list the model's input features, in the order its input carries them; fix: list them, e.g. [amount, merchant_category, country]`,
 		},
 		"a feature with a space": {
 			mutate: func(e *Environment) { e.Models[0].Monitoring.Features[5] = "customer postcode" },
@@ -103,6 +105,45 @@ func TestValidateRejectsModelMonitoring(t *testing.T) {
 		"no retention": {
 			mutate: func(e *Environment) { e.Models[1].Monitoring.PayloadRetentionDays = 0 },
 			want:   `models[1].monitoring.payloadRetentionDays = 0: must be 1 to 3650: logged payloads are deleted after it; fix: set the retention your data-protection review agreed, e.g. 30`,
+		},
+		"a reference outside the model's folder": {
+			mutate: func(e *Environment) { e.Models[0].Monitoring.Reference = "../datasets/ref.json" },
+			want:   `models[0].monitoring.reference = "../datasets/ref.json": must be a file's path inside the model's storageUri folder: the reference is read with the model's own read-only identity; fix: write it relative to storageUri, e.g. "reference.json"`,
+		},
+		"a drift threshold without a reference": {
+			mutate: func(e *Environment) {
+				e.Models[0].Monitoring.Reference = ""
+				e.Models[0].Monitoring.DriftThreshold = 0.05
+			},
+			want: `models[0].monitoring.driftThreshold = 0.05: needs a reference: drift is measured against it; fix: name the reference dataset in reference, or remove driftThreshold`,
+		},
+		"a drift threshold that is not a p-value": {
+			mutate: func(e *Environment) { e.Models[0].Monitoring.DriftThreshold = 5 },
+			want:   `models[0].monitoring.driftThreshold = 5: must be a p-value between 0 and 1 (exclusive): a feature whose meanshift test falls below it has drifted; fix: use 0.05, TrustyAI's default, or remove it`,
+		},
+		"a protected attribute that is not logged": {
+			mutate: func(e *Environment) { e.Models[0].Monitoring.Fairness.ProtectedAttribute = "customer_postcode" },
+			want:   `models[0].monitoring.fairness.protectedAttribute = "customer_postcode": must be one of loggable: the metrics are computed from the logged features; fix: name a loggable feature, or make the attribute loggable after your data-protection review`,
+		},
+		"one group twice": {
+			mutate: func(e *Environment) { e.Models[0].Monitoring.Fairness.Unprivileged = 2 },
+			want:   `models[0].monitoring.fairness.unprivileged = 2: equals privileged: the metrics compare two different groups; fix: write the unprivileged group's value of customer_age_band`,
+		},
+		"a favourable score beside a decision threshold": {
+			mutate: func(e *Environment) { e.Models[0].Monitoring.Fairness.Favorable = 0.2 },
+			want:   `models[0].monitoring.fairness.favorable = 0.2: must be 0 or 1 with a decisionThreshold: the decision is 1 at or above the threshold, else 0; fix: write 1 if a high score benefits the person, else 0`,
+		},
+		"a non-finite group value": {
+			mutate: func(e *Environment) { e.Models[0].Monitoring.Fairness.Privileged = math.Inf(1) },
+			want:   `models[0].monitoring.fairness.privileged = +Inf: must be a finite number; fix: write the value the feature or prediction takes`,
+		},
+		"an SPD limit of 1": {
+			mutate: func(e *Environment) { e.Models[0].Monitoring.Fairness.SPDLimit = 1 },
+			want:   `models[0].monitoring.fairness.spdLimit = 1: must be between 0 and 1 (exclusive): statistical parity difference lies in [-1, 1]; fix: use 0.1, TrustyAI's default, or remove it`,
+		},
+		"a DIR range that excludes parity": {
+			mutate: func(e *Environment) { e.Models[0].Monitoring.Fairness.DIRRange = []float64{1.1, 1.3} },
+			want:   `models[0].monitoring.fairness.dirRange = [1.1 1.3]: must be [low, high] with 0 < low < 1 < high: a ratio of 1 is parity; fix: use [0.8, 1.25] (the four-fifths rule both ways) or remove it for TrustyAI's [0.8, 1.2]`,
 		},
 	})
 }

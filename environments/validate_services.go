@@ -74,6 +74,48 @@ func (v *validator) modelMonitoring(p string, m *ModelMonitoring) {
 	if m.PayloadRetentionDays < 1 || m.PayloadRetentionDays > MaxPayloadRetentionDays {
 		v.ps.add(p+".payloadRetentionDays", n(m.PayloadRetentionDays), fmt.Sprintf("must be 1 to %d: logged payloads are deleted after it", MaxPayloadRetentionDays), "set the retention your data-protection review agreed, e.g. 30")
 	}
+	if m.Reference != "" && (strings.Contains(m.Reference, "://") || strings.HasPrefix(m.Reference, "/") || strings.Contains(m.Reference, "..") || !modelPathRE.MatchString(m.Reference)) {
+		v.ps.add(p+".reference", q(m.Reference), "must be a file's path inside the model's storageUri folder: the reference is read with the model's own read-only identity", `write it relative to storageUri, e.g. "reference.json"`)
+	}
+	if m.DriftThreshold != 0 {
+		switch {
+		case m.Reference == "":
+			v.ps.add(p+".driftThreshold", fl(m.DriftThreshold), "needs a reference: drift is measured against it", "name the reference dataset in reference, or remove driftThreshold")
+		case !(m.DriftThreshold > 0 && m.DriftThreshold < 1):
+			v.ps.add(p+".driftThreshold", fl(m.DriftThreshold), "must be a p-value between 0 and 1 (exclusive): a feature whose meanshift test falls below it has drifted", "use 0.05, TrustyAI's default, or remove it")
+		}
+	}
+	if fa := m.Fairness; fa != nil {
+		fp := p + ".fairness"
+		if !logged[fa.ProtectedAttribute] {
+			v.ps.add(fp+".protectedAttribute", q(fa.ProtectedAttribute), "must be one of loggable: the metrics are computed from the logged features", "name a loggable feature, or make the attribute loggable after your data-protection review")
+		}
+		for _, x := range []struct {
+			k string
+			v float64
+		}{{"privileged", fa.Privileged}, {"unprivileged", fa.Unprivileged}, {"favorable", fa.Favorable}} {
+			if math.IsNaN(x.v) || math.IsInf(x.v, 0) {
+				v.ps.add(fp+"."+x.k, fl(x.v), "must be a finite number", "write the value the feature or prediction takes")
+			}
+		}
+		if fa.Privileged == fa.Unprivileged {
+			v.ps.add(fp+".unprivileged", fl(fa.Unprivileged), "equals privileged: the metrics compare two different groups", "write the unprivileged group's value of "+fa.ProtectedAttribute)
+		}
+		if t := fa.DecisionThreshold; t != nil {
+			if math.IsNaN(*t) || math.IsInf(*t, 0) {
+				v.ps.add(fp+".decisionThreshold", fl(*t), "must be a finite number", "write the score at which the model's decision changes, e.g. 0.5")
+			}
+			if fa.Favorable != 0 && fa.Favorable != 1 {
+				v.ps.add(fp+".favorable", fl(fa.Favorable), "must be 0 or 1 with a decisionThreshold: the decision is 1 at or above the threshold, else 0", "write 1 if a high score benefits the person, else 0")
+			}
+		}
+		if fa.SPDLimit != 0 && !(fa.SPDLimit > 0 && fa.SPDLimit < 1) {
+			v.ps.add(fp+".spdLimit", fl(fa.SPDLimit), "must be between 0 and 1 (exclusive): statistical parity difference lies in [-1, 1]", "use 0.1, TrustyAI's default, or remove it")
+		}
+		if fa.DIRRange != nil && (len(fa.DIRRange) != 2 || !(fa.DIRRange[0] > 0 && fa.DIRRange[0] < 1 && fa.DIRRange[1] > 1 && !math.IsInf(fa.DIRRange[1], 0))) {
+			v.ps.add(fp+".dirRange", fmt.Sprint(fa.DIRRange), "must be [low, high] with 0 < low < 1 < high: a ratio of 1 is parity", "use [0.8, 1.25] (the four-fifths rule both ways) or remove it for TrustyAI's [0.8, 1.2]")
+		}
+	}
 }
 
 func (v *validator) monitoring() {

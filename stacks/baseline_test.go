@@ -29,8 +29,11 @@ func TestConcernsForDev(t *testing.T) {
 	// 2*(1000+500) + 2*(2000+1000) = 9000m; 2*(2048+1024) + 2*(8192+2048) = 26624Mi; 8 pods; 2 GPUs;
 	// both log payloads: KServe's agent beside each predictor replica (100m,
 	// 1Gi limit, max 2 each) and one payload filter (100m/128Mi, 1 pod):
-	// +500m, +4224Mi, +1 pod; then 25% headroom.
-	if got, want := *byNS[baseline.NamespaceServing].Quota, (baseline.Quota{CPUMillis: 11875, MemoryMi: 38560, GPUs: 2, Pods: 14}); got != want {
+	// +500m, +4224Mi, +1 pod; fraud-xgb's drift and fairness: TrustyAI
+	// (500m/2Gi) and its registrar (50m/64Mi) in one pod, and the reference
+	// job (100m/256Mi, 1 pod): +650m, +2368Mi, +2 pods; then headroom:
+	// 10150m and 33216Mi plus 25%.
+	if got, want := *byNS[baseline.NamespaceServing].Quota, (baseline.Quota{CPUMillis: 12688, MemoryMi: 41520, GPUs: 2, Pods: 16}); got != want {
 		t.Errorf("serving quota = %+v, want %+v", got, want)
 	}
 	// dev runs cpu-runners (2/4Gi, max 4) and gpu-runners (4/14Gi, 1 GPU, max 2), each runner with a job pod:

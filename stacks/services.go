@@ -126,6 +126,8 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 			}
 			filter = []pulumi.Resource{f.Deployment}
 		}
+		var served []pulumi.Resource
+		ids, refs := map[string]serving.Identity{}, map[string]pulumi.StringInput{}
 		for _, m := range env.Models {
 			args, deps, err := modelArgs(cloud, taints, m)
 			if err != nil {
@@ -136,7 +138,25 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 				deps = append(deps, filter...)
 			}
 			args.WaitFor, args.MetricsAfter = append(ns(baseline.NamespaceServing, ks.Controller, ks.RuntimeConfigs), deps...), mon
-			if _, err := serving.NewModelService(ctx, base+"-model-"+m.Name, args, withK8s); err != nil {
+			svc, err := serving.NewModelService(ctx, base+"-model-"+m.Name, args, withK8s)
+			if err != nil {
+				return err
+			}
+			served = append(served, svc.ServiceAccount)
+			ids[m.Name] = args.Identity
+			if m.Monitoring != nil && m.Monitoring.Reference != "" {
+				refs[m.Name] = cloud.ModelStorage(m.StorageURI + "/" + m.Monitoring.Reference)
+			}
+		}
+		if models := servingModels(env.Models); len(serving.QualityModels(models)) > 0 {
+			// Drift and fairness: TrustyAI on the encrypted storage class,
+			// its certificates from cert-manager.
+			if _, err := serving.NewModelQuality(ctx, base+"-model-quality", &serving.QualityArgs{
+				Namespace: baseline.NamespaceServing, Models: models, References: refs, Identities: ids,
+				StorageClass: monitoring.StorageClassName,
+				WaitFor:      append(ns(baseline.NamespaceServing, ks.CertManager), storage...),
+				ModelsReady:  served, Metrics: len(mon) > 0, MetricsAfter: mon,
+			}, withK8s); err != nil {
 				return err
 			}
 		}

@@ -205,10 +205,13 @@ func TestProdPlatformIsComplete(t *testing.T) {
 		// budget per component and one for the two payload filters, remote
 		// write to a managed workspace, and the model gateway (two proxies,
 		// its own budget); KServe is three charts (CRDs, controller,
-		// runtimes) beside cert-manager.
+		// runtimes) beside cert-manager. fraud-xgb's drift and fairness:
+		// TrustyAI with a CA and a serving certificate, its reference job,
+		// and the model-quality rules.
+		"kubernetes:cert-manager.io/v1:Certificate": 2, "kubernetes:cert-manager.io/v1:Issuer": 2, "kubernetes:batch/v1:Job": 1,
 		"kubernetes:serving.kserve.io/v1beta1:InferenceService": 2, "kubernetes:policy/v1:PodDisruptionBudget": 5,
 		"aws:amp/workspace:Workspace": 1, "kubernetes:helm.sh/v3:Release": 11,
-		"kubernetes:gateway.networking.k8s.io/v1:Gateway": 1, "kubernetes:monitoring.coreos.com/v1:PrometheusRule": 6,
+		"kubernetes:gateway.networking.k8s.io/v1:Gateway": 1, "kubernetes:monitoring.coreos.com/v1:PrometheusRule": 7,
 	} {
 		if got := len(rec.ByType(typ)); got != want {
 			t.Errorf("%s: %d, want %d", typ, got, want)

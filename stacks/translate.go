@@ -105,6 +105,21 @@ func servingQuota(models []environments.Model, prod bool) (*baseline.Quota, erro
 		q.MemoryMi += n * serving.PayloadFilterMemoryMi
 		q.Pods += n
 	}
+	if measured := serving.QualityModels(servingModels(models)); len(measured) > 0 {
+		// TrustyAI and its registrar, and one reference job per model at a
+		// time (its init container and upload container run one after the
+		// other; the larger counts).
+		q.CPUMillis += serving.TrustyAICPUMillis + serving.RegistrarCPUMillis
+		q.MemoryMi += serving.TrustyAIMemoryMi + serving.RegistrarMemoryMi
+		q.Pods++
+		for _, m := range measured {
+			if m.Payloads.Quality.Reference != "" {
+				q.CPUMillis += serving.ReferenceCPUMillis
+				q.MemoryMi += serving.ReferenceMemoryMi
+				q.Pods++
+			}
+		}
+	}
 	return q.WithHeadroom(), nil
 }
 
@@ -157,9 +172,45 @@ func ServingModel(m environments.Model) serving.Model {
 		out.Card = card
 	}
 	if mon := m.Monitoring; mon != nil {
-		out.Payloads = &serving.Payloads{Features: mon.Features, Loggable: mon.Loggable}
+		out.Payloads = &serving.Payloads{Features: mon.Features, Loggable: mon.Loggable, Quality: modelQuality(mon)}
 	}
 	return out
+}
+
+// Defaults of the drift and fairness limits: TrustyAI's own
+// (explainability-service .../config/metrics/MetricsConfig.java at
+// v0.28.0: drift threshold-delta .05, SPD ±0.1, DIR 0.8 to 1.2).
+const (
+	DefaultDriftThreshold = 0.05
+	DefaultSPDLimit       = 0.1
+	DefaultDIRLow         = 0.8
+	DefaultDIRHigh        = 1.2
+)
+
+// modelQuality is a monitoring block's drift and fairness metrics with
+// defaults filled in; nil when it asks for neither.
+func modelQuality(mon *environments.ModelMonitoring) *serving.Quality {
+	if mon.Reference == "" && mon.Fairness == nil {
+		return nil
+	}
+	q := &serving.Quality{Reference: mon.Reference}
+	if mon.Reference != "" {
+		q.DriftThreshold = mon.DriftThreshold
+		if q.DriftThreshold == 0 {
+			q.DriftThreshold = DefaultDriftThreshold
+		}
+	}
+	if f := mon.Fairness; f != nil {
+		q.Fairness = &serving.Fairness{ProtectedAttribute: f.ProtectedAttribute, Privileged: f.Privileged, Unprivileged: f.Unprivileged,
+			Favorable: f.Favorable, DecisionThreshold: f.DecisionThreshold, SPDLimit: f.SPDLimit, DIRLow: DefaultDIRLow, DIRHigh: DefaultDIRHigh}
+		if q.Fairness.SPDLimit == 0 {
+			q.Fairness.SPDLimit = DefaultSPDLimit
+		}
+		if len(f.DIRRange) == 2 {
+			q.Fairness.DIRLow, q.Fairness.DIRHigh = f.DIRRange[0], f.DIRRange[1]
+		}
+	}
+	return q
 }
 
 // servingModels are an environment's models as the serving component takes

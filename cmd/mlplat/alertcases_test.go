@@ -159,3 +159,38 @@ func alertCases(t monitoring.Thresholds, m environments.Model) []interface{} {
 		},
 	}
 }
+
+// qualityCases are a firing and a silent case for each model-quality alert
+// of model m at its declared limits. TrustyAI's gauges carry the request's
+// tags (prometheus/PrometheusPublisher.java, GroupMetricRequest.java
+// retrieveTags at v0.28.0) plus the PodMonitor's target labels.
+func qualityCases(m environments.Model) []interface{} {
+	q := stacks.ServingModel(m).Payloads.Quality
+	target := map[string]string{"namespace": baseline.NamespaceServing, "pod": "trustyai-service-7d9f-x2", "container": serving.QualityServiceName,
+		"endpoint": "http", "job": "serving/trustyai-service", "instance": "10.0.3.7:8080"}
+	f := q.Fairness
+	groups := with(target, "model", m.Name, "protected", f.ProtectedAttribute, "privileged", fmt.Sprint(f.Privileged),
+		"unprivileged", fmt.Sprint(f.Unprivileged), "outcome", "prediction", "favorable_value", fmt.Sprint(f.Favorable), "batch_size", "5000")
+	spd := with(groups, "metricName", "SPD", "requestName", "mlplatform-spd", "request", "0b6f3c1e-5a7d-3c41-9a0e-2f1d7c9b8e11")
+	dir := with(groups, "metricName", "DIR", "requestName", "mlplatform-dir", "request", "41c2d9a0-7b3e-3f52-8c6d-1e0a9b7c5d22")
+	drift := with(target, "model", m.Name, "metricName", "MEANSHIFT", "requestName", "mlplatform-meanshift", "batch_size", "5000",
+		"request", "9e8d7c6b-5a49-3382-a1b0-c9d8e7f6a533", "subcategory", f.ProtectedAttribute)
+	filter := map[string]string{"namespace": baseline.NamespaceServing, "model": m.Name, "pod": "payload-filter-5c8d-q1", "job": "serving/payload-filter"}
+	v := func(x float64, n int) string { return fmt.Sprintf("%gx%d", x, n) }
+	return []interface{}{
+		group("a drifted feature fires", []in{{monitoring.DriftMetric, drift, v(q.DriftThreshold/2, 80)}}, "ModelFeatureDrift", "70m",
+			alertLabels("ModelFeatureDrift", "warning", drift)),
+		group("a p-value at the threshold stays silent", []in{{monitoring.DriftMetric, drift, v(q.DriftThreshold, 80)}}, "ModelFeatureDrift", "70m"),
+		group("parity difference over the limit fires", []in{{monitoring.SPDMetric, spd, v(-(f.SPDLimit + 0.05), 40)}}, "ModelStatisticalParity", "35m",
+			alertLabels("ModelStatisticalParity", "warning", spd)),
+		group("parity difference within the limit stays silent", []in{{monitoring.SPDMetric, spd, v(f.SPDLimit-0.01, 40)}}, "ModelStatisticalParity", "35m"),
+		group("impact ratio under the range fires", []in{{monitoring.DIRMetric, dir, v(f.DIRLow-0.05, 40)}}, "ModelDisparateImpact", "35m",
+			alertLabels("ModelDisparateImpact", "warning", dir)),
+		group("impact ratio over the range fires", []in{{monitoring.DIRMetric, dir, v(f.DIRHigh+0.05, 40)}}, "ModelDisparateImpact", "35m",
+			alertLabels("ModelDisparateImpact", "warning", dir)),
+		group("impact ratio at the range's ends stays silent", []in{{monitoring.DIRMetric, dir, v(f.DIRLow, 40)}}, "ModelDisparateImpact", "35m"),
+		group("records failing to reach TrustyAI fires", []in{{monitoring.ForwardedMetric, with(filter, "outcome", "failed"), "0+5x40"}}, "ModelQualityDataLost", "35m",
+			alertLabels("ModelQualityDataLost", "warning", map[string]string{"namespace": baseline.NamespaceServing, "model": m.Name})),
+		group("records all sent stays silent", []in{{monitoring.ForwardedMetric, with(filter, "outcome", "sent"), "0+500x40"}, {monitoring.ForwardedMetric, with(filter, "outcome", "failed"), "3x40"}}, "ModelQualityDataLost", "35m"),
+	}
+}

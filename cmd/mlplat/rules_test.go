@@ -252,6 +252,11 @@ func TestAlertsFireAndStaySilent(t *testing.T) {
 			}
 			writeTestYAML(t, filepath.Join(dir, "rules-under-test.yaml"), map[string]interface{}{"groups": withoutAnnotations(groups)})
 			cases := alertCases(th, firstModel(p.Env))
+			if m := firstModel(p.Env); m.Monitoring != nil && m.Monitoring.Fairness != nil && m.Monitoring.Reference != "" {
+				cases = append(cases, qualityCases(m)...)
+			} else {
+				t.Errorf("%s: the first model declares no drift and fairness, so the model-quality alerts go untested", name)
+			}
 			writeTestYAML(t, filepath.Join(dir, "tests.yaml"), map[string]interface{}{
 				"rule_files": []string{"rules-under-test.yaml"}, "evaluation_interval": "1m", "tests": cases,
 			})

@@ -7,11 +7,18 @@
 //
 // It serves POST /marshal (the agent's --log-marshaller-url), GET /healthz
 // and GET /metrics (Prometheus text). Its configuration is a JSON file
-// (-config) the serving component writes into a ConfigMap.
+// (-config) the serving component writes into a ConfigMap. With
+// -trustyai-url it also forwards the kept records of models with drift or
+// fairness metrics to TrustyAI's service.
+//
+// Two more commands run beside TrustyAI: "payload-filter register" keeps
+// TrustyAI's metric requests scheduled (it forgets them when it restarts),
+// and "payload-filter reference" uploads a model's reference dataset once.
 package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -37,15 +44,37 @@ const ExtensionHeader = "X-Log-Marshal-Extension"
 const maxBatchBytes = 64 << 20
 
 func main() {
+	if len(os.Args) > 1 {
+		switch os.Args[1] {
+		case "register":
+			os.Exit(register(os.Args[2:]))
+		case "reference":
+			os.Exit(reference(os.Args[2:]))
+		}
+	}
 	addr := flag.String("listen", ":8080", "address to serve on")
 	configPath := flag.String("config", "/etc/payload-filter/config.json", "the models' loggable fields (JSON)")
+	trustyURL := flag.String("trustyai-url", "", "TrustyAI's CloudEvent endpoint; models with quality forward their kept records there")
+	trustyCA := flag.String("trustyai-ca", "", "the CA file TrustyAI's certificate is checked against")
 	flag.Parse()
 	cfg, err := filter.ReadConfig(*configPath)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "payload-filter:", err)
 		os.Exit(2)
 	}
-	srv := &http.Server{Addr: *addr, Handler: newServer(cfg).routes(), ReadHeaderTimeout: 10 * time.Second}
+	s := newServer(cfg)
+	if *trustyURL != "" {
+		client, err := newTrustClient(*trustyCA)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "payload-filter:", err)
+			os.Exit(2)
+		}
+		s.forward = newForwarder(*trustyURL, client)
+		for i := 0; i < 2; i++ {
+			go s.forward.run(context.Background())
+		}
+	}
+	srv := &http.Server{Addr: *addr, Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
 	log.Printf("payload-filter: %d models, serving on %s", len(cfg.Models), *addr)
 	log.Fatal(srv.ListenAndServe())
 }
@@ -55,6 +84,9 @@ type server struct {
 	mu  sync.Mutex
 	// records counts filtered records by model, kind and outcome.
 	records map[[4]string]int
+	// forward, when set, sends kept records of models with quality to
+	// TrustyAI.
+	forward *forwarder
 }
 
 func newServer(cfg filter.Config) *server { return &server{cfg: cfg, records: map[[4]string]int{}} }
@@ -83,6 +115,15 @@ func (s *server) marshal(w http.ResponseWriter, r *http.Request) {
 			outcome = "dropped"
 		}
 		s.count(req.Namespace, req.InferenceService, rec.Kind, outcome)
+		if fields, ok := s.cfg.Models[req.Namespace+"/"+req.InferenceService]; ok && fields.Quality != nil && s.forward != nil {
+			e := event{namespace: req.Namespace, model: req.InferenceService, kind: rec.Kind, id: rec.ID}
+			if body, err := fields.TrustyAIBody(rec); err != nil {
+				s.forward.count(e, "unmeasurable")
+			} else {
+				e.body = body
+				s.forward.offer(e)
+			}
+		}
 		if err := enc.Encode(rec); err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
@@ -107,9 +148,7 @@ func (s *server) metrics(w http.ResponseWriter, _ *http.Request) {
 	for k := range s.records {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, func(a, b [4]string) int {
-		return strings.Compare(strings.Join(a[:], "\x00"), strings.Join(b[:], "\x00"))
-	})
+	sortKeys(keys)
 	var b strings.Builder
 	b.WriteString("# HELP payload_filter_records_total Logged requests and responses filtered, by whether their payload was kept or dropped.\n")
 	b.WriteString("# TYPE payload_filter_records_total counter\n")
@@ -117,6 +156,15 @@ func (s *server) metrics(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintf(&b, "payload_filter_records_total{namespace=%q,model=%q,kind=%q,outcome=%q} %d\n", k[0], k[1], k[2], k[3], s.records[k])
 	}
 	s.mu.Unlock()
+	if s.forward != nil {
+		s.forward.metrics(&b)
+	}
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
 	io.WriteString(w, b.String())
+}
+
+func sortKeys(keys [][4]string) {
+	slices.SortFunc(keys, func(a, b [4]string) int {
+		return strings.Compare(strings.Join(a[:], "\x00"), strings.Join(b[:], "\x00"))
+	})
 }

@@ -53,6 +53,7 @@ var builtinKinds = map[string]bool{
 	"Namespace": true, "PriorityClass": true, "StorageClass": true, "ServiceAccount": true, "Role": true, "RoleBinding": true,
 	"ClusterRole": true, "ClusterRoleBinding": true, "ResourceQuota": true, "LimitRange": true, "NetworkPolicy": true,
 	"Secret": true, "ConfigMap": true, "PodDisruptionBudget": true, "Deployment": true, "Service": true, "Job": true,
+	"PersistentVolumeClaim": true,
 }
 
 // installCRDs applies the pinned charts' CRDs and waits until the API
@@ -136,7 +137,7 @@ func verifyStack(t *testing.T, bin, mlplat, stack string) {
 	}
 	files, _ := filepath.Glob(filepath.Join(out, "[0-9]*.yaml"))
 	sort.Strings(files)
-	var isvcs, deployments []map[string]interface{}
+	var isvcs, deployments, jobs, claims []map[string]interface{}
 	for _, f := range files {
 		obj := readManifest(t, f)
 		if err := applyE(t, opts, f); err != nil {
@@ -152,6 +153,10 @@ func verifyStack(t *testing.T, bin, mlplat, stack string) {
 			isvcs = append(isvcs, obj)
 		case "Deployment":
 			deployments = append(deployments, obj)
+		case "Job":
+			jobs = append(jobs, obj)
+		case "PersistentVolumeClaim":
+			claims = append(claims, obj)
 		}
 	}
 	releases := readReleases(t, filepath.Join(out, "helm-releases.yaml"))
@@ -184,9 +189,21 @@ func verifyStack(t *testing.T, bin, mlplat, stack string) {
 			checkPlacement(t, cp, groups, d, &sum)
 		}
 	}
-	// The toolkit's own workloads (the payload filter) run as rendered.
+	// No CSI driver runs here: a stand-in volume, bound to each claim the
+	// toolkit renders (TrustyAI's data), lets its pod be scheduled.
+	for _, c := range claims {
+		apply(t, opts, writeManifest(t, work, "pv-"+name(c)+".yaml", standInVolume(c)))
+		sum.notVerifiable["volume provisioning by the cloud's CSI driver (a stand-in PersistentVolume bound to the claim)"]++
+	}
+	// The toolkit's own workloads (the payload filter, TrustyAI) run as
+	// rendered.
 	for _, d := range deployments {
 		checkPlacement(t, cp, groups, d, &sum)
+	}
+	// So do its jobs (a model's reference upload): their pods are admitted
+	// and placed on their group.
+	for _, j := range jobs {
+		checkJobPlacement(t, cp, groups, j, &sum)
 	}
 	// A logging predictor runs KServe's agent beside its server, admitted
 	// with the rest of the pod.
@@ -397,4 +414,56 @@ func sortedKeys(m map[string]int) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// standInVolume is a PersistentVolume bound to claim c by its claimRef,
+// with the claim's class and size, standing in for what the cloud's CSI
+// driver would provision.
+func standInVolume(c map[string]interface{}) map[string]interface{} {
+	meta := mapOf(c["metadata"])
+	spec := mapOf(c["spec"])
+	return map[string]interface{}{
+		"apiVersion": "v1", "kind": "PersistentVolume",
+		"metadata": map[string]interface{}{"name": "standin-" + str(meta["namespace"]) + "-" + str(meta["name"])},
+		"spec": map[string]interface{}{
+			"capacity":                      mapOf(mapOf(spec["resources"])["requests"]),
+			"accessModes":                   spec["accessModes"],
+			"storageClassName":              spec["storageClassName"],
+			"persistentVolumeReclaimPolicy": "Delete",
+			"hostPath":                      map[string]interface{}{"path": "/standin/" + str(meta["name"])},
+			"claimRef":                      map[string]interface{}{"namespace": meta["namespace"], "name": meta["name"]},
+		},
+	}
+}
+
+// checkJobPlacement waits for a job's pod to be scheduled and checks it
+// landed on the node kind its template selects.
+func checkJobPlacement(t *testing.T, cp *ControlPlane, groups []Group, j map[string]interface{}, sum *summary) {
+	t.Helper()
+	ns := str(mapOf(j["metadata"])["namespace"])
+	opts := k8s.NewKubectlOptions("", cp.Kubeconfig, ns)
+	wantKind := str(mapOf(mapOf(mapOf(mapOf(j["spec"])["template"])["spec"])["nodeSelector"])[nodes.LabelKind])
+	byNode := map[string]Group{}
+	for _, g := range groups {
+		for i := 0; i < g.Nodes; i++ {
+			byNode[fmt.Sprintf("%s-%d", g.Name, i)] = g
+		}
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		pods := k8s.ListPods(t, opts, metav1.ListOptions{LabelSelector: "job-name=" + name(j)})
+		if len(pods) > 0 && pods[0].Spec.NodeName != "" {
+			g := byNode[pods[0].Spec.NodeName]
+			if g.Labels[nodes.LabelKind] != wantKind {
+				t.Errorf("job %s's pod landed on %s (a %s group), want a %s group", name(j), pods[0].Spec.NodeName, g.Labels[nodes.LabelKind], wantKind)
+			}
+			sum.placed[g.Name]++
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("job %s has no scheduled pod after 2 minutes (%d pods)\nevents: %s", name(j), len(pods), events(t, opts))
+			return
+		}
+		time.Sleep(2 * time.Second)
+	}
 }

@@ -30,6 +30,9 @@ type Config struct {
 type ModelFields struct {
 	Features []string `json:"features"`
 	Loggable []string `json:"loggable"`
+	// Quality, when set, forwards the kept records to TrustyAI for drift
+	// and fairness metrics.
+	Quality *Quality `json:"quality,omitempty"`
 }
 
 // LogRequest is the part of KServe's logger record the filter reads: the

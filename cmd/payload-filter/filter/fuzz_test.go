@@ -9,7 +9,8 @@ import (
 // FuzzFilter feeds the filter arbitrary payloads and requires what the
 // archive relies on: it never panics; a kept request's instances name only
 // loggable features; a dropped record carries no data and says why; the
-// record always keeps the id that pairs it with its response.
+// record always keeps the id that pairs it with its response; what would be
+// forwarded to TrustyAI is JSON over the loggable columns only.
 func FuzzFilter(f *testing.F) {
 	for _, seed := range []string{
 		`{"instances": [[12.5, "m-7", "c-991", "30-39"]]}`,
@@ -50,6 +51,22 @@ func FuzzFilter(f *testing.F) {
 		}
 		if _, err := json.Marshal(rec); err != nil {
 			t.Fatalf("the record does not marshal: %v", err)
+		}
+		// What TrustyAI would receive is valid JSON over loggable columns
+		// only, or nothing.
+		fields := testConfig.Models["models/fraud"]
+		if out, err := fields.TrustyAIBody(rec); err == nil {
+			var v struct {
+				Inputs, Outputs []Tensor
+			}
+			if err := json.Unmarshal(out, &v); err != nil {
+				t.Fatalf("the forwarded body is not JSON: %v\n%s", err, out)
+			}
+			for _, tensor := range v.Inputs {
+				if len(tensor.Shape) != 2 || tensor.Shape[1] != len(fields.Loggable) || len(tensor.Data) != tensor.Shape[0]*tensor.Shape[1] {
+					t.Fatalf("forwarded input %+v is not [rows, loggable]", tensor)
+				}
+			}
 		}
 	})
 }

@@ -64,6 +64,29 @@ func Dashboards() []Dashboard {
 				{Title: "Explainer restarts (errors that crash the server)", Unit: "short", Targets: []Target{
 					{Expr: `sum by (pod) (increase(kube_pod_container_status_restarts_total{namespace="serving", pod=~"($model)-explainer-.*"}[15m]))`, Legend: "{{pod}}"}}},
 			}},
+		{UID: "mlplatform-model-quality", Title: "mlplatform / Model quality",
+			// TrustyAI's gauges for the requests the registrar schedules,
+			// beside each model's limits from the environment file.
+			Variables: []Variable{{Name: "model", Label: "Model", Query: `label_values(` + ObservationsMetric + `, model)`}},
+			Panels: []Panel{
+				{Title: "Statistical parity difference (0 is parity)", Unit: "short", Targets: []Target{
+					{Expr: SPDMetric + `{requestName="mlplatform-spd", model=~"$model"}`, Legend: "{{model}} by {{protected}}"},
+					{Expr: SPDLimitRecord + `{model=~"$model"}`, Legend: "{{model}} limit"},
+					{Expr: `-1 * ` + SPDLimitRecord + `{model=~"$model"}`, Legend: "{{model}} limit"}}},
+				{Title: "Disparate impact ratio (1 is parity)", Unit: "short", Targets: []Target{
+					{Expr: DIRMetric + `{requestName="mlplatform-dir", model=~"$model"}`, Legend: "{{model}} by {{protected}}"},
+					{Expr: DIRLowRecord + `{model=~"$model"}`, Legend: "{{model}} low"},
+					{Expr: DIRHighRecord + `{model=~"$model"}`, Legend: "{{model}} high"}}},
+				{Title: "Drift: meanshift p-value per feature (under the threshold: drifted)", Unit: "short", Targets: []Target{
+					{Expr: `min by (model, subcategory) (` + DriftMetric + `{requestName="mlplatform-meanshift", model=~"$model"})`, Legend: "{{model}} {{subcategory}}"},
+					{Expr: DriftThresholdRecord + `{model=~"$model"}`, Legend: "{{model}} threshold"}}},
+				{Title: "Rows TrustyAI holds per model (reference and traffic)", Unit: "short", Targets: []Target{
+					{Expr: `max by (model) (` + ObservationsMetric + `{model=~"$model"})`, Legend: "{{model}}"}}},
+				{Title: "Records handed to TrustyAI, by outcome", Unit: "short", Targets: []Target{
+					{Expr: `sum by (model, outcome) (rate(` + ForwardedMetric + `{model=~"$model"}[5m]))`, Legend: "{{model}} {{outcome}}"}}},
+				{Title: "Records archived by the payload filter, kept or dropped", Unit: "short", Targets: []Target{
+					{Expr: `sum by (model, kind, outcome) (rate(` + RecordsMetric + `{model=~"$model"}[5m]))`, Legend: "{{model}} {{kind}} {{outcome}}"}}},
+			}},
 		{UID: "mlplatform-node-groups", Title: "mlplatform / Node groups",
 			Panels: []Panel{
 				{Title: "Nodes per node group", Unit: "short", Targets: []Target{

@@ -57,6 +57,17 @@ var Catalogue = []Metric{
 	{"gha_desired_runners", "gauge", "ARC listener", "0.14.2", "actions/actions-runner-controller@gha-runner-scale-set-0.14.2 cmd/ghalistener/metrics/metrics.go"},
 	{"gha_completed_jobs_total", "counter", "ARC listener", "0.14.2", "actions/actions-runner-controller@gha-runner-scale-set-0.14.2 cmd/ghalistener/metrics/metrics.go"},
 	{"gha_job_startup_duration_seconds", "histogram", "ARC listener", "0.14.2", "actions/actions-runner-controller@gha-runner-scale-set-0.14.2 cmd/ghalistener/metrics/metrics.go"},
+	// TrustyAI's service: trustyai_<metric name, lowered> gauges with the
+	// request's tags (model, metricName, requestName; SPD and DIR add
+	// protected, privileged, unprivileged, outcome, favorable_value,
+	// batch_size; meanshift one series per column, label subcategory).
+	{SPDMetric, "gauge", "trustyai-service", "v0.28.0", "trustyai-explainability/trustyai-explainability@v0.28.0 explainability-service/src/main/java/org/kie/trustyai/service/prometheus/PrometheusPublisher.java; payloads/metrics/fairness/group/GroupMetricRequest.java retrieveTags; endpoints/metrics/fairness/group/GroupStatisticalParityDifferenceEndpoint.java (metric SPD)"},
+	{DIRMetric, "gauge", "trustyai-service", "v0.28.0", "trustyai-explainability/trustyai-explainability@v0.28.0 explainability-service/.../prometheus/PrometheusPublisher.java; endpoints/metrics/fairness/group/DisparateImpactRatioEndpoint.java (metric DIR)"},
+	{DriftMetric, "gauge", "trustyai-service", "v0.28.0", "trustyai-explainability/trustyai-explainability@v0.28.0 explainability-service/.../prometheus/PrometheusPublisher.java (named values, label subcategory); endpoints/metrics/drift/MeanshiftEndpoint.java (metric MEANSHIFT, p-value per column)"},
+	{ObservationsMetric, "gauge", "trustyai-service", "v0.28.0", "trustyai-explainability/trustyai-explainability@v0.28.0 explainability-service/.../prometheus/PrometheusScheduler.java (MODEL_OBSERVATIONS_TOTAL, label model)"},
+	// This project's payload filter.
+	{ForwardedMetric, "counter", "payload-filter", "0.1.0", "this repository: cmd/payload-filter/trustyai.go (forwarder.metrics)"},
+	{RecordsMetric, "counter", "payload-filter", "0.1.0", "this repository: cmd/payload-filter/main.go (server.metrics)"},
 }
 
 // Series are the series names a catalogued metric appears under.

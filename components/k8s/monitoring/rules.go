@@ -78,6 +78,30 @@ const (
 	// labels model_name and component (predictor or explainer).
 	ModelRequestsRecord = "mlplatform:model_requests:rate5m"
 	ComponentLabel      = "component"
+
+	// TrustyAI's gauges of a model's drift and fairness (label model, the
+	// InferenceService; requestName, the registrar's request; meanshift
+	// has one series per feature, label subcategory), and how many rows it
+	// holds per model.
+	SPDMetric          = "trustyai_spd"
+	DIRMetric          = "trustyai_dir"
+	DriftMetric        = "trustyai_meanshift"
+	ObservationsMetric = "trustyai_model_observations_total"
+	// ForwardedMetric counts the payload filter's records handed to
+	// TrustyAI, by outcome (sent, failed, dropped, unmeasurable).
+	ForwardedMetric = "payload_filter_forwarded_total"
+	// RecordsMetric counts the payload filter's records by kind and
+	// whether their payload was kept.
+	RecordsMetric = "payload_filter_records_total"
+
+	// Recording rules holding each model's quality thresholds (labels
+	// namespace and model), which the model-quality alerts and the "Model
+	// quality" dashboard compare TrustyAI's gauges with; the serving
+	// component records them from the environment file.
+	DriftThresholdRecord = "mlplatform:model_drift_pvalue:threshold"
+	SPDLimitRecord       = "mlplatform:model_spd:limit"
+	DIRLowRecord         = "mlplatform:model_dir:low"
+	DIRHighRecord        = "mlplatform:model_dir:high"
 )
 
 // Rules are the platform's rules: GPU faults, serving SLOs per model, runner

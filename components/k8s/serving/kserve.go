@@ -51,6 +51,9 @@ type KServe struct {
 	// and the controller picks a runtime when they appear).
 	Controller     *helmv3.Release
 	RuntimeConfigs *helmv3.Release
+	// CertManager is cert-manager's release (with its CRDs), which other
+	// certificates wait for.
+	CertManager *helmv3.Release
 }
 
 // NewKServe installs cert-manager, then KServe's CRDs and controller.
@@ -98,7 +101,7 @@ func NewKServe(ctx *pulumi.Context, name string, args *KServeArgs, opts ...pulum
 	if err != nil {
 		return nil, fmt.Errorf("creating KServe %q: %w", name, err)
 	}
-	comp.Controller, comp.RuntimeConfigs = ctrl, rt
+	comp.Controller, comp.RuntimeConfigs, comp.CertManager = ctrl, rt, cm
 	return comp, ctx.RegisterResourceOutputs(comp, pulumi.Map{})
 }
 

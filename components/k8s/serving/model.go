@@ -160,6 +160,9 @@ type ModelServiceArgs struct {
 // ModelService is one served model and its explainer.
 type ModelService struct {
 	pulumi.ResourceState
+	// ServiceAccount is the model's own service account (named after the
+	// model), whose identity reads the model's storage folder.
+	ServiceAccount *corev1.ServiceAccount
 }
 
 // NewModelService creates the model's service accounts, InferenceService,
@@ -186,6 +189,7 @@ func NewModelService(ctx *pulumi.Context, name string, args *ModelServiceArgs, o
 		return nil, err
 	}
 	deps = append(deps, predictorSA)
+	comp.ServiceAccount = predictorSA
 	if m.Payloads != nil && args.PayloadArchive != nil && args.PayloadArchive.Credentials != nil {
 		// The agent's credential builder reads the Secrets the logger's
 		// service account lists (kserve v0.20.0 pkg/credentials

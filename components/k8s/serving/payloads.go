@@ -80,6 +80,9 @@ type Payloads struct {
 	// Features are the model's input features in the order its input
 	// carries them; Loggable are those that may be kept.
 	Features, Loggable []string
+	// Quality, when set, forwards the kept records to TrustyAI for drift
+	// and fairness metrics (NewModelQuality).
+	Quality *Quality
 }
 
 // PayloadArchive is where a model's filtered payloads are written.
@@ -147,6 +150,13 @@ func loggerSpec(a *ModelServiceArgs) map[string]interface{} {
 type PayloadFilterModel struct {
 	Features []string `json:"features"`
 	Loggable []string `json:"loggable"`
+	// Quality forwards the model's kept records to TrustyAI.
+	Quality *PayloadFilterQuality `json:"quality,omitempty"`
+}
+
+// PayloadFilterQuality is the same JSON shape as the filter's Quality.
+type PayloadFilterQuality struct {
+	DecisionThreshold *float64 `json:"decisionThreshold,omitempty"`
 }
 
 // PayloadFilterConfig is the filter's configuration for the models of
@@ -161,7 +171,14 @@ func PayloadFilterConfig(namespace string, models []Model) ([]byte, error) {
 		if loggable == nil {
 			loggable = []string{}
 		}
-		cfg[namespace+"/"+m.Name] = PayloadFilterModel{Features: m.Payloads.Features, Loggable: loggable}
+		e := PayloadFilterModel{Features: m.Payloads.Features, Loggable: loggable}
+		if q := m.Payloads.Quality; q != nil {
+			e.Quality = &PayloadFilterQuality{}
+			if q.Fairness != nil {
+				e.Quality.DecisionThreshold = q.Fairness.DecisionThreshold
+			}
+		}
+		cfg[namespace+"/"+m.Name] = e
 	}
 	return json.MarshalIndent(map[string]interface{}{"models": cfg}, "", "  ")
 }
@@ -240,7 +257,7 @@ func NewPayloadFilter(ctx *pulumi.Context, name string, args *PayloadFilterArgs,
 	}
 	d, err := appsv1.NewDeployment(ctx, name, &appsv1.DeploymentArgs{
 		Metadata: meta,
-		Spec:     payloadFilterSpec(ctx.Stack(), args.Replicas, string(config)),
+		Spec:     payloadFilterSpec(ctx.Stack(), args.Namespace, args.Replicas, string(config), len(QualityModels(args.Models)) > 0),
 	}, parent, pulumi.DependsOn(append([]pulumi.Resource{cm, sa}, args.WaitFor...)))
 	if err != nil {
 		return nil, err
@@ -295,7 +312,9 @@ func payloadFilterLabels(stack string) pulumi.StringMap {
 // payloadFilterSpec runs the filter on the system nodes under the restricted
 // Pod Security Standard, with a read-only root, restarted when its
 // configuration changes (the checksum annotation).
-func payloadFilterSpec(stack string, replicas int, config string) appsv1.DeploymentSpecArgs {
+// With quality, it forwards the kept records of measured models to
+// TrustyAI, trusting only the CA of TrustyAI's certificate.
+func payloadFilterSpec(stack, namespace string, replicas int, config string, quality bool) appsv1.DeploymentSpecArgs {
 	// The system group, as the other platform services; AKS taints it
 	// (nodes.SystemTolerations says why the toleration is always there).
 	tol := corev1.TolerationArray{corev1.TolerationArgs{
@@ -335,6 +354,15 @@ func payloadFilterSpec(stack string, replicas int, config string) appsv1.Deploym
 			Name:      pulumi.String("config"),
 			ConfigMap: corev1.ConfigMapVolumeSourceArgs{Name: pulumi.String(PayloadFilterName)},
 		}},
+	}
+	if quality {
+		c := pod.Containers.(corev1.ContainerArray)
+		c0 := c[0].(corev1.ContainerArgs)
+		c0.Args = append(c0.Args.(pulumi.StringArray), pulumi.String("-trustyai-url="+QualityURL(namespace)+"/"), pulumi.String("-trustyai-ca="+QualityCAPath))
+		vol, mount := qualityCAVolume()
+		c0.VolumeMounts = append(c0.VolumeMounts.(corev1.VolumeMountArray), mount)
+		pod.Containers = corev1.ContainerArray{c0}
+		pod.Volumes = append(pod.Volumes.(corev1.VolumeArray), vol)
 	}
 	if replicas > 1 {
 		pod.TopologySpreadConstraints = corev1.TopologySpreadConstraintArray{corev1.TopologySpreadConstraintArgs{
