@@ -90,10 +90,11 @@ func Parse(path string, data []byte, opts Options) (*Environment, error) {
 }
 
 // applyDefaults fills in what a file may leave out: every model that names
-// no explainer gets DefaultExplainer.
+// no explainer gets DefaultExplainer, except a model served over v2 only,
+// for which no built-in explainer works (the validator asks for one).
 func (e *Environment) applyDefaults() {
 	for i := range e.Models {
-		if e.Models[i].Explainer == nil {
+		if e.Models[i].Explainer == nil && !e.Models[i].ServedOverV2Only() {
 			e.Models[i].Explainer = DefaultExplainer()
 		}
 	}

@@ -67,7 +67,7 @@ func TestDefaultExplainer(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := strings.Replace(string(data), "    explainer:                # LIME and SHAP attributions (TrustyAI)\n      type: trustyai\n      method: all\n      resources: {cpu: 500m, memory: 1Gi}\n", "", 1)
-	src = strings.Replace(src, "      type: art\n      artAttack: SquareAttack\n      resources: {cpu: \"1\", memory: 2Gi}\n", "      type: none\n", 1)
+	src = strings.Replace(src, "      type: custom\n      image: explainers/defect-gradcam:1.0.0\n      resources: {cpu: \"1\", memory: 2Gi}\n", "      type: none\n", 1)
 	env, err := Parse("environments/dev.yaml", []byte(src), opts())
 	if err != nil {
 		t.Fatal(err)
@@ -109,6 +109,16 @@ func TestValidateRejectsModelMonitoring(t *testing.T) {
 		"a reference outside the model's folder": {
 			mutate: func(e *Environment) { e.Models[0].Monitoring.Reference = "../datasets/ref.json" },
 			want:   `models[0].monitoring.reference = "../datasets/ref.json": must be a file's path inside the model's storageUri folder: the reference is read with the model's own read-only identity; fix: write it relative to storageUri, e.g. "reference.json"`,
+		},
+		"a Triton model without an explainer": {
+			mutate: func(e *Environment) { e.Models[1].Explainer = nil },
+			want:   `models[1].explainer = <missing>: a model served by Triton (v2 protocol only; pytorch's runtime) has no default explainer: TrustyAI's and ART's call the predictor over v1; fix: declare type: custom with an explainer image that calls the predictor over v2 (e.g. Captum attributions), or type: none`,
+		},
+		"ART beside Triton": {
+			mutate: func(e *Environment) {
+				e.Models[1].Explainer = &Explainer{Type: "art", ARTAttack: "SquareAttack", Resources: Resources{CPU: "1", Memory: "2Gi"}}
+			},
+			want: `models[1].explainer.type = "art": calls the predictor over the v1 protocol, which Triton (pytorch's runtime) does not speak; fix: declare type: custom with an explainer image that calls the predictor over v2, or type: none`,
 		},
 		"a drift threshold without a reference": {
 			mutate: func(e *Environment) {

@@ -22,6 +22,25 @@ var ExplainerTypes = []string{"trustyai", "art", "custom", "none"}
 // EXPLAINER_TYPE (trustyai-kserve-explainer v0.2.0 ConfigService), lowered.
 var ExplainerMethods = []string{"all", "lime", "shap"}
 
+// V2OnlyRuntimes are the serving runtimes that speak only the v2 inference
+// protocol: Triton (kserve-runtime-configs v0.20.0 files/runtimes/
+// resources.yaml: kserve-tritonserver protocolVersions v2, grpc-v2).
+var V2OnlyRuntimes = []string{"kserve-tritonserver"}
+
+// v2OnlyFormats are the formats whose default runtime is v2-only: pytorch's
+// is Triton (serving.Runtimes; a stacks test holds the two together).
+var v2OnlyFormats = []string{"pytorch"}
+
+// ServedOverV2Only reports whether the model's runtime speaks only v2, so
+// that TrustyAI's and ART's explainers, which call the predictor over v1,
+// cannot explain it.
+func (m Model) ServedOverV2Only() bool {
+	if m.Runtime != "" {
+		return slices.Contains(V2OnlyRuntimes, m.Runtime)
+	}
+	return slices.Contains(v2OnlyFormats, m.Format)
+}
+
 // DefaultExplainer is the explainer of a model that names none: TrustyAI's
 // LIME and SHAP explainer with this project's default size (its upstream
 // deployments set no resources).
@@ -223,6 +242,18 @@ func (v *validator) models() {
 		}
 		if m.Explainer != nil {
 			v.explainer(p+".explainer", m.Explainer)
+		}
+		if m.ServedOverV2Only() {
+			// TrustyAI's explainer (v0.2.0) and ART's call the predictor's
+			// v1 :predict; Triton answers v2 only.
+			switch {
+			case m.Explainer == nil:
+				v.ps.add(p+".explainer", missing, "a model served by Triton (v2 protocol only; pytorch's runtime) has no default explainer: TrustyAI's and ART's call the predictor over v1",
+					"declare type: custom with an explainer image that calls the predictor over v2 (e.g. Captum attributions), or type: none")
+			case m.Explainer.Type == "trustyai" || m.Explainer.Type == "art":
+				v.ps.add(p+".explainer.type", q(m.Explainer.Type), "calls the predictor over the v1 protocol, which Triton (pytorch's runtime) does not speak",
+					"declare type: custom with an explainer image that calls the predictor over v2, or type: none")
+			}
 		}
 		if m.HasExplainer() {
 			// Explainers run on CPU: beside the model when it is on CPU,

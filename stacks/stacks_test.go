@@ -199,9 +199,10 @@ func TestProdPlatformIsComplete(t *testing.T) {
 	}
 	for typ, want := range map[string]int{
 		"aws:eks/cluster:Cluster": 1, "aws:eks/nodeGroup:NodeGroup": 4, "aws:eks/addon:Addon": 5, "aws:kms/key:Key": 3,
-		"aws:s3/bucketV2:BucketV2": 2, "aws:ecr/repository:Repository": 3, "aws:ec2/natGateway:NatGateway": 3,
+		"aws:s3/bucketV2:BucketV2": 2, "aws:ecr/repository:Repository": 4, "aws:ec2/natGateway:NatGateway": 3,
 		"aws:ec2/vpcEndpoint:VpcEndpoint": 5, "pulumi:providers:kubernetes": 1,
-		// Platform services: both models with an explainer, a disruption
+		// Four ECR repositories: the three declared and defect-detector's
+		// custom explainer's. Platform services: both models with an explainer, a disruption
 		// budget per component and one for the two payload filters, remote
 		// write to a managed workspace, and the model gateway (two proxies,
 		// its own budget); KServe is three charts (CRDs, controller,

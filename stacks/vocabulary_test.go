@@ -39,3 +39,22 @@ func TestAddonPinsCoverEverySupportedVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestV2OnlyAgreesWithTheRuntimes holds the environment's notion of a model
+// served over v2 only (which decides that it gets no default explainer and
+// may not have a v1 one) to the serving component's runtimes, for every
+// format's default and every runtime the chart installs.
+func TestV2OnlyAgreesWithTheRuntimes(t *testing.T) {
+	for _, f := range environments.ModelFormats {
+		m := environments.Model{Format: f}
+		if got, want := m.ServedOverV2Only(), serving.V2Only(serving.Runtimes[f]); got != want {
+			t.Errorf("format %s: the environment says v2 only = %v, the runtime %s says %v", f, got, serving.Runtimes[f], want)
+		}
+	}
+	for _, r := range serving.ChartRuntimes {
+		m := environments.Model{Format: "pytorch", Runtime: r.Name}
+		if got, want := m.ServedOverV2Only(), serving.V2Only(r.Name); got != want {
+			t.Errorf("runtime %s: the environment says v2 only = %v, the serving component %v", r.Name, got, want)
+		}
+	}
+}

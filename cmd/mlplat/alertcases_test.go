@@ -194,3 +194,24 @@ func qualityCases(m environments.Model) []interface{} {
 		group("records all sent stays silent", []in{{monitoring.ForwardedMetric, with(filter, "outcome", "sent"), "0+500x40"}, {monitoring.ForwardedMetric, with(filter, "outcome", "failed"), "3x40"}}, "ModelQualityDataLost", "35m"),
 	}
 }
+
+// tritonCases hold the latency alert to a pytorch model served by Triton,
+// whose p95 is recorded from its latency summary (microseconds; labels
+// model and version from Triton, model_name and the target's from the
+// PodMonitor).
+func tritonCases(t monitoring.Thresholds, env *environments.Environment) []interface{} {
+	for _, m := range env.Models {
+		if stacks.ServingModel(m).RuntimeName() != serving.TritonRuntime {
+			continue
+		}
+		l := map[string]string{"namespace": baseline.NamespaceServing, "model_name": m.Name, "model": "model", "version": "1", "quantile": "0.95",
+			"pod": m.Name + "-predictor-0", "container": serving.ServerContainer, "job": "serving/" + m.Name + "-predictor"}
+		us := func(ms int) string { return fmt.Sprintf("%dx30", ms*1000) }
+		return []interface{}{
+			group("a slow Triton model fires", []in{{monitoring.TritonLatencyMetric, l, us(t.ServingP95LatencyMs + 50)}}, "ModelLatencyP95High", "20m",
+				alertLabels("ModelLatencyP95High", "warning", map[string]string{"namespace": baseline.NamespaceServing, "model_name": m.Name})),
+			group("a Triton model at the threshold stays silent", []in{{monitoring.TritonLatencyMetric, l, us(t.ServingP95LatencyMs)}}, "ModelLatencyP95High", "20m"),
+		}
+	}
+	return nil
+}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pangea-ai/mlplatform/components/k8s/monitoring"
 	"github.com/pangea-ai/mlplatform/components/k8s/serving"
 	"github.com/pangea-ai/mlplatform/components/modelcard"
 	"github.com/pangea-ai/mlplatform/components/tokens"
@@ -70,14 +71,47 @@ func modelCards(stack string, services []*plan.Resource, payloads payloadFacts) 
 type payloadFacts struct {
 	fields    map[string]serving.PayloadFilterModel
 	retention map[string]int
+	// quality are the registrar's entries and limits are the recorded
+	// model-quality limits, by "<namespace>/<model>" (and record name).
+	quality map[string]serving.RegistrarModel
+	limits  map[string]map[string]string
 }
 
 // payloadPlan reads payloadFacts from a plan's resources.
 func payloadPlan(all []*plan.Resource) payloadFacts {
-	pf := payloadFacts{fields: map[string]serving.PayloadFilterModel{}, retention: map[string]int{}}
+	pf := payloadFacts{fields: map[string]serving.PayloadFilterModel{}, retention: map[string]int{},
+		quality: map[string]serving.RegistrarModel{}, limits: map[string]map[string]string{}}
 	for _, r := range all {
 		switch r.Type {
+		case tokens.K8sPrometheusRule:
+			for _, g := range asList(r.In("spec.groups")) {
+				for _, rule := range asList(asMap(g)["rules"]) {
+					rm := asMap(rule)
+					rec, _ := rm["record"].(string)
+					expr, _ := rm["expr"].(string)
+					l := asMap(rm["labels"])
+					if !strings.HasPrefix(expr, "vector(") || l["model"] == nil {
+						continue
+					}
+					key := fmt.Sprint(l["namespace"]) + "/" + fmt.Sprint(l["model"])
+					if pf.limits[key] == nil {
+						pf.limits[key] = map[string]string{}
+					}
+					pf.limits[key][rec] = strings.TrimSuffix(strings.TrimPrefix(expr, "vector("), ")")
+				}
+			}
 		case tokens.K8sConfigMap:
+			if r.InString("metadata.name") == serving.QualityRegistrarName {
+				var cfg struct {
+					Models []serving.RegistrarModel `json:"models"`
+				}
+				if json.Unmarshal([]byte(r.StringMap("data")["config.json"]), &cfg) == nil {
+					for _, m := range cfg.Models {
+						pf.quality[r.InString("metadata.namespace")+"/"+m.Model] = m
+					}
+				}
+				continue
+			}
 			if r.InString("metadata.name") != serving.PayloadFilterName {
 				continue
 			}
@@ -139,5 +173,46 @@ func (pf payloadFacts) section(isvc *plan.Resource) string {
 	}
 	b.WriteString("\n\n| | |\n|---|---|\n")
 	fmt.Fprintf(&b, "| Kept | %s |\n| Never kept | %s |\n| Folder | `%s` in the artifact store |\n| Retention | %s |\n", kept, never, folder, retention)
+	b.WriteString(pf.qualitySection(ns, name))
 	return b.String()
 }
+
+// qualitySection is a model's drift and fairness metrics as a reviewer
+// needs them: what is compared, and where the alerts fire, read back from
+// the registrar's configuration and the recorded limits.
+func (pf payloadFacts) qualitySection(ns, name string) string {
+	q, ok := pf.quality[ns+"/"+name]
+	if !ok {
+		return "\n**Drift and fairness**: not measured.\n"
+	}
+	limits := pf.limits[ns+"/"+name]
+	limit := func(record string) string {
+		if v, ok := limits[record]; ok {
+			return v
+		}
+		return "no limit recorded (no alert)"
+	}
+	var b strings.Builder
+	b.WriteString("\n**Drift and fairness** (TrustyAI, dashboard mlplatform / Model quality)\n\n| | |\n|---|---|\n")
+	if q.Drift != nil {
+		fmt.Fprintf(&b, "| Drift | %s against the reference dataset; alert when a p-value stays under %s for an hour |\n",
+			strings.Join(q.Loggable, ", "), limit(monitoring.DriftThresholdRecord))
+	} else {
+		b.WriteString("| Drift | not measured (no reference) |\n")
+	}
+	if f := q.Fairness; f != nil {
+		outcome := "prediction"
+		if fq := pf.fields[ns+"/"+name].Quality; fq != nil && fq.DecisionThreshold != nil {
+			outcome = fmt.Sprintf("decision (1 when the score is at least %g, else 0)", *fq.DecisionThreshold)
+		}
+		fmt.Fprintf(&b, "| Fairness | %s: privileged %g, unprivileged %g; favourable %s %g; alert when \\|SPD\\| > %s or DIR outside [%s, %s] for 30 minutes |\n",
+			f.ProtectedAttribute, f.Privileged, f.Unprivileged, outcome, f.Favorable, limit(monitoring.SPDLimitRecord), limit(monitoring.DIRLowRecord), limit(monitoring.DIRHighRecord))
+	} else {
+		b.WriteString("| Fairness | not measured |\n")
+	}
+	return b.String()
+}
+
+func asList(v any) []any { l, _ := v.([]any); return l }
+
+func asMap(v any) map[string]any { m, _ := v.(map[string]any); return m }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pangea-ai/mlplatform/components/k8s/monitoring"
 	"github.com/pangea-ai/mlplatform/components/k8s/serving"
 	"github.com/pangea-ai/mlplatform/environments"
 	"github.com/pangea-ai/mlplatform/plan"
@@ -22,9 +23,13 @@ func TestModelsPrintsTheEnvironmentsCards(t *testing.T) {
 	want := "## Model cards: stack aws-prod\n\n"
 	payloads := map[string]string{
 		"defect-detector": "\n**Payload logging**\n\n| | |\n|---|---|\n| Kept | none (predictions only) |\n| Never kept | data |\n" +
-			"| Folder | `payloads/serving/defect-detector/` in the artifact store |\n| Retention | 90 days |\n",
+			"| Folder | `payloads/serving/defect-detector/` in the artifact store |\n| Retention | 90 days |\n" +
+			"\n**Drift and fairness**: not measured.\n",
 		"fraud-xgb": "\n**Payload logging**\n\n| | |\n|---|---|\n| Kept | amount, merchant_category, hour_of_day, card_present, customer_age_band |\n" +
-			"| Never kept | customer_postcode |\n| Folder | `payloads/serving/fraud-xgb/` in the artifact store |\n| Retention | 90 days |\n",
+			"| Never kept | customer_postcode |\n| Folder | `payloads/serving/fraud-xgb/` in the artifact store |\n| Retention | 90 days |\n" +
+			"\n**Drift and fairness** (TrustyAI, dashboard mlplatform / Model quality)\n\n| | |\n|---|---|\n" +
+			"| Drift | amount, merchant_category, hour_of_day, card_present, customer_age_band against the reference dataset; alert when a p-value stays under 0.01 for an hour |\n" +
+			"| Fairness | customer_age_band: privileged 2, unprivileged 4; favourable decision (1 when the score is at least 0.5, else 0) 0; alert when \\|SPD\\| > 0.1 or DIR outside [0.8, 1.25] for 30 minutes |\n",
 	}
 	for i, name := range []string{"defect-detector", "fraud-xgb"} {
 		if i > 0 {
@@ -85,10 +90,22 @@ func TestModelsShowsWhatIsKeptAndForHowLong(t *testing.T) {
 	}{
 		{"not logged", isvc(nil), known, "\n**Payload logging**: off; its requests and responses are not kept.\n"},
 		{"no retention", isvc(map[string]any{"mode": "all"}), known, "\n**Payload logging**\n\n| | |\n|---|---|\n| Kept | plan |\n| Never kept | postcode |\n" +
-			"| Folder | `payloads/serving/churn/` in the artifact store |\n| Retention | none: kept forever (rule payload-retention) |\n"},
+			"| Folder | `payloads/serving/churn/` in the artifact store |\n| Retention | none: kept forever (rule payload-retention) |\n" +
+			"\n**Drift and fairness**: not measured.\n"},
 		{"unknown to the filter", isvc(map[string]any{"mode": "all"}), payloadFacts{retention: map[string]int{"payloads/serving/churn/": 30}},
 			"\n**Payload logging**\n\n| | |\n|---|---|\n| Kept | not declared to the payload filter: nothing is kept |\n| Never kept | every field |\n" +
-				"| Folder | `payloads/serving/churn/` in the artifact store |\n| Retention | 30 days |\n"},
+				"| Folder | `payloads/serving/churn/` in the artifact store |\n| Retention | 30 days |\n" +
+				"\n**Drift and fairness**: not measured.\n"},
+		{"measured, its limits not recorded", isvc(map[string]any{"mode": "all"}), payloadFacts{
+			fields:    known.fields,
+			retention: map[string]int{"payloads/serving/churn/": 30},
+			quality: map[string]serving.RegistrarModel{"serving/churn": {Model: "churn", Loggable: []string{"plan"},
+				Fairness: &serving.RegistrarFairness{ProtectedAttribute: "plan", Privileged: 1, Unprivileged: 2, Favorable: 1}}},
+			limits: map[string]map[string]string{"serving/churn": {monitoring.SPDLimitRecord: "0.05"}},
+		}, "\n**Payload logging**\n\n| | |\n|---|---|\n| Kept | plan |\n| Never kept | postcode |\n" +
+			"| Folder | `payloads/serving/churn/` in the artifact store |\n| Retention | 30 days |\n" +
+			"\n**Drift and fairness** (TrustyAI, dashboard mlplatform / Model quality)\n\n| | |\n|---|---|\n| Drift | not measured (no reference) |\n" +
+			"| Fairness | plan: privileged 1, unprivileged 2; favourable prediction 1; alert when \\|SPD\\| > 0.05 or DIR outside [no limit recorded (no alert), no limit recorded (no alert)] for 30 minutes |\n"},
 	} {
 		if got := tc.pf.section(tc.r); got != tc.want {
 			t.Errorf("%s:\n%s\nwant\n%s", tc.name, got, tc.want)

@@ -251,7 +251,11 @@ func TestAlertsFireAndStaySilent(t *testing.T) {
 				t.Fatalf("promtool check rules: %v\n%s", err, out)
 			}
 			writeTestYAML(t, filepath.Join(dir, "rules-under-test.yaml"), map[string]interface{}{"groups": withoutAnnotations(groups)})
-			cases := alertCases(th, firstModel(p.Env))
+			triton := tritonCases(th, p.Env)
+			if len(triton) != 2 {
+				t.Errorf("%s serves no pytorch model on Triton, so Triton's latency rule goes untested", name)
+			}
+			cases := append(alertCases(th, firstModel(p.Env)), triton...)
 			if m := firstModel(p.Env); m.Monitoring != nil && m.Monitoring.Fairness != nil && m.Monitoring.Reference != "" {
 				cases = append(cases, qualityCases(m)...)
 			} else {

@@ -102,6 +102,7 @@ const (
 	K8sPersistentVolumeClaim                       = "kubernetes:core/v1:PersistentVolumeClaim"
 	K8sPod                                         = "kubernetes:core/v1:Pod"
 	K8sPodDisruptionBudget                         = "kubernetes:policy/v1:PodDisruptionBudget"
+	K8sPrometheusRule                              = "kubernetes:monitoring.coreos.com/v1:PrometheusRule"
 	K8sPodTemplate                                 = "kubernetes:core/v1:PodTemplate"
 	K8sReplicaSet                                  = "kubernetes:apps/v1:ReplicaSet"
 	K8sReplicationController                       = "kubernetes:core/v1:ReplicationController"

@@ -7,8 +7,9 @@ package monitoring
 // here (or recorded by one of the platform's own rules).
 type Metric struct {
 	Name string
-	// Type is counter, gauge or histogram; a histogram's series are
-	// <name>_bucket, <name>_sum and <name>_count.
+	// Type is counter, gauge, histogram or summary; a histogram's series
+	// are <name>_bucket, <name>_sum and <name>_count, a summary's <name>
+	// (by quantile), <name>_sum and <name>_count.
 	Type string
 	// Exporter and Version say who emits it at the pinned version.
 	Exporter, Version string
@@ -32,6 +33,11 @@ var Catalogue = []Metric{
 	// model_name, on the server's HTTP port.
 	{PredictLatencyMetric, "histogram", "kserve python model server", "v0.20.0", "kserve/kserve@v0.20.0 python/kserve/kserve/metrics.py (PREDICT_HIST_TIME; unchanged since v0.15.2)"},
 	{ExplainLatencyMetric, "histogram", "kserve python model server", "v0.20.0", "kserve/kserve@v0.20.0 python/kserve/kserve/metrics.py (EXPLAIN_HIST_TIME; unchanged since v0.15.2)"},
+	// Triton (pytorch models' runtime), image nvcr.io/nvidia/tritonserver:
+	// 23.05-py3 as kserve-runtime-configs v0.20.0 pins it (Triton v2.34.0),
+	// on its metrics port 8002, label model (Triton's model name; the
+	// PodMonitor adds model_name).
+	{TritonLatencyMetric, "summary", "tritonserver", "23.05 (v2.34.0)", "triton-inference-server/server@v2.34.0 docs/user_guide/metrics.md (Summaries: nv_inference_request_summary_us, --metrics-config summary_latencies=true)"},
 	// Envoy, in the model gateway's proxies: cluster.<name>.upstream_rq_<n>xx
 	// with the cluster name and code class extracted as labels.
 	{GatewayRequestsMetric, "counter", "envoy (Envoy Gateway proxy)", "Envoy Gateway v1.9.0", "envoyproxy/envoy source/common/config/well_known_names.cc (cluster name and response code class tag extraction); envoyproxy/gateway@v1.9.0 charts/gateway-addons-helm/dashboards/envoy-clusters.json reads the same series"},
@@ -74,6 +80,9 @@ var Catalogue = []Metric{
 func (m Metric) Series() []string {
 	if m.Type == "histogram" {
 		return []string{m.Name + "_bucket", m.Name + "_sum", m.Name + "_count"}
+	}
+	if m.Type == "summary" {
+		return []string{m.Name, m.Name + "_sum", m.Name + "_count"}
 	}
 	return []string{m.Name}
 }

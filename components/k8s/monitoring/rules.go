@@ -63,6 +63,10 @@ const NodeGroupLabel = "label_mlplatform_pangea_ai_node_group"
 const (
 	ModelLabel           = "model_name"
 	PredictLatencyMetric = "request_predict_seconds"
+	// TritonLatencyMetric is Triton's end-to-end request latency summary
+	// (microseconds; quantiles 0.5, 0.9, 0.95, 0.99, 0.999), on when the
+	// server runs with summary latencies.
+	TritonLatencyMetric  = "nv_inference_request_summary_us"
 	ExplainLatencyMetric = "request_explain_seconds"
 	// RunnerBacklogExpr counts jobs assigned to a scale set that no runner
 	// has started yet (assigned counts waiting and running jobs).
@@ -130,6 +134,10 @@ func Rules(t Thresholds) []RuleGroup {
 		{Name: "serving", Rules: []Rule{
 			{Record: "mlplatform:model_request_latency_seconds:p95",
 				Expr: `histogram_quantile(0.95, sum by (namespace, ` + ModelLabel + `, le) (rate(` + PredictLatencyMetric + `_bucket[5m])))`},
+			// Triton (pytorch's runtime) has no histogram: its latency
+			// summary's 0.95 quantile, in microseconds.
+			{Record: "mlplatform:model_request_latency_seconds:p95",
+				Expr: `max by (namespace, ` + ModelLabel + `) (` + TritonLatencyMetric + `{quantile="0.95"}) / 1000000`},
 			{Alert: "ModelLatencyP95High", Severity: "warning", For: "10m",
 				Expr:        `mlplatform:model_request_latency_seconds:p95 > ` + latency,
 				Summary:     fmt.Sprintf("A model's p95 latency is above %d ms", t.ServingP95LatencyMs),

@@ -287,13 +287,17 @@ func podMonitor(ctx *pulumi.Context, name, component string, a *ModelServiceArgs
 	if component == "explainer" && m.Explainer.Type == ExplainerTrustyAI {
 		return nil
 	}
+	port := HTTPPort
+	if component == "predictor" {
+		port = MetricsPort(m.RuntimeName())
+	}
 	_, err := apiextensions.NewCustomResource(ctx, name+"-"+component+"-metrics", &apiextensions.CustomResourceArgs{
 		ApiVersion: pulumi.String("monitoring.coreos.com/v1"),
 		Kind:       pulumi.String("PodMonitor"),
 		Metadata:   a.objectMeta(m.Name + "-" + component),
 		OtherFields: map[string]interface{}{"spec": map[string]interface{}{
 			"selector":            map[string]interface{}{"matchLabels": map[string]interface{}{LabelInferenceService: m.Name, LabelComponent: component}},
-			"podMetricsEndpoints": []interface{}{ServerMetricsEndpoint()},
+			"podMetricsEndpoints": []interface{}{ServerMetricsEndpoint(port)},
 		}},
 	}, append(opts, pulumi.DependsOn(append(append([]pulumi.Resource{isvc}, a.WaitFor...), a.MetricsAfter...)))...)
 	return err
@@ -305,18 +309,18 @@ func podMonitor(ctx *pulumi.Context, name, component string, a *ModelServiceArgs
 // port, portNumber or targetPort into a keep rule on declared ports, which
 // would keep nothing. So the endpoint names no port: Prometheus makes a
 // port-free target per container, the relabelings keep the server's and
-// point it at HTTPPort. The target's model_name is the InferenceService's
+// point it at port: HTTPPort, or Triton's own metrics port. The target's model_name is the InferenceService's
 // name: TorchServe's wrapper labels its series with the TorchServe model's
 // own name instead, which would not match the model's alerts and
 // dashboards (the scraped label survives as exported_model_name). Pod IPs
 // are taken to be IPv4, as on EKS and AKS by default.
-func ServerMetricsEndpoint() map[string]interface{} {
+func ServerMetricsEndpoint(port int) map[string]interface{} {
 	return map[string]interface{}{
 		"path": "/metrics", "interval": "30s",
 		"relabelings": []interface{}{
 			map[string]interface{}{"action": "keep", "sourceLabels": []interface{}{"__meta_kubernetes_pod_container_name"}, "regex": ServerContainer},
 			map[string]interface{}{"action": "replace", "sourceLabels": []interface{}{"__meta_kubernetes_pod_ip"}, "regex": "(.+)",
-				"targetLabel": "__address__", "replacement": fmt.Sprintf("$1:%d", HTTPPort)},
+				"targetLabel": "__address__", "replacement": fmt.Sprintf("$1:%d", port)},
 			map[string]interface{}{"action": "replace", "sourceLabels": []interface{}{"__meta_kubernetes_pod_label_serving_kserve_io_inferenceservice"},
 				"targetLabel": monitoring.ModelLabel},
 		},
@@ -358,6 +362,9 @@ func (a *ModelServiceArgs) check() error {
 				problems = append(problems, "a custom explainer needs ExplainerImage")
 			}
 		case "art", ExplainerTrustyAI:
+			if V2Only(a.Model.RuntimeName()) {
+				problems = append(problems, fmt.Sprintf("explainer type %s calls the predictor over v1, which runtime %s does not speak; use a custom explainer", e.Type, a.Model.RuntimeName()))
+			}
 		default:
 			problems = append(problems, fmt.Sprintf("explainer type %q is not trustyai, art or custom", e.Type))
 		}
@@ -419,6 +426,15 @@ func InferenceServiceSpec(a *ModelServiceArgs) map[string]interface{} {
 			"resources":       resources(m.Resources, m.GPUs),
 			"securityContext": containerSecurity,
 		},
+	}
+	if V2Only(runtime) {
+		// Said outright, though the controller would pick the runtime's
+		// first protocol (predictor.go at v0.20.0); Triton's p95 comes from
+		// its latency summaries, which this flag turns on (KServe appends a
+		// model's args to the runtime's).
+		model := predictor["model"].(map[string]interface{})
+		model["protocolVersion"] = "v2"
+		model["args"] = []interface{}{TritonSummaryLatency}
 	}
 	if len(podLabels) > 0 {
 		predictor["labels"] = podLabels

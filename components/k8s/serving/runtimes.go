@@ -9,25 +9,55 @@ import (
 )
 
 // Runtimes are the ClusterServingRuntimes models are served by, by model
-// format: the runtime kserve-runtime-configs v0.20.0 auto-selects for the
-// format with the highest priority (files/runtimes/resources.yaml at
-// kserve/kserve tag v0.20.0: xgboost "2" -> kserve-xgbserver priority 1,
-// sklearn "1" -> kserve-sklearnserver 1, pytorch "1" -> kserve-torchserve 2,
-// the only runtime that auto-selects pytorch; tensorflow -> tensorflow-serving
-// 2; huggingface -> kserve-huggingfaceserver 1). Naming the runtime keeps a
-// model on the same server when KServe adds another runtime for its format.
+// format: for every format but pytorch, the runtime kserve-runtime-configs
+// v0.20.0 auto-selects with the highest priority (files/runtimes/
+// resources.yaml at kserve/kserve tag v0.20.0: xgboost "2" ->
+// kserve-xgbserver priority 1, sklearn "1" -> kserve-sklearnserver 1;
+// tensorflow -> tensorflow-serving 2; huggingface -> kserve-huggingfaceserver
+// 1). Naming the runtime keeps a model on the same server when KServe adds
+// another runtime for its format.
 //
-// TorchServe is unmaintained upstream (pytorch/serve, archived on
-// 2025-08-07), and KServe v0.20.0 still makes it pytorch's default; moving
-// pytorch models to Triton changes their protocol (v2 only) and their
-// metrics, which the explainers and dashboards depend on. See
-// docs/components/k8s-serving.md.
+// pytorch is served by Triton (kserve-tritonserver lists pytorch, without
+// autoSelect, so the model names it). KServe v0.20.0 still auto-selects
+// TorchServe (kserve-torchserve, pytorch/torchserve-kfs:0.9.0), whose
+// upstream (pytorch/serve) is in limited maintenance and was archived on
+// 2025-08-07; Triton is maintained and is the other runtime KServe ships for
+// pytorch. Triton speaks v2 only (protocolVersions v2, grpc-v2) and serves
+// TorchScript models from a model repository; a model may still name
+// kserve-torchserve in runtime.
 var Runtimes = map[string]string{
 	"sklearn":     "kserve-sklearnserver",
 	"xgboost":     "kserve-xgbserver",
-	"pytorch":     "kserve-torchserve",
+	"pytorch":     TritonRuntime,
 	"tensorflow":  "kserve-tensorflow-serving",
 	"huggingface": "kserve-huggingfaceserver", // vLLM backend for text generation
+}
+
+// TritonRuntime is Triton's ClusterServingRuntime.
+const TritonRuntime = "kserve-tritonserver"
+
+// Triton's metrics: its own port (kserve-runtime-configs v0.20.0
+// resources.yaml annotates kserve-tritonserver prometheus.kserve.io/port
+// "8002"; triton-inference-server/server v2.34.0, the 23.05 image the chart
+// pins, docs/user_guide/metrics.md: metrics at :8002/metrics), and the
+// flag that adds its latency summaries (nv_inference_request_summary_us
+// with quantiles 0.5 to 0.999, "--metrics-config summary_latencies=true",
+// experimental at that release), from which the p95 latency is recorded.
+const (
+	TritonMetricsPort    = 8002
+	TritonSummaryLatency = "--metrics-config=summary_latencies=true"
+)
+
+// V2Only reports whether a runtime speaks only the v2 protocol (Triton:
+// protocolVersions v2 and grpc-v2).
+func V2Only(runtime string) bool { return runtime == TritonRuntime }
+
+// MetricsPort is where a runtime's server exports its metrics.
+func MetricsPort(runtime string) int {
+	if runtime == TritonRuntime {
+		return TritonMetricsPort
+	}
+	return HTTPPort
 }
 
 // ChartRuntime is one ClusterServingRuntime the kserve-runtime-configs chart

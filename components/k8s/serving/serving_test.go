@@ -16,7 +16,7 @@ import (
 
 func gpuModel() Model {
 	return Model{
-		Name: "defect-detector", Format: "pytorch", GPUs: 1,
+		Name: "defect-detector", Format: "pytorch", Runtime: "kserve-torchserve", GPUs: 1,
 		Resources: workload.Resources{CPU: "2", Memory: "8Gi"}, MinReplicas: 2, MaxReplicas: 4, ScaleTargetCPUPercent: 60,
 		Explainer: &Explainer{Type: "art", ARTAttack: "SquareAttack", Resources: workload.Resources{CPU: "1", Memory: "2Gi"}},
 	}
@@ -401,4 +401,39 @@ func TestTrustyAIExplainer(t *testing.T) {
 	rec = record(t, &ModelServiceArgs{Model: m, Namespace: "serving", StorageURI: pulumi.String("s3://b/m")})
 	isvc, _ = rec.Named(isvcType, "m")
 	recorder.AssertInputs(t, isvc, map[string]interface{}{"spec.explainer.containers[0].env[0].value": "ALL"})
+}
+
+// TestPyTorchOnTriton: a pytorch model without a runtime is served by Triton
+// over v2, with its latency summaries on, and its PodMonitor scrapes
+// Triton's metrics port; ART's v1 explainer is refused beside it.
+func TestPyTorchOnTriton(t *testing.T) {
+	m := gpuModel()
+	m.Runtime = ""
+	m.Explainer = &Explainer{Type: "custom", Resources: workload.Resources{CPU: "1", Memory: "2Gi"}}
+	rec := record(t, &ModelServiceArgs{
+		Model: m, Namespace: "serving", StorageURI: pulumi.String("s3://bucket/models/defects/resnet50/v7"), ExplainerImage: "registry/explainers/gradcam:1.0.0",
+	})
+	isvc, _ := rec.Named(isvcType, "m")
+	recorder.AssertInputs(t, isvc, map[string]interface{}{
+		"spec.predictor.model.runtime":         "kserve-tritonserver",
+		"spec.predictor.model.modelFormat":     map[string]interface{}{"name": "pytorch"},
+		"spec.predictor.model.protocolVersion": "v2",
+		"spec.predictor.model.args":            []interface{}{"--metrics-config=summary_latencies=true"},
+	})
+	pm, _ := rec.Named("kubernetes:monitoring.coreos.com/v1:PodMonitor", "m-predictor-metrics")
+	if got := pm.In("spec.podMetricsEndpoints[0].relabelings[1].replacement"); got != "$1:8002" {
+		t.Errorf("predictor metrics scraped at %v, want Triton's $1:8002", got)
+	}
+	em, _ := rec.Named("kubernetes:monitoring.coreos.com/v1:PodMonitor", "m-explainer-metrics")
+	if got := em.In("spec.podMetricsEndpoints[0].relabelings[1].replacement"); got != "$1:8080" {
+		t.Errorf("explainer metrics scraped at %v, want $1:8080", got)
+	}
+	m.Explainer = &Explainer{Type: "art", ARTAttack: "SquareAttack", Resources: workload.Resources{CPU: "1", Memory: "2Gi"}}
+	_, err := recorder.Run(func(ctx *pulumi.Context) error {
+		_, err := NewModelService(ctx, "m", &ModelServiceArgs{Model: m, Namespace: "serving", StorageURI: pulumi.String("s3://b/m")})
+		return err
+	}, recorder.Options{Project: "p", Stack: "s"})
+	if want := "explainer type art calls the predictor over v1, which runtime kserve-tritonserver does not speak; use a custom explainer"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("ART beside Triton: %v, want %q", err, want)
+	}
 }
