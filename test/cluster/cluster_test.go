@@ -252,12 +252,7 @@ func checkPlacement(t *testing.T, cp *ControlPlane, groups []Group, d map[string
 		parts = append(parts, k+"="+str(v))
 	}
 	sort.Strings(parts)
-	byNode := map[string]Group{}
-	for _, g := range groups {
-		for i := 0; i < g.Nodes; i++ {
-			byNode[fmt.Sprintf("%s-%d", g.Name, i)] = g
-		}
-	}
+	byNode := nodesByName(groups)
 	for _, p := range k8s.ListPods(t, opts, metav1.ListOptions{LabelSelector: strings.Join(parts, ",")}) {
 		g := byNode[p.Spec.NodeName]
 		switch {
@@ -443,12 +438,7 @@ func checkJobPlacement(t *testing.T, cp *ControlPlane, groups []Group, j map[str
 	ns := str(mapOf(j["metadata"])["namespace"])
 	opts := k8s.NewKubectlOptions("", cp.Kubeconfig, ns)
 	wantKind := str(mapOf(mapOf(mapOf(mapOf(j["spec"])["template"])["spec"])["nodeSelector"])[nodes.LabelKind])
-	byNode := map[string]Group{}
-	for _, g := range groups {
-		for i := 0; i < g.Nodes; i++ {
-			byNode[fmt.Sprintf("%s-%d", g.Name, i)] = g
-		}
-	}
+	byNode := nodesByName(groups)
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		pods := k8s.ListPods(t, opts, metav1.ListOptions{LabelSelector: "job-name=" + name(j)})
@@ -466,4 +456,15 @@ func checkJobPlacement(t *testing.T, cp *ControlPlane, groups []Group, j map[str
 		}
 		time.Sleep(2 * time.Second)
 	}
+}
+
+// nodesByName maps each fake node's name to its group.
+func nodesByName(groups []Group) map[string]Group {
+	byNode := map[string]Group{}
+	for _, g := range groups {
+		for i := 0; i < g.Nodes; i++ {
+			byNode[fmt.Sprintf("%s-%d", g.Name, i)] = g
+		}
+	}
+	return byNode
 }

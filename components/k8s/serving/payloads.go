@@ -315,11 +315,6 @@ func payloadFilterLabels(stack string) pulumi.StringMap {
 // With quality, it forwards the kept records of measured models to
 // TrustyAI, trusting only the CA of TrustyAI's certificate.
 func payloadFilterSpec(stack, namespace string, replicas int, config string, quality bool) appsv1.DeploymentSpecArgs {
-	// The system group, as the other platform services; AKS taints it
-	// (nodes.SystemTolerations says why the toleration is always there).
-	tol := corev1.TolerationArray{corev1.TolerationArgs{
-		Key: pulumi.String(nodes.CriticalAddonsTaint.Key), Operator: pulumi.String("Exists"), Effect: pulumi.String(nodes.CriticalAddonsTaint.Effect),
-	}}
 	res := pulumi.ToStringMap(PayloadFilterResources)
 	probe := func(initial int) corev1.ProbeArgs {
 		return corev1.ProbeArgs{HttpGet: corev1.HTTPGetActionArgs{Path: pulumi.String("/healthz"), Port: pulumi.String("http")}, InitialDelaySeconds: pulumi.Int(initial), PeriodSeconds: pulumi.Int(10)}
@@ -329,23 +324,22 @@ func payloadFilterSpec(stack, namespace string, replicas int, config string, qua
 		ServiceAccountName:           pulumi.String(PayloadFilterName),
 		AutomountServiceAccountToken: pulumi.Bool(false),
 		NodeSelector:                 pulumi.StringMap{nodes.LabelKind: pulumi.String(nodes.KindSystem)},
-		Tolerations:                  tol,
+		// The system group, as the other platform services; AKS taints it
+		// (nodes.SystemTolerations says why the toleration is always there).
+		Tolerations: systemTolerations(),
 		SecurityContext: corev1.PodSecurityContextArgs{
 			RunAsNonRoot: pulumi.Bool(true), RunAsUser: pulumi.Int(PayloadFilterUser), RunAsGroup: pulumi.Int(PayloadFilterUser),
 			SeccompProfile: corev1.SeccompProfileArgs{Type: pulumi.String("RuntimeDefault")},
 		},
 		Containers: corev1.ContainerArray{corev1.ContainerArgs{
-			Name:      pulumi.String(PayloadFilterName),
-			Image:     pulumi.String(PayloadFilterImage),
-			Args:      pulumi.StringArray{pulumi.String("-listen=:8080"), pulumi.String("-config=/etc/payload-filter/config.json")},
-			Ports:     corev1.ContainerPortArray{corev1.ContainerPortArgs{Name: pulumi.String("http"), ContainerPort: pulumi.Int(PayloadFilterPort), Protocol: pulumi.String("TCP")}},
-			Resources: corev1.ResourceRequirementsArgs{Requests: res, Limits: res},
-			SecurityContext: corev1.SecurityContextArgs{
-				AllowPrivilegeEscalation: pulumi.Bool(false), ReadOnlyRootFilesystem: pulumi.Bool(true), RunAsNonRoot: pulumi.Bool(true),
-				Capabilities: corev1.CapabilitiesArgs{Drop: pulumi.StringArray{pulumi.String("ALL")}},
-			},
-			ReadinessProbe: probe(2),
-			LivenessProbe:  probe(10),
+			Name:            pulumi.String(PayloadFilterName),
+			Image:           pulumi.String(PayloadFilterImage),
+			Args:            pulumi.StringArray{pulumi.String("-listen=:8080"), pulumi.String("-config=/etc/payload-filter/config.json")},
+			Ports:           corev1.ContainerPortArray{corev1.ContainerPortArgs{Name: pulumi.String("http"), ContainerPort: pulumi.Int(PayloadFilterPort), Protocol: pulumi.String("TCP")}},
+			Resources:       corev1.ResourceRequirementsArgs{Requests: res, Limits: res},
+			SecurityContext: restricted(),
+			ReadinessProbe:  probe(2),
+			LivenessProbe:   probe(10),
 			VolumeMounts: corev1.VolumeMountArray{corev1.VolumeMountArgs{
 				Name: pulumi.String("config"), MountPath: pulumi.String("/etc/payload-filter"), ReadOnly: pulumi.Bool(true),
 			}},

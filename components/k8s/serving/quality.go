@@ -418,6 +418,14 @@ func restricted() corev1.SecurityContextArgs {
 	}
 }
 
+// sized requests cpu millicores and mem MiB, and limits memory to it.
+func sized(cpu, mem int) corev1.ResourceRequirementsArgs {
+	return corev1.ResourceRequirementsArgs{
+		Requests: pulumi.StringMap{"cpu": pulumi.Sprintf("%dm", cpu), "memory": pulumi.Sprintf("%dMi", mem)},
+		Limits:   pulumi.StringMap{"memory": pulumi.Sprintf("%dMi", mem)},
+	}
+}
+
 func systemTolerations() corev1.TolerationArray {
 	return corev1.TolerationArray{corev1.TolerationArgs{
 		Key: pulumi.String(nodes.CriticalAddonsTaint.Key), Operator: pulumi.String("Exists"), Effect: pulumi.String(nodes.CriticalAddonsTaint.Effect),
@@ -440,12 +448,6 @@ func qualitySpec(stack, registrar string) appsv1.DeploymentSpecArgs {
 	probe := func(p string, initial int) corev1.ProbeArgs {
 		return corev1.ProbeArgs{HttpGet: corev1.HTTPGetActionArgs{Path: pulumi.String(p), Port: pulumi.String("http")},
 			InitialDelaySeconds: pulumi.Int(initial), PeriodSeconds: pulumi.Int(10), TimeoutSeconds: pulumi.Int(2)}
-	}
-	res := func(cpu, mem int) corev1.ResourceRequirementsArgs {
-		return corev1.ResourceRequirementsArgs{
-			Requests: pulumi.StringMap{"cpu": pulumi.Sprintf("%dm", cpu), "memory": pulumi.Sprintf("%dMi", mem)},
-			Limits:   pulumi.StringMap{"memory": pulumi.Sprintf("%dMi", mem)},
-		}
 	}
 	user := func(c corev1.SecurityContextArgs) corev1.SecurityContextArgs {
 		c.RunAsUser, c.RunAsGroup = pulumi.Int(TrustyAIUser), pulumi.Int(TrustyAIUser)
@@ -480,7 +482,7 @@ func qualitySpec(stack, registrar string) appsv1.DeploymentSpecArgs {
 					corev1.ContainerPortArgs{Name: pulumi.String("http"), ContainerPort: pulumi.Int(TrustyAIHTTPPort), Protocol: pulumi.String("TCP")},
 					corev1.ContainerPortArgs{Name: pulumi.String("https"), ContainerPort: pulumi.Int(TrustyAIHTTPSPort), Protocol: pulumi.String("TCP")},
 				},
-				Resources:       res(TrustyAICPUMillis, TrustyAIMemoryMi),
+				Resources:       sized(TrustyAICPUMillis, TrustyAIMemoryMi),
 				SecurityContext: restricted(),
 				ReadinessProbe:  probe("/q/health/ready", 10),
 				LivenessProbe:   probe("/q/health/live", 30),
@@ -494,7 +496,7 @@ func qualitySpec(stack, registrar string) appsv1.DeploymentSpecArgs {
 				Args: pulumi.StringArray{pulumi.String("register"), pulumi.String("-config=/etc/trustyai-registrar/config.json"),
 					pulumi.Sprintf("-service=http://127.0.0.1:%d", TrustyAIHTTPPort),
 					pulumi.String("-tls-cert=" + TrustyAICertDir + "/tls.crt"), pulumi.Sprintf("-tls-addr=127.0.0.1:%d", TrustyAIHTTPSPort)},
-				Resources:       res(RegistrarCPUMillis, RegistrarMemoryMi),
+				Resources:       sized(RegistrarCPUMillis, RegistrarMemoryMi),
 				SecurityContext: user(restricted()),
 				VolumeMounts: corev1.VolumeMountArray{
 					mount("registrar", "/etc/trustyai-registrar", true), mount("tls", TrustyAICertDir, true),
@@ -556,12 +558,6 @@ func referenceJob(ctx *pulumi.Context, name, ns string, m Model, uri pulumi.Stri
 	init.RunAsUser = pulumi.Int(StorageInitializerUser)
 	main := restricted()
 	main.RunAsUser = pulumi.Int(PayloadFilterUser)
-	res := func(cpu, mem int) corev1.ResourceRequirementsArgs {
-		return corev1.ResourceRequirementsArgs{
-			Requests: pulumi.StringMap{"cpu": pulumi.Sprintf("%dm", cpu), "memory": pulumi.Sprintf("%dMi", mem)},
-			Limits:   pulumi.StringMap{"memory": pulumi.Sprintf("%dMi", mem)},
-		}
-	}
 	return batchv1.NewJob(ctx, name, &batchv1.JobArgs{
 		Metadata: metav1.ObjectMetaArgs{
 			Name: jobName, Namespace: pulumi.String(ns), Labels: podLabels,
@@ -585,7 +581,7 @@ func referenceJob(ctx *pulumi.Context, name, ns string, m Model, uri pulumi.Stri
 					InitContainers: corev1.ContainerArray{corev1.ContainerArgs{
 						Name: pulumi.String("storage-initializer"), Image: pulumi.String(StorageInitializerImage),
 						Args:      pulumi.StringArray{uri, pulumi.String(refDir)},
-						Resources: res(ReferenceCPUMillis, ReferenceMemoryMi), SecurityContext: init,
+						Resources: sized(ReferenceCPUMillis, ReferenceMemoryMi), SecurityContext: init,
 						VolumeMounts: corev1.VolumeMountArray{corev1.VolumeMountArgs{Name: pulumi.String("reference"), MountPath: pulumi.String(refDir)}},
 					}},
 					Containers: corev1.ContainerArray{corev1.ContainerArgs{
@@ -593,7 +589,7 @@ func referenceJob(ctx *pulumi.Context, name, ns string, m Model, uri pulumi.Stri
 						Args: pulumi.StringArray{pulumi.String("reference"), pulumi.String("-config=/etc/payload-filter/config.json"),
 							pulumi.String("-model=" + ns + "/" + m.Name), pulumi.String("-file=" + file),
 							pulumi.String("-service=" + QualityURL(ns)), pulumi.String("-ca=" + QualityCAPath)},
-						Resources: res(ReferenceCPUMillis, ReferenceMemoryMi), SecurityContext: main,
+						Resources: sized(ReferenceCPUMillis, ReferenceMemoryMi), SecurityContext: main,
 						VolumeMounts: corev1.VolumeMountArray{
 							corev1.VolumeMountArgs{Name: pulumi.String("reference"), MountPath: pulumi.String(refDir), ReadOnly: pulumi.Bool(true)},
 							corev1.VolumeMountArgs{Name: pulumi.String("config"), MountPath: pulumi.String("/etc/payload-filter"), ReadOnly: pulumi.Bool(true)},
