@@ -110,6 +110,10 @@ func TestValidateRejectsModelMonitoring(t *testing.T) {
 			mutate: func(e *Environment) { e.Models[0].Monitoring.Reference = "../datasets/ref.json" },
 			want:   `models[0].monitoring.reference = "../datasets/ref.json": must be a file's path inside the model's storageUri folder: the reference is read with the model's own read-only identity; fix: write it relative to storageUri, e.g. "reference.json"`,
 		},
+		"drift and fairness without monitoring": {
+			mutate: func(e *Environment) { e.Monitoring = nil },
+			want:   `models[0].monitoring.reference = set: drift and fairness need the monitoring section: TrustyAI keeps its data on the encrypted storage class it creates, and the alerts run in its Prometheus; fix: add a monitoring section (see docs/environments.md), or remove reference and fairness`,
+		},
 		"a Triton model without an explainer": {
 			mutate: func(e *Environment) { e.Models[1].Explainer = nil },
 			want:   `models[1].explainer = <missing>: a model served by Triton (v2 protocol only; pytorch's runtime) has no default explainer: TrustyAI's and ART's call the predictor over v1; fix: declare type: custom with an explainer image that calls the predictor over v2 (e.g. Captum attributions), or type: none`,

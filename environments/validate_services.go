@@ -269,6 +269,14 @@ func (v *validator) models() {
 		}
 		if m.Monitoring != nil {
 			v.modelMonitoring(p+".monitoring", m.Monitoring)
+			if (m.Monitoring.Reference != "" || m.Monitoring.Fairness != nil) && v.env.Monitoring == nil {
+				field := ".reference"
+				if m.Monitoring.Reference == "" {
+					field = ".fairness"
+				}
+				v.ps.add(p+".monitoring"+field, "set", "drift and fairness need the monitoring section: TrustyAI keeps its data on the encrypted storage class it creates, and the alerts run in its Prometheus",
+					"add a monitoring section (see docs/environments.md), or remove reference and fairness")
+			}
 		}
 	}
 	v.modelNameCollisions()
