@@ -84,12 +84,11 @@ func payloadPlan(all []*plan.Resource) payloadFacts {
 	for _, r := range all {
 		switch r.Type {
 		case tokens.K8sPrometheusRule:
-			for _, g := range asList(r.In("spec.groups")) {
-				for _, rule := range asList(asMap(g)["rules"]) {
-					rm := asMap(rule)
-					rec, _ := rm["record"].(string)
-					expr, _ := rm["expr"].(string)
-					l := asMap(rm["labels"])
+			for _, g := range list(r.In("spec.groups")) {
+				for _, rule := range list(mapOf(g)["rules"]) {
+					rm := mapOf(rule)
+					rec, expr := str(rm["record"]), str(rm["expr"])
+					l := mapOf(rm["labels"])
 					if !strings.HasPrefix(expr, "vector(") || l["model"] == nil {
 						continue
 					}
@@ -212,7 +211,3 @@ func (pf payloadFacts) qualitySection(ns, name string) string {
 	}
 	return b.String()
 }
-
-func asList(v any) []any { l, _ := v.([]any); return l }
-
-func asMap(v any) map[string]any { m, _ := v.(map[string]any); return m }

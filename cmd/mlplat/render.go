@@ -153,6 +153,13 @@ func str(v interface{}) string {
 	return s
 }
 
+func list(v interface{}) []interface{} { l, _ := v.([]interface{}); return l }
+
+func mapOf(v interface{}) map[string]interface{} {
+	m, _ := v.(map[string]interface{})
+	return m
+}
+
 func lookupString(m map[string]interface{}, path ...string) (string, bool) {
 	var cur interface{} = m
 	for _, p := range path {

@@ -300,10 +300,3 @@ func withoutAnnotations(groups []interface{}) []interface{} {
 	}
 	return out
 }
-
-func list(v interface{}) []interface{} { l, _ := v.([]interface{}); return l }
-
-func mapOf(v interface{}) map[string]interface{} {
-	m, _ := v.(map[string]interface{})
-	return m
-}

@@ -148,7 +148,7 @@ func (s *server) metrics(w http.ResponseWriter, _ *http.Request) {
 	for k := range s.records {
 		keys = append(keys, k)
 	}
-	sortKeys(keys)
+	slices.SortFunc(keys, func(a, b [4]string) int { return slices.Compare(a[:], b[:]) })
 	var b strings.Builder
 	b.WriteString("# HELP payload_filter_records_total Logged requests and responses filtered, by whether their payload was kept or dropped.\n")
 	b.WriteString("# TYPE payload_filter_records_total counter\n")
@@ -161,10 +161,4 @@ func (s *server) metrics(w http.ResponseWriter, _ *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
 	io.WriteString(w, b.String())
-}
-
-func sortKeys(keys [][4]string) {
-	slices.SortFunc(keys, func(a, b [4]string) int {
-		return strings.Compare(strings.Join(a[:], "\x00"), strings.Join(b[:], "\x00"))
-	})
 }

@@ -10,6 +10,7 @@ import (
 	"log"
 	"net/http"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -120,15 +121,15 @@ func (f *forwarder) post(ctx context.Context, e event) error {
 func (f *forwarder) metrics(b io.Writer) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	keys := make([][4]string, 0, len(f.counts))
+	keys := make([][3]string, 0, len(f.counts))
 	for k := range f.counts {
-		keys = append(keys, [4]string{k[0], k[1], k[2], ""})
+		keys = append(keys, k)
 	}
-	sortKeys(keys)
+	slices.SortFunc(keys, func(a, b [3]string) int { return slices.Compare(a[:], b[:]) })
 	fmt.Fprint(b, "# HELP payload_filter_forwarded_total Kept records forwarded to TrustyAI for drift and fairness, by outcome (sent, failed after retries, dropped when the queue was full, unmeasurable when not numeric).\n")
 	fmt.Fprint(b, "# TYPE payload_filter_forwarded_total counter\n")
 	for _, k := range keys {
-		fmt.Fprintf(b, "payload_filter_forwarded_total{namespace=%q,model=%q,outcome=%q} %d\n", k[0], k[1], k[2], f.counts[[3]string{k[0], k[1], k[2]}])
+		fmt.Fprintf(b, "payload_filter_forwarded_total{namespace=%q,model=%q,outcome=%q} %d\n", k[0], k[1], k[2], f.counts[k])
 	}
 }
 

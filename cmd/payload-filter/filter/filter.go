@@ -264,17 +264,25 @@ func (c Config) Check() error {
 // checks it.
 func ReadConfig(path string) (Config, error) {
 	var cfg Config
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return cfg, fmt.Errorf("reading the configuration: %w", err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&cfg); err != nil {
-		return cfg, fmt.Errorf("%s: %w", path, err)
+	if err := readStrict(path, &cfg); err != nil {
+		return cfg, err
 	}
 	if err := cfg.Check(); err != nil {
 		return cfg, fmt.Errorf("%s: %w", path, err)
 	}
 	return cfg, nil
+}
+
+// readStrict decodes the JSON file at path into v, refusing unknown keys.
+func readStrict(path string, v any) error {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("reading the configuration: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
 }

@@ -1,11 +1,9 @@
 package filter
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"slices"
 	"strings"
 )
@@ -80,14 +78,8 @@ type FairnessRequest struct {
 // checks it.
 func ReadRegistrarConfig(path string) (RegistrarConfig, error) {
 	var cfg RegistrarConfig
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return cfg, fmt.Errorf("reading the configuration: %w", err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&cfg); err != nil {
-		return cfg, fmt.Errorf("%s: %w", path, err)
+	if err := readStrict(path, &cfg); err != nil {
+		return cfg, err
 	}
 	var problems []string
 	if cfg.BatchSize < 1 {
@@ -128,10 +120,7 @@ type MetricRequest struct {
 }
 
 // double is a number TrustyAI reads as a double (see float64s).
-func double(x float64) json.RawMessage {
-	b, _ := float64s{x}.MarshalJSON()
-	return json.RawMessage(b[1 : len(b)-1])
-}
+func double(x float64) json.RawMessage { return json.RawMessage(formatDouble(x)) }
 
 // Requests are the model's metric requests (payloads/metrics/fairness/group/
 // GroupMetricRequest.java: protectedAttribute, privilegedAttribute,
@@ -183,27 +172,25 @@ type ScheduleList struct {
 	} `json:"requests"`
 }
 
-// Missing are the requests of cfg that the scheduled list lacks, matched by
-// model, metric and request name.
-func (cfg RegistrarConfig) Missing(scheduled ScheduleList) []struct {
+// Pending is a metric request of one model that TrustyAI has not
+// scheduled.
+type Pending struct {
 	Model string
 	MetricRequest
-} {
+}
+
+// Missing are the requests of cfg that the scheduled list lacks, matched by
+// model, metric and request name.
+func (cfg RegistrarConfig) Missing(scheduled ScheduleList) []Pending {
 	have := map[[3]string]bool{}
 	for _, r := range scheduled.Requests {
 		have[[3]string{r.Request.ModelID, r.Request.MetricName, r.Request.RequestName}] = true
 	}
-	var out []struct {
-		Model string
-		MetricRequest
-	}
+	var out []Pending
 	for _, m := range cfg.Models {
 		for _, r := range m.Requests(cfg.BatchSize) {
 			if !have[[3]string{m.Model, r.Metric, r.Name}] {
-				out = append(out, struct {
-					Model string
-					MetricRequest
-				}{m.Model, r})
+				out = append(out, Pending{m.Model, r})
 			}
 		}
 	}

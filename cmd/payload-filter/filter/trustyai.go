@@ -58,14 +58,19 @@ func (f float64s) MarshalJSON() ([]byte, error) {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		s := strconv.FormatFloat(x, 'g', -1, 64)
-		if !strings.ContainsAny(s, ".eE") {
-			s += ".0"
-		}
-		b.WriteString(s)
+		b.WriteString(formatDouble(x))
 	}
 	b.WriteByte(']')
 	return []byte(b.String()), nil
+}
+
+// formatDouble writes x with a decimal point or an exponent.
+func formatDouble(x float64) string {
+	s := strconv.FormatFloat(x, 'g', -1, 64)
+	if !strings.ContainsAny(s, ".eE") {
+		s += ".0"
+	}
+	return s
 }
 
 // Tensor is a KServe v2 tensor as TrustyAI reads it.

@@ -319,6 +319,19 @@ func payloadFilterSpec(stack, namespace string, replicas int, config string, qua
 	probe := func(initial int) corev1.ProbeArgs {
 		return corev1.ProbeArgs{HttpGet: corev1.HTTPGetActionArgs{Path: pulumi.String("/healthz"), Port: pulumi.String("http")}, InitialDelaySeconds: pulumi.Int(initial), PeriodSeconds: pulumi.Int(10)}
 	}
+	args := pulumi.StringArray{pulumi.String("-listen=:8080"), pulumi.String("-config=/etc/payload-filter/config.json")}
+	mounts := corev1.VolumeMountArray{corev1.VolumeMountArgs{
+		Name: pulumi.String("config"), MountPath: pulumi.String("/etc/payload-filter"), ReadOnly: pulumi.Bool(true),
+	}}
+	volumes := corev1.VolumeArray{corev1.VolumeArgs{
+		Name:      pulumi.String("config"),
+		ConfigMap: corev1.ConfigMapVolumeSourceArgs{Name: pulumi.String(PayloadFilterName)},
+	}}
+	if quality {
+		args = append(args, pulumi.String("-trustyai-url="+QualityURL(namespace)+"/"), pulumi.String("-trustyai-ca="+QualityCAPath))
+		vol, mount := qualityCAVolume()
+		mounts, volumes = append(mounts, mount), append(volumes, vol)
+	}
 	pod := corev1.PodSpecArgs{
 		PriorityClassName:            pulumi.String(PriorityClass),
 		ServiceAccountName:           pulumi.String(PayloadFilterName),
@@ -334,29 +347,15 @@ func payloadFilterSpec(stack, namespace string, replicas int, config string, qua
 		Containers: corev1.ContainerArray{corev1.ContainerArgs{
 			Name:            pulumi.String(PayloadFilterName),
 			Image:           pulumi.String(PayloadFilterImage),
-			Args:            pulumi.StringArray{pulumi.String("-listen=:8080"), pulumi.String("-config=/etc/payload-filter/config.json")},
+			Args:            args,
 			Ports:           corev1.ContainerPortArray{corev1.ContainerPortArgs{Name: pulumi.String("http"), ContainerPort: pulumi.Int(PayloadFilterPort), Protocol: pulumi.String("TCP")}},
 			Resources:       corev1.ResourceRequirementsArgs{Requests: res, Limits: res},
 			SecurityContext: restricted(),
 			ReadinessProbe:  probe(2),
 			LivenessProbe:   probe(10),
-			VolumeMounts: corev1.VolumeMountArray{corev1.VolumeMountArgs{
-				Name: pulumi.String("config"), MountPath: pulumi.String("/etc/payload-filter"), ReadOnly: pulumi.Bool(true),
-			}},
+			VolumeMounts:    mounts,
 		}},
-		Volumes: corev1.VolumeArray{corev1.VolumeArgs{
-			Name:      pulumi.String("config"),
-			ConfigMap: corev1.ConfigMapVolumeSourceArgs{Name: pulumi.String(PayloadFilterName)},
-		}},
-	}
-	if quality {
-		c := pod.Containers.(corev1.ContainerArray)
-		c0 := c[0].(corev1.ContainerArgs)
-		c0.Args = append(c0.Args.(pulumi.StringArray), pulumi.String("-trustyai-url="+QualityURL(namespace)+"/"), pulumi.String("-trustyai-ca="+QualityCAPath))
-		vol, mount := qualityCAVolume()
-		c0.VolumeMounts = append(c0.VolumeMounts.(corev1.VolumeMountArray), mount)
-		pod.Containers = corev1.ContainerArray{c0}
-		pod.Volumes = append(pod.Volumes.(corev1.VolumeArray), vol)
+		Volumes: volumes,
 	}
 	if replicas > 1 {
 		pod.TopologySpreadConstraints = corev1.TopologySpreadConstraintArray{corev1.TopologySpreadConstraintArgs{

@@ -6,6 +6,7 @@ import (
 	"path"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
@@ -71,7 +72,9 @@ const (
 	// StorageInitializerImage downloads a model's reference dataset with
 	// the model's own identity, as KServe downloads the model: the
 	// kserve-resources chart v0.20.0's storageInitializer image
-	// (values.yaml kserve.storage.image, tag the chart's version). It runs
+	// (values.yaml kserve.storage.image, its tag defaulting to
+	// kserve.version v0.20.0 in charts/_common/common-patches/
+	// configmap-patch.yaml storageInitializer). It runs
 	// as user 1000 (python/storage-initializer.Dockerfile USER 1000) and
 	// takes <source URI> <destination> (its initializer-entrypoint).
 	StorageInitializerImage = "docker.io/kserve/storage-initializer:v0.20.0"
@@ -107,15 +110,7 @@ func QualityModels(models []Model) []Model {
 			out = append(out, m)
 		}
 	}
-	slices.SortFunc(out, func(a, b Model) int {
-		if a.Name < b.Name {
-			return -1
-		}
-		if a.Name > b.Name {
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(out, func(a, b Model) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }
 
@@ -242,7 +237,8 @@ func (a *QualityArgs) check() error {
 	if a.StorageClass == "" {
 		problems = append(problems, "StorageClass is required (TrustyAI's data volume)")
 	}
-	for _, m := range QualityModels(a.Models) {
+	measured := QualityModels(a.Models)
+	for _, m := range measured {
 		if m.Payloads.Quality.Reference != "" && a.References[m.Name] == nil {
 			problems = append(problems, fmt.Sprintf("model %s has a reference but References has no URI for it", m.Name))
 		}
@@ -250,7 +246,7 @@ func (a *QualityArgs) check() error {
 			problems = append(problems, fmt.Sprintf("model %s logs no feature: drift and fairness need at least one", m.Name))
 		}
 	}
-	if len(QualityModels(a.Models)) == 0 {
+	if len(measured) == 0 {
 		problems = append(problems, "no model has Payloads.Quality")
 	}
 	if len(problems) > 0 {
@@ -554,10 +550,10 @@ func referenceJob(ctx *pulumi.Context, name, ns string, m Model, uri pulumi.Stri
 	caVol, caMount := qualityCAVolume()
 	refDir := "/mnt/reference"
 	file := refDir + "/" + path.Base(m.Payloads.Quality.Reference)
-	init := restricted()
-	init.RunAsUser = pulumi.Int(StorageInitializerUser)
-	main := restricted()
-	main.RunAsUser = pulumi.Int(PayloadFilterUser)
+	downloader := restricted()
+	downloader.RunAsUser = pulumi.Int(StorageInitializerUser)
+	uploader := restricted()
+	uploader.RunAsUser = pulumi.Int(PayloadFilterUser)
 	return batchv1.NewJob(ctx, name, &batchv1.JobArgs{
 		Metadata: metav1.ObjectMetaArgs{
 			Name: jobName, Namespace: pulumi.String(ns), Labels: podLabels,
@@ -581,7 +577,7 @@ func referenceJob(ctx *pulumi.Context, name, ns string, m Model, uri pulumi.Stri
 					InitContainers: corev1.ContainerArray{corev1.ContainerArgs{
 						Name: pulumi.String("storage-initializer"), Image: pulumi.String(StorageInitializerImage),
 						Args:      pulumi.StringArray{uri, pulumi.String(refDir)},
-						Resources: sized(ReferenceCPUMillis, ReferenceMemoryMi), SecurityContext: init,
+						Resources: sized(ReferenceCPUMillis, ReferenceMemoryMi), SecurityContext: downloader,
 						VolumeMounts: corev1.VolumeMountArray{corev1.VolumeMountArgs{Name: pulumi.String("reference"), MountPath: pulumi.String(refDir)}},
 					}},
 					Containers: corev1.ContainerArray{corev1.ContainerArgs{
@@ -589,7 +585,7 @@ func referenceJob(ctx *pulumi.Context, name, ns string, m Model, uri pulumi.Stri
 						Args: pulumi.StringArray{pulumi.String("reference"), pulumi.String("-config=/etc/payload-filter/config.json"),
 							pulumi.String("-model=" + ns + "/" + m.Name), pulumi.String("-file=" + file),
 							pulumi.String("-service=" + QualityURL(ns)), pulumi.String("-ca=" + QualityCAPath)},
-						Resources: sized(ReferenceCPUMillis, ReferenceMemoryMi), SecurityContext: main,
+						Resources: sized(ReferenceCPUMillis, ReferenceMemoryMi), SecurityContext: uploader,
 						VolumeMounts: corev1.VolumeMountArray{
 							corev1.VolumeMountArgs{Name: pulumi.String("reference"), MountPath: pulumi.String(refDir), ReadOnly: pulumi.Bool(true)},
 							corev1.VolumeMountArgs{Name: pulumi.String("config"), MountPath: pulumi.String("/etc/payload-filter"), ReadOnly: pulumi.Bool(true)},
