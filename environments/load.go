@@ -89,10 +89,12 @@ func Parse(path string, data []byte, opts Options) (*Environment, error) {
 	return &env, nil
 }
 
-// applyDefaults fills in what a file may leave out: every model that names
+// applyDefaults fills in what a file may leave out: MLflow's section and
+// sizes, and every model that names
 // no explainer gets DefaultExplainer, except a model served over v2 only,
 // for which no built-in explainer works (the validator asks for one).
 func (e *Environment) applyDefaults() {
+	e.applyMLflowDefaults()
 	for i := range e.Models {
 		if e.Models[i].Explainer == nil && !e.Models[i].ServedOverV2Only() {
 			e.Models[i].Explainer = DefaultExplainer()

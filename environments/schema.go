@@ -35,6 +35,8 @@ type Environment struct {
 	Models []Model `yaml:"models,omitempty"`
 	// Runners are the GitHub Actions runner scale sets.
 	Runners []RunnerSet `yaml:"runners,omitempty"`
+	// MLflow is the tracking server and model registry; on unless turned off.
+	MLflow *MLflow `yaml:"mlflow,omitempty"`
 	// Policies set policy levels for this environment and waive single
 	// resources from single rules.
 	Policies *Policies `yaml:"policies,omitempty"`

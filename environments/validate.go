@@ -64,6 +64,7 @@ func Validate(path string, env *Environment, opts Options) error {
 	v.monitoring()
 	v.models()
 	v.runners()
+	v.mlflow()
 	v.policies()
 	if len(v.ps) == 0 {
 		return nil

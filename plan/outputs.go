@@ -131,6 +131,7 @@ func outputs(w World, res *Resource, inputs resource.PropertyMap, preview bool) 
 		set("identities", []interface{}{map[string]interface{}{"oidcs": []interface{}{map[string]interface{}{
 			"issuer": fmt.Sprintf("https://oidc.eks.%s.amazonaws.com/id/%s", w.Region, oidcID),
 		}}}})
+		set("vpcConfig", mergeObject(state, "vpcConfig", map[string]interface{}{"clusterSecurityGroupId": "sg-" + hexOf(res.URN+"clustersg", 17)}))
 		set("status", "ACTIVE")
 		set("platformVersion", "eks.1")
 		set("clusterId", uuidOf(res.URN+"cluster"))
@@ -155,6 +156,28 @@ func outputs(w World, res *Resource, inputs resource.PropertyMap, preview bool) 
 		id = "ws-" + hexOf(res.URN, 8) + "-" + hexOf(res.URN+"ws", 4) + "-" + hexOf(res.URN+"ws2", 4)
 		set("arn", arn("aps", "workspace/"+id))
 		set("prometheusEndpoint", fmt.Sprintf("https://aps-workspaces.%s.amazonaws.com/workspaces/%s/", w.Region, id))
+	case tokens.AWSRDSInstance:
+		name := named("identifier")
+		id = "db-" + strings.ToUpper(hexOf(res.URN, 26))
+		set("arn", arn("rds", "db:"+name))
+		set("resourceId", id)
+		set("address", fmt.Sprintf("%s.c%s.%s.rds.amazonaws.com", name, hexOf(res.URN+"rds", 12), w.Region))
+		port := 5432.0
+		if v, ok := inputs["port"]; ok && v.IsNumber() {
+			port = v.NumberValue()
+		}
+		set("port", port)
+		set("endpoint", fmt.Sprintf("%s:%d", state["address"].StringValue(), int(port)))
+		// RDS names the secret it manages rds!db-<uuid> and Secrets Manager
+		// appends six random characters to its ARN.
+		set("masterUserSecrets", []interface{}{map[string]interface{}{
+			"secretArn":    arn("secretsmanager", "secret:rds!db-"+uuidOf(res.URN+"secret")+"-"+hexOf(res.URN+"suffix", 6)),
+			"kmsKeyId":     str("masterUserSecretKmsKeyId"),
+			"secretStatus": "active",
+		}})
+	case tokens.AWSRDSSubnetGroup, tokens.AWSRDSParameterGroup:
+		id = named("name")
+		set("arn", arn("rds", "subgrp:"+id))
 	case tokens.AWSECRRepository:
 		name := named("name")
 		id = name

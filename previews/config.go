@@ -47,6 +47,9 @@ func Config(r Request, env *environments.Environment, org string, now time.Time,
 	}
 	var missing []string
 	for _, s := range stacks.ServiceSecrets(env) {
+		if !s.AppliesTo(r.Cloud) {
+			continue
+		}
 		v := getenv(EnvVar(s.Key))
 		if v == "" {
 			missing = append(missing, fmt.Sprintf("%s (%s)", EnvVar(s.Key), s.Why))

@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/pangea-ai/mlplatform/components/aws/artifacts"
+	"github.com/pangea-ai/mlplatform/components/aws/database"
 	"github.com/pangea-ai/mlplatform/components/aws/eks"
 	"github.com/pangea-ai/mlplatform/components/aws/kms"
 	"github.com/pangea-ai/mlplatform/components/aws/network"
@@ -119,6 +120,17 @@ func AWS(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set) er
 	if err != nil {
 		return err
 	}
+	if env.MLflowOn() {
+		db, err := database.NewPostgres(ctx, base+"-mlflow", mlflowDatabaseArgs(env, base, net, cluster, platformKey.ARN), withProv)
+		if err != nil {
+			return err
+		}
+		if services.MLflow, err = awsMLflow(ctx, env, cluster, art, db, platformKey.ARN, dataKey.ARN, withProv); err != nil {
+			return err
+		}
+		ctx.Export("mlflowDatabaseAddress", db.Address)
+		ctx.Export("mlflowDatabaseSecretArn", db.SecretARN)
+	}
 	if err := platformServices(ctx, env, cluster.Provider, services); err != nil {
 		return err
 	}
@@ -143,6 +155,22 @@ func AWS(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set) er
 	ctx.Export("registryPullPolicyArn", art.PullPolicyARN)
 	ctx.Export("registryPushPolicyArn", art.PushPolicyARN)
 	return nil
+}
+
+// mlflowDatabaseArgs size MLflow's RDS instance from the environment: in
+// the private subnets, open to the cluster's security group, encrypted
+// with the platform key; Multi-AZ, undeletable and protected in prod; no
+// final snapshot for an ephemeral environment.
+func mlflowDatabaseArgs(env *environments.Environment, stack string, net *network.Network, cluster *eks.Cluster, keyARN pulumi.StringInput) *database.PostgresArgs {
+	d, prod := env.MLflow.Database, env.IsProd()
+	return &database.PostgresArgs{
+		Identifier: names.DBInstance.Fit("mlplatform-" + stack + "-mlflow"),
+		Version:    d.Version, InstanceClass: d.InstanceClass, StorageGiB: d.StorageGiB, BackupRetentionDays: d.BackupRetentionDays,
+		MultiAZ: prod, DeletionProtection: prod, Protect: prod, SkipFinalSnapshot: env.Ephemeral != nil,
+		VPCID: net.VPCID, SubnetIDs: net.PrivateSubnetIDs,
+		ClientSecurityGroupIDs: []pulumi.StringInput{cluster.ClusterSecurityGroupID},
+		KMSKeyARN:              keyARN,
+	}
 }
 
 func networkArgs(env *environments.Environment, stack, accountID string, keyARN pulumi.StringInput) *network.NetworkArgs {

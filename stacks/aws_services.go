@@ -7,10 +7,12 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/pangea-ai/mlplatform/components/aws/artifacts"
+	"github.com/pangea-ai/mlplatform/components/aws/database"
 	"github.com/pangea-ai/mlplatform/components/aws/eks"
 	"github.com/pangea-ai/mlplatform/components/aws/irsa"
 	"github.com/pangea-ai/mlplatform/components/aws/policydoc"
 	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
+	"github.com/pangea-ai/mlplatform/components/k8s/mlflow"
 	"github.com/pangea-ai/mlplatform/components/k8s/monitoring"
 	"github.com/pangea-ai/mlplatform/components/k8s/runners"
 	"github.com/pangea-ai/mlplatform/components/k8s/serving"
@@ -35,6 +37,7 @@ func awsServices(ctx *pulumi.Context, env *environments.Environment, accountID s
 		return irsa.NewRole(ctx, name, r, opts...)
 	}
 	cs := cloudServices{
+		Cloud: CloudAWS,
 		StorageClass: monitoring.StorageClass{Provisioner: "ebs.csi.aws.com", Parameters: pulumi.StringMap{
 			"type": pulumi.String("gp3"), "encrypted": pulumi.String("true"), "kmsKeyId": platformKeyARN,
 		}},
@@ -80,6 +83,49 @@ func awsServices(ctx *pulumi.Context, env *environments.Environment, accountID s
 		}
 	}
 	return cs, nil
+}
+
+// MLflowPrefix is where MLflow keeps artifacts, under the model store: a
+// registered version's files are then a model path like any other
+// (mlplat promote writes it), readable by the model's own identity.
+const MLflowPrefix = "mlflow"
+
+// awsMLflow gives MLflow's server an IRSA role that reads its database
+// secret (and the platform key that encrypts it) and reads and writes the
+// mlflow/ prefix of the model store with the data key.
+func awsMLflow(ctx *pulumi.Context, env *environments.Environment, cluster *eks.Cluster, art *artifacts.Artifacts, db *database.Postgres,
+	platformKeyARN, dataKeyARN pulumi.StringInput, opts ...pulumi.ResourceOption) (*mlflowCloud, error) {
+	a := env.AWS
+	prefix := a.Artifacts.ModelPrefix + MLflowPrefix + "/"
+	r, err := irsa.NewRole(ctx, ctx.Stack()+"-mlflow", &irsa.RoleArgs{
+		OIDCProviderARN: cluster.OIDCProviderARN, OIDCIssuerURL: cluster.OIDCIssuerURL,
+		Namespace: baseline.NamespaceMLflow, ServiceAccount: mlflow.Name,
+		InlinePolicy: pulumi.All(art.BucketARN, dataKeyARN, db.SecretARN, platformKeyARN).ApplyT(func(v []interface{}) string {
+			doc := artifacts.BucketAccess(v[0].(string), v[1].(string), prefix, true)
+			doc.Statement = append(doc.Statement,
+				policydoc.Statement{Sid: "ReadDatabaseSecret", Effect: policydoc.Allow, Action: []string{"secretsmanager:GetSecretValue"}, Resource: []string{v[2].(string)}},
+				policydoc.Statement{Sid: "DecryptDatabaseSecret", Effect: policydoc.Allow, Action: []string{"kms:Decrypt"}, Resource: []string{v[3].(string)},
+					Condition: map[string]map[string]string{"StringEquals": {"kms:ViaService": fmt.Sprintf("secretsmanager.%s.amazonaws.com", a.Region)}}},
+			)
+			return doc.JSON()
+		}).(pulumi.StringOutput),
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &mlflowCloud{
+		Database: mlflow.Database{
+			Host: db.Address, Port: db.Port, Name: db.DatabaseName,
+			Store: mlflow.AWSSecretsManager, SecretRef: db.SecretARN,
+			CIDRs: env.AWS.Network.PrivateSubnetCIDRs, DatabasePort: database.Port,
+		},
+		ArtifactsDestination: pulumi.Sprintf("s3://%s/%s%s", art.BucketName, a.Artifacts.ModelPrefix, MLflowPrefix),
+		Identity: mlflow.Identity{
+			ServiceAccountAnnotations: pulumi.StringMap{"eks.amazonaws.com/role-arn": r.ARN},
+			Env:                       map[string]string{"AWS_REGION": a.Region, "AWS_DEFAULT_REGION": a.Region},
+		},
+		Ready: append([]pulumi.Resource{db.Instance}, r.Ready...),
+	}, nil
 }
 
 // awsPayloadExpiry are the artifact bucket's lifecycle rules for the

@@ -44,6 +44,7 @@ func azureServices(ctx *pulumi.Context, env *environments.Environment, names Azu
 		return azureWorkloadIdentity(ctx, name, namespace, sa, a.Location, scope, opts...)
 	}
 	cs := cloudServices{
+		Cloud:     CloudAzure,
 		SpotTaint: &nodepool.SpotTaint,
 		StorageClass: monitoring.StorageClass{Provisioner: "disk.csi.azure.com", Parameters: pulumi.StringMap{
 			"skuName": pulumi.String("Premium_LRS"), "cachingMode": pulumi.String("ReadOnly"),

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
 	"github.com/pangea-ai/mlplatform/components/k8s/gpu"
+	"github.com/pangea-ai/mlplatform/components/k8s/mlflow"
 	"github.com/pangea-ai/mlplatform/components/k8s/monitoring"
 	"github.com/pangea-ai/mlplatform/components/k8s/runners"
 	"github.com/pangea-ai/mlplatform/components/k8s/serving"
@@ -19,6 +20,8 @@ import (
 // cloudServices is what each cloud gives the platform services: encrypted
 // storage, identities for models and runners, where models and images live.
 type cloudServices struct {
+	// Cloud is CloudAWS or CloudAzure.
+	Cloud string
 	// SpotTaint is the taint the cloud itself puts on spot nodes (AKS),
 	// which workloads placed on a spot group must tolerate; nil when none.
 	SpotTaint *nodes.Taint
@@ -41,6 +44,18 @@ type cloudServices struct {
 	PayloadArchive func(m environments.Model, id serving.Identity) *serving.PayloadArchive
 	// RunnerIdentity binds a runner set that pushes images to the registry.
 	RunnerIdentity func(r environments.RunnerSet) (runners.Identity, error)
+	// MLflow is the tracking server's database, artifact store and
+	// identity; nil when the environment runs no MLflow.
+	MLflow *mlflowCloud
+}
+
+// mlflowCloud is what a cloud gives MLflow's server.
+type mlflowCloud struct {
+	Database             mlflow.Database
+	ArtifactsDestination pulumi.StringInput
+	Identity             mlflow.Identity
+	// Ready are the database and the identity's resources.
+	Ready []pulumi.Resource
 }
 
 // platformServices installs what runs on every cluster, on either cloud,
@@ -48,7 +63,7 @@ type cloudServices struct {
 // GPU services; KServe and one ModelService per model; the CI runners.
 func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *kubernetes.Provider, cloud cloudServices) error {
 	base := ctx.Stack()
-	secrets, err := serviceSecrets(ctx, env)
+	secrets, err := serviceSecrets(ctx, env, cloud.Cloud)
 	if err != nil {
 		return err
 	}
@@ -159,6 +174,19 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 			}, withK8s); err != nil {
 				return err
 			}
+		}
+	}
+	if m := env.MLflow; env.MLflowOn() && cloud.MLflow != nil {
+		if _, err := mlflow.New(ctx, base+"-mlflow", &mlflow.Args{
+			Namespace: baseline.NamespaceMLflow, Replicas: m.Replicas, DefaultPermission: m.DefaultPermission,
+			Database: cloud.MLflow.Database, ArtifactsDestination: cloud.MLflow.ArtifactsDestination, Identity: cloud.MLflow.Identity,
+			AdminPassword: secrets["mlflowAdminPassword"], FlaskSecretKey: secrets["mlflowFlaskSecretKey"],
+			ClientNamespaces: []string{baseline.NamespaceRunners, baseline.NamespaceServing},
+			WaitFor:          ns(baseline.NamespaceMLflow, b.Namespaces[baseline.NamespaceRunners], b.Namespaces[baseline.NamespaceServing]),
+			BackendReady:     cloud.MLflow.Ready,
+			Metrics:          len(mon) > 0, MetricsAfter: mon,
+		}, withK8s); err != nil {
+			return err
 		}
 	}
 	if len(env.Runners) > 0 {

@@ -64,7 +64,11 @@ func concernsFor(env *environments.Environment) ([]baseline.Concern, error) {
 			privileged = fmt.Sprintf("runner set %s runs privileged Docker-in-Docker on its isolated pool", r.Name)
 		}
 	}
-	return baseline.PlatformConcerns(serving, runners, privileged), nil
+	out := baseline.PlatformConcerns(serving, runners, privileged)
+	if env.MLflowOn() {
+		out = append(out, baseline.MLflowConcern())
+	}
+	return out, nil
 }
 
 // servingQuota is the quota of a namespace serving models: their and their

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -48,6 +49,40 @@ type InstanceType struct {
 	EncryptionAtHost bool `yaml:"encryptionAtHost"`
 }
 
+// DatabaseClass is one managed PostgreSQL size.
+type DatabaseClass struct {
+	// Name is the RDS class ("db.t4g.small") or the flexible server SKU as
+	// tier/name ("Burstable/Standard_B1ms").
+	Name string `yaml:"name"`
+	// VCPU and MemoryGiB size it.
+	VCPU      int     `yaml:"vcpu"`
+	MemoryGiB float64 `yaml:"memoryGiB"`
+	// OnDemandUSD is the single-instance price per hour; a standby (RDS
+	// Multi-AZ, Azure zone-redundant HA) bills as a second instance.
+	OnDemandUSD float64 `yaml:"onDemand"`
+	// Source says where the price was read, and what of it is unconfirmed.
+	Source string `yaml:"source"`
+}
+
+// Database returns the managed PostgreSQL size called name.
+func (c *Catalog) Database(cloud Cloud, name string) (DatabaseClass, bool) {
+	for _, d := range c.section(cloud).Databases {
+		if d.Name == name {
+			return d, true
+		}
+	}
+	return DatabaseClass{}, false
+}
+
+// DatabaseNames lists the cloud's managed PostgreSQL sizes in catalogue order.
+func (c *Catalog) DatabaseNames(cloud Cloud) []string {
+	var out []string
+	for _, d := range c.section(cloud).Databases {
+		out = append(out, d.Name)
+	}
+	return out
+}
+
 // IsGPU reports whether the type carries at least one GPU.
 func (t InstanceType) IsGPU() bool { return t.GPUs > 0 }
 
@@ -59,6 +94,9 @@ type Prices struct {
 	PriceAsOf string `yaml:"priceAsOf"`
 	// Types lists the instance types.
 	Types []InstanceType `yaml:"types"`
+	// Databases are the managed PostgreSQL sizes (RDS instance classes,
+	// flexible server SKUs as tier/name).
+	Databases []DatabaseClass `yaml:"databases"`
 	// Rates are the service prices the cost model uses beside instances,
 	// keyed by name (see the Rate* constants); the unit is in the name.
 	Rates map[string]float64 `yaml:"rates"`
@@ -120,6 +158,12 @@ func (c *Catalog) check() error {
 			if t.OnDemandUSD < 0 || t.SpotUSD < 0 {
 				return fmt.Errorf("%s type %q: prices must not be negative", p.cloud, t.Name)
 			}
+		}
+		for _, d := range p.sec.Databases {
+			if seen["db:"+d.Name] || d.OnDemandUSD <= 0 || d.Source == "" {
+				return fmt.Errorf("%s database %q: listed twice, or without a positive price and its source", p.cloud, d.Name)
+			}
+			seen["db:"+d.Name] = true
 		}
 		for k, v := range p.sec.Rates {
 			if !knownRate(p.cloud, k) {
@@ -215,6 +259,14 @@ func (c *Catalog) WithOverride(data []byte) (*Catalog, error) {
 				p.dst.Types = append(p.dst.Types, t)
 			}
 		}
+		for _, d := range p.src.Databases {
+			i := slices.IndexFunc(p.dst.Databases, func(x DatabaseClass) bool { return x.Name == d.Name })
+			if i < 0 {
+				p.dst.Databases = append(p.dst.Databases, d)
+			} else {
+				p.dst.Databases[i] = d
+			}
+		}
 		for k, v := range p.src.Rates {
 			p.dst.Rates[k] = v
 		}
@@ -264,6 +316,7 @@ func (c *Catalog) clone() *Catalog {
 	out := *c
 	for _, p := range []*Prices{&out.AWS, &out.Azure} {
 		p.Types = append([]InstanceType(nil), p.Types...)
+		p.Databases = append([]DatabaseClass(nil), p.Databases...)
 		rates := make(map[string]float64, len(p.Rates))
 		for k, v := range p.Rates {
 			rates[k] = v

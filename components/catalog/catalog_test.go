@@ -141,7 +141,7 @@ func TestOverrideErrors(t *testing.T) {
 	cases := map[string]struct{ doc, want string }{
 		"unknown rate": {
 			doc:  "azure:\n  rates: {natGateway: 1}\n",
-			want: `catalogue override: azure rate "natGateway" is not one the cost model reads; known rates: acrBasicMonth, acrPremiumMonth, acrStandardMonth, aksFreeHour, aksPremiumHour, aksStandardHour, blockStorageGBMonth, loadBalancerHour, natGatewayDataGB, natGatewayHour, objectStorageGBMonth, privateEndpointHour, publicIPv4Hour`,
+			want: `catalogue override: azure rate "natGateway" is not one the cost model reads; known rates: acrBasicMonth, acrPremiumMonth, acrStandardMonth, aksFreeHour, aksPremiumHour, aksStandardHour, blockStorageGBMonth, databaseStorageGBMonth, loadBalancerHour, natGatewayDataGB, natGatewayHour, objectStorageGBMonth, privateEndpointHour, publicIPv4Hour`,
 		},
 		"negative price": {
 			doc:  "aws:\n  types:\n    - {name: m6i.large, arch: x86_64, vcpu: 2, memoryGiB: 8, onDemand: -1}\n",

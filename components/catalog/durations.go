@@ -33,6 +33,9 @@ type Duration struct {
 	// WithNodesSeconds is the time of a node group or pool that starts nodes
 	// and waits for them; 0 means the same as Seconds.
 	WithNodesSeconds int `yaml:"withNodesSeconds,omitempty"`
+	// WithStandbySeconds is the time of a database created with a standby
+	// (RDS Multi-AZ, Azure zone-redundant HA); 0 means the same as Seconds.
+	WithStandbySeconds int `yaml:"withStandbySeconds,omitempty"`
 	// Source says where the figure comes from ("measured" figures cite the
 	// catalogue guide; "estimate" ones are this project's judgement).
 	Source string `yaml:"source"`
@@ -50,7 +53,7 @@ func (d *Durations) check() error {
 			problems = append(problems, fmt.Sprintf("durations.types[%d]: %s%s is listed twice", i, t.Type, chartSuffix(t.Chart)))
 		}
 		seen[key] = true
-		if t.Seconds < 0 || t.WithNodesSeconds < 0 {
+		if t.Seconds < 0 || t.WithNodesSeconds < 0 || t.WithStandbySeconds < 0 {
 			problems = append(problems, fmt.Sprintf("durations.types[%d] (%s): seconds must not be negative", i, t.Type))
 		}
 	}
@@ -78,10 +81,11 @@ var azureVersion = regexp.MustCompile(`^(azure-native:[^:/]+)/v[0-9a-z]+:`)
 func NormalizeType(typ string) string { return azureVersion.ReplaceAllString(typ, "$1:") }
 
 // DurationOf returns the reference seconds to create one resource of typ (for
-// a Helm release, of chart; startsNodes for a node group or pool that waits
-// for nodes), the figure's source, and whether the catalogue lists the type;
-// an unlisted type takes DefaultSeconds.
-func (c *Catalog) DurationOf(typ, chart string, startsNodes bool) (seconds int, source string, listed bool) {
+// a Helm release, of chart; slower for a node group or pool that waits for
+// nodes, or a database that keeps a standby), the figure's source, and
+// whether the catalogue lists the type; an unlisted type takes
+// DefaultSeconds.
+func (c *Catalog) DurationOf(typ, chart string, slower bool) (seconds int, source string, listed bool) {
 	typ = NormalizeType(typ)
 	var match *Duration
 	for i := range c.Durations.Types {
@@ -100,8 +104,11 @@ func (c *Catalog) DurationOf(typ, chart string, startsNodes bool) (seconds int, 
 	if match == nil {
 		return c.Durations.DefaultSeconds, "", false
 	}
-	if startsNodes && match.WithNodesSeconds > 0 {
+	if slower && match.WithNodesSeconds > 0 {
 		return match.WithNodesSeconds, match.Source, true
+	}
+	if slower && match.WithStandbySeconds > 0 {
+		return match.WithStandbySeconds, match.Source, true
 	}
 	return match.Seconds, match.Source, true
 }

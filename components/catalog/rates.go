@@ -17,6 +17,9 @@ const (
 	RateBlockStorageGBMonth   = "blockStorageGBMonth"
 	RateKMSKeyMonth           = "kmsKeyMonth"
 	RateObjectStorageGBMonth  = "objectStorageGBMonth"
+	// RateDatabaseStorageGBMonth is managed PostgreSQL storage (RDS gp3,
+	// flexible server Premium SSD) per GiB-month of one instance.
+	RateDatabaseStorageGBMonth = "databaseStorageGBMonth"
 
 	// Azure (NAT, public IP, load balancer, block and object storage share
 	// the keys above).
@@ -31,10 +34,10 @@ const (
 
 var rateKeys = map[Cloud][]string{
 	AWS: {RateEKSStandardHour, RateEKSExtendedHour, RateNATGatewayHour, RateNATGatewayDataGB, RatePublicIPv4Hour,
-		RateLoadBalancerHour, RateInterfaceEndpointHour, RateBlockStorageGBMonth, RateKMSKeyMonth, RateObjectStorageGBMonth},
+		RateLoadBalancerHour, RateInterfaceEndpointHour, RateBlockStorageGBMonth, RateKMSKeyMonth, RateObjectStorageGBMonth, RateDatabaseStorageGBMonth},
 	Azure: {RateAKSFreeHour, RateAKSStandardHour, RateAKSPremiumHour, RateNATGatewayHour, RateNATGatewayDataGB,
 		RatePublicIPv4Hour, RateLoadBalancerHour, RatePrivateEndpointHour, RateBlockStorageGBMonth,
-		RateObjectStorageGBMonth, RateACRBasicMonth, RateACRStandardMonth, RateACRPremiumMonth},
+		RateObjectStorageGBMonth, RateACRBasicMonth, RateACRStandardMonth, RateACRPremiumMonth, RateDatabaseStorageGBMonth},
 }
 
 func knownRate(cloud Cloud, key string) bool {

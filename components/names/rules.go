@@ -55,6 +55,17 @@ var (
 	LogGroup = Rule{Target: "CloudWatch log group name", Min: 1, Max: 512, Pattern: regexp.MustCompile(`^[.\-_/#A-Za-z0-9]+$`),
 		Shape: "letters, digits and .-_/#", Autoname: pulumiSuffix,
 		Source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html"}
+	// RDS identifiers: letters, digits and hyphens, a letter first, no
+	// hyphen at the end or twice in a row; RDS stores them lowercase.
+	DBInstance = Rule{Target: "RDS DB instance identifier", Min: 1, Max: 63, Pattern: regexp.MustCompile(`^[a-z]([a-z0-9]|-[a-z0-9])*$`),
+		Shape: "lowercase letters, digits and single '-', beginning with a letter, not ending with '-'", Forbid: []string{"--"},
+		Source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html (DBInstanceIdentifier)"}
+	DBSubnetGroup = Rule{Target: "RDS DB subnet group name", Min: 1, Max: 255, Pattern: regexp.MustCompile(`^[a-z0-9][a-z0-9 ._-]*$`),
+		Shape: "lowercase letters, digits, spaces, '.', '_' and '-'", Forbid: []string{"default"},
+		Source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSubnetGroup.html (DBSubnetGroupName)"}
+	DBParameterGroup = Rule{Target: "RDS DB parameter group name", Min: 1, Max: 255, Pattern: regexp.MustCompile(`^[a-z]([a-z0-9]|-[a-z0-9])*$`),
+		Shape: "lowercase letters, digits and single '-', beginning with a letter, not ending with '-'", Forbid: []string{"--"},
+		Source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBParameterGroup.html (DBParameterGroupName)"}
 	PrometheusAlias = Rule{Target: "Amazon Managed Service for Prometheus workspace alias", Min: 1, Max: 100,
 		Source: "https://docs.aws.amazon.com/prometheus/latest/APIReference/API_CreateWorkspace.html"}
 )

@@ -30,6 +30,9 @@ var awsTaggable = map[string]bool{
 	tokens.AWSIAMRole:                  true,
 	tokens.AWSKMSKey:                   true,
 	tokens.AWSS3BucketV2:               true,
+	tokens.AWSRDSInstance:              true,
+	tokens.AWSRDSParameterGroup:        true,
+	tokens.AWSRDSSubnetGroup:           true,
 }
 
 var awsUntaggable = map[string]bool{

@@ -189,7 +189,7 @@ func durationOf(r *plan.Resource, cat *catalog.Catalog) (int, string) {
 			chart = chart[i+1:]
 		}
 	}
-	secs, src, listed := cat.DurationOf(r.Type, chart, startsNodes(r))
+	secs, src, listed := cat.DurationOf(r.Type, chart, startsNodes(r) || keepsStandby(r))
 	if !listed {
 		return secs, "default"
 	}
@@ -207,6 +207,12 @@ func startsNodes(r *plan.Resource) bool {
 		return n > 0
 	}
 	return false
+}
+
+// keepsStandby reports whether a database is created with a standby: RDS
+// Multi-AZ, or a flexible server with zone-redundant high availability.
+func keepsStandby(r *plan.Resource) bool {
+	return r.In("multiAz") == true || r.InString("properties.highAvailability.mode") == "ZoneRedundant"
 }
 
 // isComponent reports whether the resource is a component (a grouping with

@@ -97,6 +97,9 @@ func Stack(root, stack, envFile string, cfg stackfile.Config, refs map[string]pl
 	var unset []string
 	placeholders := append([]string{}, cfg.SecretKeys...)
 	for _, sec := range stacks.ServiceSecrets(env) {
+		if !sec.AppliesTo(settings.Cloud) {
+			continue
+		}
 		key := stacks.Project + ":" + sec.Key
 		if _, ok := cfg.Values[key]; ok {
 			continue

@@ -71,7 +71,8 @@ func TestCommittedStackPassesThePack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for k, v := range map[string]string{"grafanaAdminPassword": "p", "githubAppId": "1", "githubAppInstallationId": "2", "githubAppPrivateKey": "k"} {
+	for k, v := range map[string]string{"grafanaAdminPassword": "p", "githubAppId": "1", "githubAppInstallationId": "2", "githubAppPrivateKey": "k",
+		"mlflowAdminPassword": "admin-password", "mlflowFlaskSecretKey": "flask"} {
 		cfg.Values[stacks.Project+":"+k] = v
 	}
 	rec, err := recorder.Run(stacks.Program, recorder.Options{Project: stacks.Project, Stack: "aws-prod", Config: cfg.Values, SecretKeys: cfg.SecretKeys})

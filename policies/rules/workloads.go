@@ -58,10 +58,10 @@ var wlInlineContainers = map[string][]string{
 // wlUpstreamRepos are the images the toolkit itself writes into pod
 // templates (the ARC runner, TrustyAI's explainer and service, KServe's
 // storage initializer for reference datasets, this project's payload
-// filter, each pinned by its component); every other image comes from the
-// stack's own registry.
+// filter, MLflow's official image, each pinned by its component); every
+// other image comes from the stack's own registry.
 var wlUpstreamRepos = []string{"ghcr.io/actions/actions-runner", "quay.io/trustyai/trustyai-kserve-explainer", "quay.io/trustyai/trustyai-service",
-	"docker.io/kserve/storage-initializer", "ghcr.io/pangea-ai/mlplatform-payload-filter"}
+	"docker.io/kserve/storage-initializer", "ghcr.io/pangea-ai/mlplatform-payload-filter", "ghcr.io/mlflow/mlflow"}
 
 func workloadRules() []Rule {
 	return []Rule{

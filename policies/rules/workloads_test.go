@@ -368,7 +368,7 @@ func TestWorkloadImageProvenance(t *testing.T) {
 		return r
 	}
 	const on = `InferenceService "aws-prod-model-fraud-xgb" must `
-	const allowed = " from the stack's own registry (its ECR repositories or container registry) or a pinned upstream image (ghcr.io/actions/actions-runner, quay.io/trustyai/trustyai-kserve-explainer, quay.io/trustyai/trustyai-service, docker.io/kserve/storage-initializer, ghcr.io/pangea-ai/mlplatform-payload-filter)"
+	const allowed = " from the stack's own registry (its ECR repositories or container registry) or a pinned upstream image (ghcr.io/actions/actions-runner, quay.io/trustyai/trustyai-kserve-explainer, quay.io/trustyai/trustyai-service, docker.io/kserve/storage-initializer, ghcr.io/pangea-ai/mlplatform-payload-filter, ghcr.io/mlflow/mlflow)"
 	acr := res("azure-native:containerregistry:Registry", "azure-prod", map[string]interface{}{"registryName": "acrazureprodfedf27", "sku": map[string]interface{}{"name": "Premium"}})
 	runRule(t, "image-provenance", []ruleCase{
 		{name: "stack ECR image and the ARC runner pass", stack: stackOf("prod", wlECR("explainers/shap-server"), wlISVC(), wlRunner("cpu-runners", false))},

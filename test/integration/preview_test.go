@@ -44,8 +44,11 @@ func TestAccPreviewStack(t *testing.T) {
 	workDir := t.TempDir()
 	t.Setenv("PULUMI_BACKEND_URL", "file://"+filepath.Join(workDir, "state"))
 	t.Setenv("PULUMI_CONFIG_PASSPHRASE", random.UniqueId())
-	if os.Getenv("MLPLAT_GRAFANA_ADMIN_PASSWORD") == "" {
-		t.Setenv("MLPLAT_GRAFANA_ADMIN_PASSWORD", random.UniqueId()+random.UniqueId())
+	// Operator-held passwords a throwaway preview can make up.
+	for _, v := range []string{"MLPLAT_GRAFANA_ADMIN_PASSWORD", "MLPLAT_MLFLOW_ADMIN_PASSWORD", "MLPLAT_MLFLOW_FLASK_SECRET_KEY"} {
+		if os.Getenv(v) == "" {
+			t.Setenv(v, random.UniqueId()+random.UniqueId())
+		}
 	}
 	root, err := filepath.Abs(projectRoot)
 	if err != nil {

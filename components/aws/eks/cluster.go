@@ -67,6 +67,10 @@ type Cluster struct {
 	OIDCProviderARN pulumi.StringOutput `pulumi:"oidcProviderArn"`
 	// KeyARN is the KMS key that encrypts secrets and control-plane logs.
 	KeyARN pulumi.StringOutput `pulumi:"keyArn"`
+	// ClusterSecurityGroupID is the security group EKS creates for the
+	// cluster and puts on every managed node (the node groups set no
+	// security groups of their own): what a database admits the cluster by.
+	ClusterSecurityGroupID pulumi.StringOutput `pulumi:"clusterSecurityGroupId"`
 	// Kubeconfig reaches the cluster with `aws eks get-token`. A secret.
 	Kubeconfig pulumi.StringOutput `pulumi:"kubeconfig"`
 
@@ -162,6 +166,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	comp.Name, comp.Endpoint, comp.KeyARN = cluster.Name, cluster.Endpoint, key.ARN
 	comp.CertificateAuthority = cluster.CertificateAuthority.Data().Elem()
 	comp.OIDCIssuerURL, comp.OIDCProviderARN = issuer, oidc.Arn
+	comp.ClusterSecurityGroupID = cluster.VpcConfig.ClusterSecurityGroupId().Elem()
 	comp.Kubeconfig = Kubeconfig(cluster.Name, comp.Endpoint, comp.CertificateAuthority, a.Region)
 	comp.ComputeDependencies, err = comp.computeAddons(ctx, name, parent)
 	if err != nil {
@@ -176,7 +181,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	return comp, ctx.RegisterResourceOutputs(comp, pulumi.Map{
 		"name": comp.Name, "endpoint": comp.Endpoint, "certificateAuthority": comp.CertificateAuthority,
 		"oidcIssuerUrl": comp.OIDCIssuerURL, "oidcProviderArn": comp.OIDCProviderARN, "keyArn": comp.KeyARN,
-		"kubeconfig": comp.Kubeconfig,
+		"kubeconfig": comp.Kubeconfig, "clusterSecurityGroupId": comp.ClusterSecurityGroupID,
 	})
 }
 

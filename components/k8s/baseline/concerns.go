@@ -13,7 +13,17 @@ const (
 	// NamespaceGateway holds Envoy Gateway and the proxies every model
 	// request passes through.
 	NamespaceGateway = "envoy-gateway-system"
+	// NamespaceMLflow holds the tracking server and model registry.
+	NamespaceMLflow = "mlflow"
 )
+
+// MLflowConcern is the tracking server's namespace: restricted, scraped by
+// monitoring, HTTPS out (the secret store, the artifact store, the cloud's
+// token endpoints). Who may call it, and its database port, are the MLflow
+// component's own policies.
+func MLflowConcern() Concern {
+	return Concern{Namespace: NamespaceMLflow, PodSecurity: Restricted, IngressFrom: []string{NamespaceMonitoring}, EgressHTTPS: true}
+}
 
 // headroom scales quotas above the sum of the declared maximums, so rolling
 // updates (a surge pod per Deployment) fit.

@@ -1,0 +1,78 @@
+package environments
+
+import "testing"
+
+// TestMLflowDefaults: an environment without an mlflow section runs MLflow,
+// sized for its kind; enabled: false turns it off and applies nothing.
+func TestMLflowDefaults(t *testing.T) {
+	for file, want := range map[string]MLflow{
+		"dev.yaml":  {Replicas: 1, DefaultPermission: "READ", Database: MLflowDatabase{Version: "17", StorageGiB: 20, BackupRetentionDays: 7, InstanceClass: "db.t4g.small", SKU: "Burstable/Standard_B1ms"}},
+		"prod.yaml": {Replicas: 2, DefaultPermission: "READ", Database: MLflowDatabase{Version: "17", StorageGiB: 20, BackupRetentionDays: 14, InstanceClass: "db.m6g.large", SKU: "GeneralPurpose/Standard_D2ds_v5"}},
+	} {
+		env, err := LoadFile(file, opts())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !env.MLflowOn() || env.MLflow.Enabled != nil {
+			t.Fatalf("%s: MLflow is not on by default: %+v", file, env.MLflow)
+		}
+		if got := *env.MLflow; got != want {
+			t.Errorf("%s: defaults\n got %+v\nwant %+v", file, got, want)
+		}
+	}
+	off := false
+	e := &Environment{Name: "dev", MLflow: &MLflow{Enabled: &off}}
+	e.applyMLflowDefaults()
+	if e.MLflowOn() || e.MLflow.Replicas != 0 || e.MLflow.Database.Version != "" {
+		t.Errorf("enabled: false still got defaults: %+v", e.MLflow)
+	}
+}
+
+// TestValidateRejectsMLflow breaks one MLflow rule per case.
+func TestValidateRejectsMLflow(t *testing.T) {
+	runRejectCases(t, map[string]rejectCase{
+		"too many replicas": {
+			mutate: func(e *Environment) { e.MLflow.Replicas = 9 },
+			want:   `mlflow.replicas = 9: must be 1 to 5; fix: use 2 for a server that survives a node's loss`,
+		},
+		"one replica in prod": {
+			file:   "prod.yaml",
+			mutate: func(e *Environment) { e.MLflow.Replicas = 1 },
+			want:   `mlflow.replicas = 1: prod runs at least 2 tracking servers, so a node's loss or a rollout never stops the registry; fix: use 2`,
+		},
+		"unknown permission": {
+			mutate: func(e *Environment) { e.MLflow.DefaultPermission = "WRITE" },
+			want:   `mlflow.defaultPermission = "WRITE": must be one of READ, USE, EDIT, MANAGE, NO_PERMISSIONS; fix: use READ`,
+		},
+		"unsupported postgres": {
+			mutate: func(e *Environment) { e.MLflow.Database.Version = "13" },
+			want:   `mlflow.database.version = "13": must be one of 16, 17; fix: use "17"`,
+		},
+		"storage below the gp3 minimum": {
+			mutate: func(e *Environment) { e.MLflow.Database.StorageGiB = 10 },
+			want:   `mlflow.database.storageGiB = 10: must be 20 to 1024 (RDS's gp3 minimum is 20 GiB); fix: use 20`,
+		},
+		"backups kept too long": {
+			mutate: func(e *Environment) { e.MLflow.Database.BackupRetentionDays = 40 },
+			want:   `mlflow.database.backupRetentionDays = 40: must be 7 to 35 (both clouds keep at most 35 days of automated backups); fix: use 7, 14 in prod`,
+		},
+		"a misspelt instance class": {
+			mutate: func(e *Environment) { e.MLflow.Database.InstanceClass = "db.t4g.smal"; e.Azure = nil },
+			want:   `mlflow.database.instanceClass = "db.t4g.smal": must be a class the instance catalogue prices: db.t4g.micro, db.t4g.small, db.t4g.medium, db.m6g.large; fix: did you mean "db.t4g.small"?`,
+		},
+		"a burstable database in prod": {
+			file:   "prod.yaml",
+			mutate: func(e *Environment) { e.MLflow.Database.InstanceClass = "db.t4g.medium"; e.Azure = nil },
+			want:   `mlflow.database.instanceClass = "db.t4g.medium": prod's database is not burstable: a burstable class throttles once its CPU credits run out; fix: use db.m6g.large`,
+		},
+		"a burstable flexible server in prod": {
+			file:   "prod.yaml",
+			mutate: func(e *Environment) { e.MLflow.Database.SKU = "Burstable/Standard_B1ms"; e.AWS = nil },
+			want:   `mlflow.database.sku = "Burstable/Standard_B1ms": prod's database is not burstable, and Azure offers zone-redundant high availability only on General Purpose and Memory Optimized; fix: use GeneralPurpose/Standard_D2ds_v5`,
+		},
+		"a sku without its tier": {
+			mutate: func(e *Environment) { e.MLflow.Database.SKU = "Standard_B1ms"; e.AWS = nil },
+			want:   `mlflow.database.sku = "Standard_B1ms": must be a size the instance catalogue prices, as tier/name: Burstable/Standard_B1ms, GeneralPurpose/Standard_D2ds_v5; fix: did you mean "Burstable/Standard_B1ms"?`,
+		},
+	})
+}
