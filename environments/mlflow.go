@@ -42,6 +42,21 @@ type MLflowDatabase struct {
 	// Burstable/Standard_B1ms, GeneralPurpose/Standard_D2ds_v5, ... Unset:
 	// Burstable/Standard_B1ms, GeneralPurpose/Standard_D2ds_v5 in prod.
 	SKU string `yaml:"sku,omitempty"`
+	// AzureGeoBackup copies the flexible server's backups to the paired
+	// region (Azure). A server encrypted with a customer-managed key
+	// encrypts its geo-redundant backups with a key and identity in that
+	// region, which this stack does not create. Required in prod.
+	AzureGeoBackup *AzureGeoBackup `yaml:"azureGeoBackup,omitempty"`
+}
+
+// AzureGeoBackup names the paired region's key and the identity that may
+// use it.
+type AzureGeoBackup struct {
+	// KeyURI is the key's versionless URI:
+	// https://<vault>.vault.azure.net/keys/<name>.
+	KeyURI string `yaml:"keyUri"`
+	// IdentityID is the user-assigned identity's resource id.
+	IdentityID string `yaml:"identityId"`
 }
 
 // MLflow permission levels (mlflow/server/auth/permissions.py names).
@@ -140,6 +155,33 @@ func (v *validator) mlflow() {
 		} else if v.env.IsProd() && strings.HasPrefix(d.SKU, "Burstable/") {
 			v.ps.add("mlflow.database.sku", q(d.SKU), "prod's database is not burstable, and Azure offers zone-redundant high availability only on General Purpose and Memory Optimized", "use GeneralPurpose/Standard_D2ds_v5")
 		}
+		v.azureGeoBackup(d)
+	} else if d.AzureGeoBackup != nil {
+		v.ps.add("mlflow.database.azureGeoBackup", "a mapping", "applies to Azure only, and the environment has no azure section", "remove it")
+	}
+}
+
+var (
+	keyURIRE     = regexp.MustCompile(`^https://[a-zA-Z0-9-]{3,24}\.vault\.azure\.net/keys/[a-zA-Z0-9-]{1,127}$`)
+	identityIDRE = regexp.MustCompile(`^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[^/]+/providers/Microsoft\.ManagedIdentity/userAssignedIdentities/[^/]+$`)
+)
+
+// azureGeoBackup checks the geo-redundant backup's key and identity.
+func (v *validator) azureGeoBackup(d MLflowDatabase) {
+	g := d.AzureGeoBackup
+	if g == nil {
+		if v.env.IsProd() {
+			v.ps.add("mlflow.database.azureGeoBackup", "<missing>", "prod's database keeps geo-redundant backups, which a customer-managed key encrypts in the paired region with a key and identity there",
+				"create a vault, key and user-assigned identity in the paired region, and give keyUri and identityId")
+		}
+		return
+	}
+	if !keyURIRE.MatchString(g.KeyURI) {
+		v.ps.add("mlflow.database.azureGeoBackup.keyUri", q(g.KeyURI), "must be a key's versionless URI", "write https://<vault>.vault.azure.net/keys/<name>")
+	}
+	if !identityIDRE.MatchString(g.IdentityID) {
+		v.ps.add("mlflow.database.azureGeoBackup.identityId", q(g.IdentityID), "must be a user-assigned identity's resource id",
+			"write /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>")
 	}
 }
 

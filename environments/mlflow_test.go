@@ -16,9 +16,18 @@ func TestMLflowDefaults(t *testing.T) {
 		if !env.MLflowOn() || env.MLflow.Enabled != nil {
 			t.Fatalf("%s: MLflow is not on by default: %+v", file, env.MLflow)
 		}
-		if got := *env.MLflow; got != want {
+		got := *env.MLflow
+		got.Database.AzureGeoBackup = nil // prod.yaml names its paired-region key; checked below
+		if got != want {
 			t.Errorf("%s: defaults\n got %+v\nwant %+v", file, got, want)
 		}
+	}
+	prod, err := LoadFile("prod.yaml", opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := prod.MLflow.Database.AzureGeoBackup; g == nil || g.KeyURI != "https://kv-mlplatform-westus.vault.azure.net/keys/mlflow-geo-backup" {
+		t.Errorf("prod's geo-backup key = %+v", g)
 	}
 	off := false
 	e := &Environment{Name: "dev", MLflow: &MLflow{Enabled: &off}}
@@ -61,14 +70,29 @@ func TestValidateRejectsMLflow(t *testing.T) {
 			want:   `mlflow.database.instanceClass = "db.t4g.smal": must be a class the instance catalogue prices: db.t4g.micro, db.t4g.small, db.t4g.medium, db.m6g.large; fix: did you mean "db.t4g.small"?`,
 		},
 		"a burstable database in prod": {
-			file:   "prod.yaml",
-			mutate: func(e *Environment) { e.MLflow.Database.InstanceClass = "db.t4g.medium"; e.Azure = nil },
-			want:   `mlflow.database.instanceClass = "db.t4g.medium": prod's database is not burstable: a burstable class throttles once its CPU credits run out; fix: use db.m6g.large`,
+			file: "prod.yaml",
+			mutate: func(e *Environment) {
+				e.MLflow.Database.InstanceClass, e.MLflow.Database.AzureGeoBackup = "db.t4g.medium", nil
+				e.Azure = nil
+			},
+			want: `mlflow.database.instanceClass = "db.t4g.medium": prod's database is not burstable: a burstable class throttles once its CPU credits run out; fix: use db.m6g.large`,
 		},
 		"a burstable flexible server in prod": {
 			file:   "prod.yaml",
 			mutate: func(e *Environment) { e.MLflow.Database.SKU = "Burstable/Standard_B1ms"; e.AWS = nil },
 			want:   `mlflow.database.sku = "Burstable/Standard_B1ms": prod's database is not burstable, and Azure offers zone-redundant high availability only on General Purpose and Memory Optimized; fix: use GeneralPurpose/Standard_D2ds_v5`,
+		},
+		"prod without geo-redundant backups on Azure": {
+			file:   "prod.yaml",
+			mutate: func(e *Environment) { e.MLflow.Database.AzureGeoBackup = nil },
+			want:   `mlflow.database.azureGeoBackup = <missing>: prod's database keeps geo-redundant backups, which a customer-managed key encrypts in the paired region with a key and identity there; fix: create a vault, key and user-assigned identity in the paired region, and give keyUri and identityId`,
+		},
+		"a versioned geo-backup key": {
+			file: "prod.yaml",
+			mutate: func(e *Environment) {
+				e.MLflow.Database.AzureGeoBackup.KeyURI = "https://kv-mlplatform-westus.vault.azure.net/keys/mlflow-geo-backup/0123abcd"
+			},
+			want: `mlflow.database.azureGeoBackup.keyUri = "https://kv-mlplatform-westus.vault.azure.net/keys/mlflow-geo-backup/0123abcd": must be a key's versionless URI; fix: write https://<vault>.vault.azure.net/keys/<name>`,
 		},
 		"a sku without its tier": {
 			mutate: func(e *Environment) { e.MLflow.Database.SKU = "Standard_B1ms"; e.AWS = nil },

@@ -267,6 +267,10 @@ type AzureNetwork struct {
 	// APIServerSubnetCIDR is the subnet (at least /28) the API server is
 	// projected into (API server VNet integration), delegated to AKS.
 	APIServerSubnetCIDR string `yaml:"apiServerSubnetCidr,omitempty"`
+	// DatabaseSubnetCIDR is the subnet (at least /28) delegated to
+	// PostgreSQL flexible servers: MLflow's database. Required when
+	// MLflow is on.
+	DatabaseSubnetCIDR string `yaml:"databaseSubnetCidr,omitempty"`
 	// Existing brings a virtual network instead of creating one.
 	Existing *ExistingVNet `yaml:"existing,omitempty"`
 }
@@ -277,6 +281,13 @@ type ExistingVNet struct {
 	UserSubnetID            string `yaml:"userSubnetId"`
 	PrivateEndpointSubnetID string `yaml:"privateEndpointSubnetId"`
 	APIServerSubnetID       string `yaml:"apiServerSubnetId"`
+	// DatabaseSubnetID is a subnet delegated to
+	// Microsoft.DBforPostgreSQL/flexibleServers; required when MLflow is on.
+	DatabaseSubnetID string `yaml:"databaseSubnetId,omitempty"`
+	// PostgresDNSZoneID is the private DNS zone (a name ending in
+	// .postgres.database.azure.com) linked to the network; required when
+	// MLflow is on.
+	PostgresDNSZoneID string `yaml:"postgresDnsZoneId,omitempty"`
 }
 
 // AzureCluster holds the AKS-only cluster settings. The API server is private

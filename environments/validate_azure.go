@@ -12,6 +12,7 @@ import (
 
 var (
 	azureLocationRE   = regexp.MustCompile(`^[a-z][a-z0-9]{2,30}$`)
+	postgresZoneIDRE  = regexp.MustCompile(`^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[^/]+/providers/Microsoft\.Network/privateDnsZones/[^/]+\.postgres\.database\.azure\.com$`)
 	azureSubnetIDRE   = regexp.MustCompile(`^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[^/]+/providers/Microsoft\.Network/virtualNetworks/[^/]+/subnets/[^/]+$`)
 	guidRE            = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 	keyVaultNameRE    = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$`)
@@ -61,7 +62,7 @@ func (v *validator) azureNetwork() netip.Prefix {
 		for _, c := range []struct{ key, val string }{
 			{"vnetCidr", nw.VNetCIDR}, {"systemSubnetCidr", nw.SystemSubnetCIDR},
 			{"userSubnetCidr", nw.UserSubnetCIDR}, {"privateEndpointSubnetCidr", nw.PrivateEndpointSubnetCIDR},
-			{"apiServerSubnetCidr", nw.APIServerSubnetCIDR},
+			{"apiServerSubnetCidr", nw.APIServerSubnetCIDR}, {"databaseSubnetCidr", nw.DatabaseSubnetCIDR},
 		} {
 			if c.val != "" {
 				v.ps.add("azure.network."+c.key, q(c.val), "conflicts with azure.network.existing: a brought network is not created or changed", "remove "+c.key+" or remove existing")
@@ -73,6 +74,16 @@ func (v *validator) azureNetwork() netip.Prefix {
 		} {
 			if !azureSubnetIDRE.MatchString(s.val) {
 				v.ps.add("azure.network.existing."+s.key, q(s.val), "must be a subnet resource id", "write /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<name>")
+			}
+		}
+		if v.env.MLflowOn() {
+			if !azureSubnetIDRE.MatchString(nw.Existing.DatabaseSubnetID) {
+				v.ps.add("azure.network.existing.databaseSubnetId", q(nw.Existing.DatabaseSubnetID), "MLflow's database needs a subnet delegated to Microsoft.DBforPostgreSQL/flexibleServers, given by resource id",
+					"write the subnet's id, or turn MLflow off with mlflow.enabled: false")
+			}
+			if !postgresZoneIDRE.MatchString(nw.Existing.PostgresDNSZoneID) {
+				v.ps.add("azure.network.existing.postgresDnsZoneId", q(nw.Existing.PostgresDNSZoneID), "MLflow's database registers in a private DNS zone whose name ends in .postgres.database.azure.com, linked to the network",
+					"write /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/privateDnsZones/<name>.postgres.database.azure.com")
 			}
 		}
 		return netip.Prefix{}
@@ -87,17 +98,28 @@ func (v *validator) azureNetwork() netip.Prefix {
 		p    netip.Prefix
 	}
 	var seen []subnet
-	for _, s := range []struct{ key, val string }{
+	subnets := []struct{ key, val string }{
 		{"systemSubnetCidr", nw.SystemSubnetCIDR}, {"userSubnetCidr", nw.UserSubnetCIDR},
 		{"privateEndpointSubnetCidr", nw.PrivateEndpointSubnetCIDR}, {"apiServerSubnetCidr", nw.APIServerSubnetCIDR},
-	} {
+	}
+	if v.env.MLflowOn() || nw.DatabaseSubnetCIDR != "" {
+		subnets = append(subnets, struct{ key, val string }{"databaseSubnetCidr", nw.DatabaseSubnetCIDR})
+	}
+	for _, s := range subnets {
 		path := "azure.network." + s.key
+		if s.key == "databaseSubnetCidr" && s.val == "" {
+			v.ps.add(path, "<missing>", "MLflow's database needs a subnet of its own, delegated to PostgreSQL flexible servers", "add a free /24 inside vnetCidr, or turn MLflow off with mlflow.enabled: false")
+			continue
+		}
 		sp, sok := v.cidr(path, s.val)
 		if !sok {
 			continue
 		}
 		if s.key == "apiServerSubnetCidr" && sp.Bits() > 28 {
 			v.ps.add(path, q(s.val), "the API server subnet must be at least a /28", "use a /28 or larger")
+		}
+		if s.key == "databaseSubnetCidr" && sp.Bits() > 28 {
+			v.ps.add(path, q(s.val), "a flexible server's delegated subnet must be at least a /28", "use a /28 or larger; a /24 leaves room for high availability and more servers")
 		}
 		if ok && !(vnet.Contains(sp.Addr()) && sp.Bits() >= vnet.Bits()) {
 			v.ps.add(path, q(s.val), fmt.Sprintf("lies outside the virtual network %s", vnet), "pick a block inside vnetCidr")

@@ -118,3 +118,22 @@ func TestValidateRejectsAzure(t *testing.T) {
 		},
 	})
 }
+
+// TestValidateRejectsAzureDatabaseNetwork: MLflow's database needs its
+// delegated subnet, made or brought.
+func TestValidateRejectsAzureDatabaseNetwork(t *testing.T) {
+	runRejectCases(t, map[string]rejectCase{
+		"no database subnet": {
+			mutate: func(e *Environment) { e.Azure.Network.DatabaseSubnetCIDR = "" },
+			want:   `azure.network.databaseSubnetCidr = <missing>: MLflow's database needs a subnet of its own, delegated to PostgreSQL flexible servers; fix: add a free /24 inside vnetCidr, or turn MLflow off with mlflow.enabled: false`,
+		},
+		"a database subnet on the user subnet": {
+			mutate: func(e *Environment) { e.Azure.Network.DatabaseSubnetCIDR = "10.60.16.0/24" },
+			want:   `azure.network.databaseSubnetCidr = "10.60.16.0/24": overlaps azure.network.userSubnetCidr (10.60.16.0/20); fix: pick a block that no other subnet uses`,
+		},
+		"a database subnet too small": {
+			mutate: func(e *Environment) { e.Azure.Network.DatabaseSubnetCIDR = "10.60.6.0/29" },
+			want:   `azure.network.databaseSubnetCidr = "10.60.6.0/29": a flexible server's delegated subnet must be at least a /28; fix: use a /28 or larger; a /24 leaves room for high availability and more servers`,
+		},
+	})
+}

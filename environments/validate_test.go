@@ -348,7 +348,7 @@ func TestDecodeRejects(t *testing.T) {
 		"a list for a number": {
 			old:  "    servingErrorRatePercent: 5\n",
 			new:  "    servingErrorRatePercent: [5]\n",
-			want: []string{`monitoring.alerts.servingErrorRatePercent (line 114) = a list: must be a number; fix: write digits, with a decimal point if needed, without quotes`},
+			want: []string{`monitoring.alerts.servingErrorRatePercent (line 115) = a list: must be a number; fix: write digits, with a decimal point if needed, without quotes`},
 		},
 		"a list used as a key": {
 			old:  "  gpu:\n    kind: gpu\n",

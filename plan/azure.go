@@ -30,6 +30,7 @@ var azureTypes = map[string]azureType{
 	tokens.AzureNetworkPrivateDnsZoneGroup:          {nameKey: "privateDnsZoneGroupName", parentKey: "privateEndpointName", path: "Microsoft.Network/privateEndpoints/%s/privateDnsZoneGroups/%s"},
 	tokens.AzureKeyVault:                            {nameKey: "vaultName", path: "Microsoft.KeyVault/vaults/%s"},
 	tokens.AzureKeyVaultKey:                         {nameKey: "keyName", parentKey: "vaultName", path: "Microsoft.KeyVault/vaults/%s/keys/%s"},
+	tokens.AzureKeyVaultSecret:                      {nameKey: "secretName", parentKey: "vaultName", path: "Microsoft.KeyVault/vaults/%s/secrets/%s"},
 	tokens.AzureIdentityUserAssignedIdentity:        {nameKey: "resourceName", path: "Microsoft.ManagedIdentity/userAssignedIdentities/%s"},
 	tokens.AzureIdentityFederatedIdentityCredential: {nameKey: "federatedIdentityCredentialResourceName", parentKey: "resourceName", path: "Microsoft.ManagedIdentity/userAssignedIdentities/%s/federatedIdentityCredentials/%s"},
 	tokens.AzureOperationalInsightsWorkspace:        {nameKey: "workspaceName", path: "Microsoft.OperationalInsights/workspaces/%s"},
@@ -59,11 +60,22 @@ func azureOutputs(w World, res *Resource, state resource.PropertyMap, set func(s
 	case tokens.AzureInsightsDiagnosticSetting:
 		return str("resourceUri") + "/providers/Microsoft.Insights/diagnosticSettings/" + str("name")
 	case tokens.AzureResourcesResource:
-		// A generic ARM resource: addressed by its provider namespace, type
-		// and name (top-level resources only).
+		// A generic ARM resource: addressed by its provider namespace, its
+		// parent's path (type/name pairs, for a child resource), its type
+		// and name.
 		name := str("resourceName")
 		set("name", name)
-		return rgPrefix + str("resourceProviderNamespace") + "/" + str("resourceType") + "/" + name
+		parent := str("parentResourcePath")
+		if parent != "" {
+			parent += "/"
+		}
+		id := rgPrefix + str("resourceProviderNamespace") + "/" + parent + str("resourceType") + "/" + name
+		if str("resourceType") == "flexibleServers" {
+			set("properties", mergeObject(state, "properties", map[string]interface{}{
+				"fullyQualifiedDomainName": name + ".postgres.database.azure.com", "state": "Ready",
+			}))
+		}
+		return id
 	}
 	t, ok := azureTypes[res.Type]
 	if !ok {

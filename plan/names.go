@@ -43,6 +43,18 @@ func (rec *Recorder) NameProblems() []string {
 					scope += "/" + s
 				}
 			}
+			if res.Type == tokens.AzureResourcesResource {
+				// A generic resource's rule is its kind's; its name is
+				// unique below its parent.
+				kind := res.InString("resourceProviderNamespace") + "/" + res.InString("resourceType")
+				rule, ok := names.GenericResources[kind]
+				if !ok {
+					problems = append(problems, fmt.Sprintf("%s %s: no naming rule for generic resources of kind %s; add it to names.GenericResources", res.Type, res.Name, kind))
+					continue
+				}
+				fields = []names.Field{{Key: "resourceName", Rule: rule}}
+				scope += "/" + kind + "/" + res.InString("parentResourcePath")
+			}
 			for _, f := range fields {
 				name, _ := res.Out(f.Key).(string)
 				if name == "" {

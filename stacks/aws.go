@@ -28,6 +28,12 @@ func ClusterName(stack string) string { return names.EKSCluster.Fit("mlplatform-
 func AWS(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set) error {
 	a := env.AWS
 	base := ctx.Stack()
+	// Every value only operators hold is read, and every missing one
+	// reported, before anything is registered.
+	secrets, err := serviceSecrets(ctx, env, CloudAWS)
+	if err != nil {
+		return err
+	}
 	prov, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{
 		Region:      pulumi.String(a.Region),
 		DefaultTags: aws.ProviderDefaultTagsArgs{Tags: tagSet.StringMap()},
@@ -131,7 +137,7 @@ func AWS(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set) er
 		ctx.Export("mlflowDatabaseAddress", db.Address)
 		ctx.Export("mlflowDatabaseSecretArn", db.SecretARN)
 	}
-	if err := platformServices(ctx, env, cluster.Provider, services); err != nil {
+	if err := platformServices(ctx, env, cluster.Provider, services, secrets); err != nil {
 		return err
 	}
 	ctx.Export("environment", pulumi.String(env.Name))

@@ -14,6 +14,7 @@ import (
 
 	"github.com/pangea-ai/mlplatform/components/azure/aks"
 	azartifacts "github.com/pangea-ai/mlplatform/components/azure/artifacts"
+	azdatabase "github.com/pangea-ai/mlplatform/components/azure/database"
 	"github.com/pangea-ai/mlplatform/components/azure/identity"
 	"github.com/pangea-ai/mlplatform/components/azure/keyvault"
 	aznetwork "github.com/pangea-ai/mlplatform/components/azure/network"
@@ -73,6 +74,10 @@ func Azure(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set, 
 	a := env.Azure
 	base := ctx.Stack()
 	names := AzureNamesFor(base, a)
+	secrets, err := serviceSecrets(ctx, env, CloudAzure)
+	if err != nil {
+		return err
+	}
 	if err := ctx.RegisterResourceTransform(tagSet.AzureTransform()); err != nil {
 		return err
 	}
@@ -192,7 +197,23 @@ func Azure(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set, 
 	if err != nil {
 		return err
 	}
-	if err := platformServices(ctx, env, cluster.Provider, services); err != nil {
+	if env.MLflowOn() {
+		db, err := azdatabase.NewPostgres(ctx, base+"-mlflow", mlflowServerArgs(env, base, client.SubscriptionId, client.TenantId, rg.Name, net, vault,
+			pulumi.ToSecret(secrets["mlflowDatabasePassword"]).(pulumi.StringOutput), tagSet), withProv)
+		if err != nil {
+			return err
+		}
+		scope := azureIdentityScope{
+			ResourceGroupName: rg.Name, SubscriptionID: client.SubscriptionId, TenantID: pulumi.String(client.TenantId),
+			IssuerURL: cluster.OIDCIssuerURL, ModelsContainerID: art.ModelsContainerID, Tags: tagSet,
+		}
+		if services.MLflow, err = azureMLflow(ctx, env, names, scope, db, withProv); err != nil {
+			return err
+		}
+		ctx.Export("mlflowDatabaseHost", db.Host)
+		ctx.Export("mlflowDatabasePasswordSecret", db.PasswordSecretURL)
+	}
+	if err := platformServices(ctx, env, cluster.Provider, services, secrets); err != nil {
 		return err
 	}
 	ctx.Export("environment", pulumi.String(env.Name))
@@ -212,6 +233,34 @@ func Azure(ctx *pulumi.Context, env *environments.Environment, tagSet tags.Set, 
 	return nil
 }
 
+// mlflowServerArgs size MLflow's flexible server from the environment: in
+// its delegated subnet and private zone, encrypted with its own key in the
+// platform's vault, the password kept there too; zone-redundant,
+// geo-backed-up and protected in prod.
+func mlflowServerArgs(env *environments.Environment, stack, subscriptionID, tenantID string, rg pulumi.StringInput, net *aznetwork.Network,
+	vault *keyvault.Vault, password pulumi.StringInput, tagSet tags.Set) *azdatabase.PostgresArgs {
+	a, d, prod := env.Azure, env.MLflow.Database, env.IsProd()
+	tier, sku, _ := strings.Cut(d.SKU, "/")
+	zone := net.PrivateDNSZoneIDs[aznetwork.ZonePostgres]
+	if e := a.Network.Existing; e != nil {
+		zone = pulumi.String(e.PostgresDNSZoneID).ToStringOutput()
+	}
+	args := &azdatabase.PostgresArgs{
+		ResourceGroupName: rg, Location: a.Location, SubscriptionID: subscriptionID, TenantID: tenantID,
+		ServerName: names.PostgresServer.Fit("psql-" + stack + "-mlflow"), Version: d.Version, SKUTier: tier, SKUName: sku,
+		// Azure's smallest flexible server disk is 32 GiB.
+		StorageGiB: max(d.StorageGiB, 32), BackupRetentionDays: d.BackupRetentionDays, ZoneRedundant: prod,
+		SubnetID: net.DatabaseSubnetID, DNSZoneID: zone, AdministratorPassword: password,
+		EntraAdminGroupID: a.Cluster.AdminGroupObjectIDs[0],
+		VaultName:         vault.VaultName, VaultURI: vault.VaultURI, KeyRotationDays: a.KeyVault.KeyRotationDays,
+		DeployerAccess: vault.DeployerAccess, Protect: prod, Tags: tagSet,
+	}
+	if g := d.AzureGeoBackup; g != nil {
+		args.GeoBackup = &azdatabase.GeoBackup{KeyURI: g.KeyURI, IdentityID: g.IdentityID}
+	}
+	return args
+}
+
 func azureNetworkArgs(a *environments.Azure, names AzureNames, rg pulumi.StringInput, tagSet tags.Set) *aznetwork.NetworkArgs {
 	n := a.Network
 	args := &aznetwork.NetworkArgs{ResourceGroupName: rg, Location: a.Location, Tags: tagSet}
@@ -219,8 +268,15 @@ func azureNetworkArgs(a *environments.Azure, names AzureNames, rg pulumi.StringI
 		args.Existing = &aznetwork.Existing{
 			SystemSubnetID: n.Existing.SystemSubnetID, UserSubnetID: n.Existing.UserSubnetID,
 			EndpointSubnetID: n.Existing.PrivateEndpointSubnetID, APIServerSubnetID: n.Existing.APIServerSubnetID,
+			DatabaseSubnetID: n.Existing.DatabaseSubnetID,
 		}
 		return args
+	}
+	args.DatabaseSubnetCIDR = n.DatabaseSubnetCIDR
+	// The zones the platform's private endpoints and database register in.
+	args.PrivateDNSZones = []string{aznetwork.ZoneKeyVault, aznetwork.ZoneBlob}
+	if n.DatabaseSubnetCIDR != "" {
+		args.PrivateDNSZones = append(args.PrivateDNSZones, aznetwork.ZonePostgres)
 	}
 	args.VNetName, args.CIDR = names.VNet, n.VNetCIDR
 	args.SystemSubnetCIDR, args.UserSubnetCIDR = n.SystemSubnetCIDR, n.UserSubnetCIDR

@@ -10,9 +10,11 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	azartifacts "github.com/pangea-ai/mlplatform/components/azure/artifacts"
+	azdatabase "github.com/pangea-ai/mlplatform/components/azure/database"
 	"github.com/pangea-ai/mlplatform/components/azure/nodepool"
 	"github.com/pangea-ai/mlplatform/components/azure/roles"
 	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
+	"github.com/pangea-ai/mlplatform/components/k8s/mlflow"
 	"github.com/pangea-ai/mlplatform/components/k8s/monitoring"
 	"github.com/pangea-ai/mlplatform/components/k8s/runners"
 	"github.com/pangea-ai/mlplatform/components/k8s/serving"
@@ -163,6 +165,56 @@ func azureRemoteWrite(ctx *pulumi.Context, base, location string, scope azureIde
 			dce.MetricsIngestion.Endpoint().Elem(), dcr.ImmutableId, PrometheusStream, remoteWriteAPIVersion),
 		AzureTenantID:             scope.TenantID,
 		ServiceAccountAnnotations: pulumi.StringMap{"azure.workload.identity/client-id": id.ClientId},
+	}, nil
+}
+
+// azureMLflow gives MLflow's server a workload identity that reads its
+// database password from Key Vault and reads, lists and writes the mlflow/
+// folder of the models container (two narrowed roles: the contributor's
+// condition refuses listing, which has no blob path; the reader's allows it
+// under the prefix).
+func azureMLflow(ctx *pulumi.Context, env *environments.Environment, names AzureNames, scope azureIdentityScope, db *azdatabase.Postgres, opts ...pulumi.ResourceOption) (*mlflowCloud, error) {
+	a := env.Azure
+	name := ctx.Stack() + "-mlflow"
+	id, err := azureWorkloadIdentity(ctx, name, baseline.NamespaceMLflow, mlflow.Name, a.Location, scope, opts...)
+	if err != nil {
+		return nil, err
+	}
+	prefix := MLflowPrefix + "/"
+	ready := []pulumi.Resource{db.Server}
+	for _, g := range []struct {
+		suffix    string
+		role      roles.Role
+		scope     pulumi.StringInput
+		condition string
+	}{
+		{"artifacts-write", roles.StorageBlobDataContributor, scope.ModelsContainerID, roles.BlobWritePathCondition(prefix)},
+		{"artifacts-read", roles.StorageBlobDataReader, scope.ModelsContainerID, roles.BlobPathCondition(prefix)},
+		{"database-secret", roles.KeyVaultSecretsUser, db.PasswordSecretID, ""},
+	} {
+		ra, err := roles.Assign(ctx, name+"-"+g.suffix, scope.SubscriptionID, roles.Assignment{
+			PrincipalID: id.PrincipalId, PrincipalType: roles.ServicePrincipal, Role: g.role, Scope: g.scope, Condition: g.condition,
+		}, append(opts, pulumi.Parent(id))...)
+		if err != nil {
+			return nil, err
+		}
+		ready = append(ready, ra)
+	}
+	var cidrs []string
+	if c := a.Network.DatabaseSubnetCIDR; c != "" {
+		cidrs = []string{c}
+	}
+	return &mlflowCloud{
+		Database: mlflow.Database{
+			Host: db.Host, Port: pulumi.Int(azdatabase.Port), Name: db.DatabaseName, Username: db.AdministratorLogin,
+			Store: mlflow.AzureKeyVault, SecretRef: db.PasswordSecretURL, CIDRs: cidrs, DatabasePort: azdatabase.Port,
+		},
+		ArtifactsDestination: pulumi.String(fmt.Sprintf("wasbs://%s@%s.blob.core.windows.net/%s", modelsContainer(a), names.StorageAccount, MLflowPrefix)),
+		Identity: mlflow.Identity{
+			ServiceAccountAnnotations: pulumi.StringMap{"azure.workload.identity/client-id": id.ClientId},
+			PodLabels:                 workloadIdentityLabels,
+		},
+		Ready: ready,
 	}, nil
 }
 

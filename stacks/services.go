@@ -61,12 +61,8 @@ type mlflowCloud struct {
 // platformServices installs what runs on every cluster, on either cloud,
 // through the cluster's Kubernetes provider: the baseline; monitoring; the
 // GPU services; KServe and one ModelService per model; the CI runners.
-func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *kubernetes.Provider, cloud cloudServices) error {
+func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *kubernetes.Provider, cloud cloudServices, secrets map[string]pulumi.StringOutput) error {
 	base := ctx.Stack()
-	secrets, err := serviceSecrets(ctx, env, cloud.Cloud)
-	if err != nil {
-		return err
-	}
 	concerns, err := concernsFor(env)
 	if err != nil {
 		return err

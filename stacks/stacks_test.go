@@ -152,7 +152,7 @@ func TestEveryTaggableResourceCarriesTheTagSet(t *testing.T) {
 				case strings.HasPrefix(r.Type, "aws:"):
 					class = tags.AWSTaggability(r.Type)
 				case strings.HasPrefix(r.Type, "azure-native:"):
-					class = tags.AzureTaggability(r.Type)
+					class = tags.AzureResourceTaggability(r.Type, r.InString("parentResourcePath"))
 				default:
 					continue
 				}

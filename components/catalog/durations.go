@@ -25,7 +25,9 @@ type Duration struct {
 	// segment is ignored when matching ("azure-native:containerservice:AgentPool"
 	// matches ".../v20240902preview:AgentPool").
 	Type string `yaml:"type"`
-	// Chart narrows a Helm release entry to one chart; empty matches any.
+	// Chart narrows a Helm release entry to one chart, and a generic ARM
+	// resource entry to one kind ("Microsoft.Monitor/accounts"); empty
+	// matches any.
 	Chart string `yaml:"chart,omitempty"`
 	// Seconds is the time to create the resource (a node group or pool with
 	// no nodes to start).

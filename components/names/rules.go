@@ -100,6 +100,8 @@ var (
 		Source: "https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftkeyvault"}
 	KeyVaultKey = Rule{Target: "Azure Key Vault key name", Min: 1, Max: 127, Pattern: regexp.MustCompile(`^[A-Za-z0-9-]+$`),
 		Shape: "letters, digits and '-'", Source: KeyVault.Source}
+	KeyVaultSecret = Rule{Target: "Azure Key Vault secret name", Min: 1, Max: 127, Pattern: regexp.MustCompile(`^[A-Za-z0-9-]+$`),
+		Shape: "letters, digits and '-'", Source: KeyVault.Source}
 	ManagedIdentity = Rule{Target: "Azure user-assigned managed identity name", Min: 3, Max: 128, Pattern: regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`),
 		Shape:  "letters, digits, '-' and '_', beginning with a letter or digit",
 		Source: "https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftmanagedidentity"}
@@ -117,6 +119,25 @@ var (
 	MonitorWorkspace = Rule{Target: "Azure Monitor workspace name", Min: 4, Max: 44, Pattern: regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*[A-Za-z0-9]$`),
 		Shape:  "letters, digits, '-' and '_', beginning and ending with a letter or digit",
 		Source: "not documented by Azure: a limit the toolkit keeps to"}
+	// PostgresServer: Azure Database for PostgreSQL flexible server names
+	// (the serverName path parameter of Azure/azure-rest-api-specs
+	// specification/postgresql/.../stable/2025-08-01/openapi.json: 3 to 63
+	// characters, ^[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*; the server's host name
+	// is lowercase, so the toolkit keeps to lowercase).
+	PostgresServer = Rule{Target: "Azure PostgreSQL flexible server name", Min: 3, Max: 63, Pattern: regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`),
+		Shape:  "lowercase letters, digits and single '-', beginning and ending with a letter or digit",
+		Source: "Azure/azure-rest-api-specs specification/postgresql/resource-manager/Microsoft.DBforPostgreSQL/PostgreSQL/stable/2025-08-01/openapi.json (serverName)"}
+	// PostgresParameter: a server parameter's name is PostgreSQL's own
+	// (require_secure_transport).
+	PostgresParameter = Rule{Target: "Azure PostgreSQL server parameter name", Min: 1, Max: 63, Pattern: regexp.MustCompile(`^[a-z][a-z0-9_.]*$`),
+		Shape: "a PostgreSQL parameter name: lowercase letters, digits, '_' and '.'", Source: PostgresServer.Source}
+	// PostgresDatabase: a database name, kept to PostgreSQL's unquoted
+	// identifiers (at most 63 bytes, NAMEDATALEN - 1).
+	PostgresDatabase = Rule{Target: "Azure PostgreSQL database name", Min: 1, Max: 63, Pattern: regexp.MustCompile(`^[a-z_][a-z0-9_]*$`),
+		Shape: "lowercase letters, digits and '_', not beginning with a digit", Source: "https://www.postgresql.org/docs/current/sql-syntax-lexical.html (identifiers)"}
+	// PostgresAdministrator: an Entra administrator is named by its object id.
+	PostgresAdministrator = Rule{Target: "Azure PostgreSQL Entra administrator (object id)", Min: 36, Max: 36,
+		Pattern: regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`), Shape: "a lowercase GUID", Source: PostgresServer.Source}
 	DataCollectionEndpoint = Rule{Target: "Azure Monitor data collection endpoint name", Min: 3, Max: 44, Pattern: regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*[A-Za-z0-9]$`),
 		Shape:  "letters, digits, '-' and '_', beginning and ending with a letter or digit",
 		Source: MonitorWorkspace.Source}

@@ -40,6 +40,7 @@ var ByType = map[string][]Field{
 	tokens.AzureNetworkPrivateDnsZoneGroup:          {{"privateDnsZoneGroupName", PrivateDNSZoneGroup}},
 	tokens.AzureKeyVault:                            {{"vaultName", KeyVault}},
 	tokens.AzureKeyVaultKey:                         {{"keyName", KeyVaultKey}},
+	tokens.AzureKeyVaultSecret:                      {{"secretName", KeyVaultSecret}},
 	tokens.AzureIdentityUserAssignedIdentity:        {{"resourceName", ManagedIdentity}},
 	tokens.AzureIdentityFederatedIdentityCredential: {{"federatedIdentityCredentialResourceName", FederatedCredential}},
 	tokens.AzureOperationalInsightsWorkspace:        {{"workspaceName", LogAnalyticsWorkspace}},
@@ -56,6 +57,17 @@ var ByType = map[string][]Field{
 		{"resourceName", AKSCluster}, {"nodeResourceGroup", NodeResourceGroup}},
 	tokens.AzureAKSAgentPool:                {{"agentPoolName", AgentPool}},
 	tokens.AzureAKSMaintenanceConfiguration: {{"configName", MaintenanceConfiguration}},
+}
+
+// GenericResources are the rules of generic ARM resources
+// (azure-native:resources:Resource), keyed by provider namespace and
+// resource type; a generic resource of a kind not listed has no rule.
+var GenericResources = map[string]Rule{
+	"Microsoft.Monitor/accounts":                MonitorWorkspace,
+	"Microsoft.DBforPostgreSQL/flexibleServers": PostgresServer,
+	"Microsoft.DBforPostgreSQL/configurations":  PostgresParameter,
+	"Microsoft.DBforPostgreSQL/administrators":  PostgresAdministrator,
+	"Microsoft.DBforPostgreSQL/databases":       PostgresDatabase,
 }
 
 // Unnamed lists the types the toolkit creates whose cloud names are not

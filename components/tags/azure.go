@@ -19,6 +19,7 @@ var azureTaggable = map[string]bool{
 	tokens.AzureInsightsDataCollectionEndpoint: true,
 	tokens.AzureInsightsDataCollectionRule:     true,
 	tokens.AzureKeyVaultKey:                    true,
+	tokens.AzureKeyVaultSecret:                 true,
 	tokens.AzureKeyVault:                       true,
 	tokens.AzureIdentityUserAssignedIdentity:   true,
 	tokens.AzureNetworkSecurityGroup:           true,
@@ -28,7 +29,10 @@ var azureTaggable = map[string]bool{
 	tokens.AzureNetworkVirtualNetworkLink:      true,
 	tokens.AzureOperationalInsightsWorkspace:   true,
 	tokens.AzureResourcesResourceGroup:         true,
-	// Generic ARM resources: the Azure Monitor workspace.
+	// Generic ARM resources at the top of a resource group: the Azure
+	// Monitor workspace, the PostgreSQL flexible server. Children of
+	// another resource are ARM proxy resources, which carry no tags (see
+	// AzureResourceTaggability).
 	tokens.AzureResourcesResource: true,
 	tokens.AzureStorageAccount:    true,
 }
@@ -43,6 +47,17 @@ var azureUntaggable = map[string]bool{
 	tokens.AzureStorageBlobContainer:                true,
 	tokens.AzureStorageBlobServiceProperties:        true,
 	tokens.AzureStorageManagementPolicy:             true,
+}
+
+// AzureResourceTaggability classifies one azure-native resource: a
+// generic resource below another (a parentResourcePath, as a flexible
+// server's configurations and administrators) is an ARM proxy resource and
+// takes no tags; every other resource is classified by its type.
+func AzureResourceTaggability(typ, parentResourcePath string) Taggability {
+	if typ == tokens.AzureResourcesResource && parentResourcePath != "" {
+		return Untaggable
+	}
+	return AzureTaggability(typ)
 }
 
 // AzureTaggability classifies an azure-native resource type.
@@ -63,7 +78,8 @@ func AzureTaggability(typ string) Taggability {
 // do not run them, so it is tested as a function.)
 func (s Set) AzureTransform() pulumi.ResourceTransform {
 	return func(_ context.Context, args *pulumi.ResourceTransformArgs) *pulumi.ResourceTransformResult {
-		if !args.Custom || AzureTaggability(args.Type) != Taggable {
+		parent, _ := args.Props["parentResourcePath"].(pulumi.String)
+		if !args.Custom || AzureResourceTaggability(args.Type, string(parent)) != Taggable {
 			return nil
 		}
 		merged := pulumi.StringMap{}

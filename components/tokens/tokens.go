@@ -71,6 +71,7 @@ const (
 	AzureInsightsDiagnosticSetting                 = "azure-native:insights:DiagnosticSetting"
 	AzureKeyVault                                  = "azure-native:keyvault:Vault"
 	AzureKeyVaultKey                               = "azure-native:keyvault:Key"
+	AzureKeyVaultSecret                            = "azure-native:keyvault:Secret"
 	AzureNetworkNatGateway                         = "azure-native:network:NatGateway"
 	AzureNetworkPrivateDnsZoneGroup                = "azure-native:network:PrivateDnsZoneGroup"
 	AzureNetworkPrivateEndpoint                    = "azure-native:network:PrivateEndpoint"

@@ -41,7 +41,7 @@ type ComponentCost struct {
 	// Component names the line: "EKS control plane", "node group gpu", "NAT gateways", ...
 	Component string `json:"component"`
 	// Kind groups lines: control-plane, node-group, nat, network,
-	// load-balancer, storage, keys or registry.
+	// load-balancer, storage, keys, registry or database.
 	Kind string `json:"kind"`
 	// URNs are the resources the line prices.
 	URNs []string `json:"urns"`
@@ -81,7 +81,7 @@ func round4(v float64) float64 { return math.Round(v*1e4) / 1e4 }
 // Line kinds, in the order the estimate lists them.
 var kindOrder = map[string]int{
 	"control-plane": 0, "node-group": 1, "nat": 2, "network": 3,
-	"load-balancer": 4, "storage": 5, "keys": 6, "registry": 7,
+	"load-balancer": 4, "storage": 5, "keys": 6, "registry": 7, "database": 8,
 }
 
 // Resource types the cost model reads. azure-native tokens are matched
@@ -139,6 +139,7 @@ func EstimateCost(cloud catalog.Cloud, resources []*plan.Resource, cat *catalog.
 	c.loadBalancers(sorted)
 	c.volumes(sorted)
 	c.keysAndRegistries(sorted)
+	c.databases(sorted)
 
 	sort.SliceStable(c.lines, func(i, j int) bool {
 		a, b := c.lines[i], c.lines[j]
@@ -365,6 +366,38 @@ func (c *coster) keysAndRegistries(rs []*plan.Resource) {
 		}
 		c.add("container registry "+r.Name, "registry", fmt.Sprintf("ACR %s at %s/month; storage beyond the SKU's included storage not included", sku, usd(v)),
 			fixed(v/HoursPerMonth), r.URN)
+	}
+}
+
+// databases prices managed PostgreSQL: the class or SKU per hour and its
+// storage, both twice with a standby (RDS Multi-AZ bills the standby's
+// instance and storage; Azure's zone-redundant HA doubles the server's
+// cost). Backups up to the size of the storage are free on both clouds.
+func (c *coster) databases(rs []*plan.Resource) {
+	price := func(r *plan.Resource, class string, storageGiB float64, standby bool, what string) {
+		d, ok := c.cat.Database(c.cloud, class)
+		if !ok {
+			c.note("database %s: the %s catalogue has no price for %q: priced at $0; add it to environments/%s", r.Name, c.cloud, class, catalog.OverrideFile)
+		}
+		copies, mode := 1.0, "single"
+		if standby {
+			copies, mode = 2, "with a standby"
+		}
+		storage := c.rate(catalog.RateDatabaseStorageGBMonth)
+		hourly := copies * (d.OnDemandUSD + storageGiB*storage/HoursPerMonth)
+		c.add("database "+r.Name, "database", fmt.Sprintf("%s %s (%s) at %s/h, %s GiB at %s/GiB-month; backups beyond the storage's size not included",
+			what, class, mode, usd(d.OnDemandUSD), num(storageGiB), usd(storage)), fixed(hourly), r.URN)
+	}
+	for _, r := range ofType(rs, tokens.AWSRDSInstance) {
+		gib, _ := r.InNumber("allocatedStorage")
+		price(r, r.InString("instanceClass"), gib, r.In("multiAz") == true, "RDS")
+	}
+	for _, r := range ofType(rs, tokens.AzureResourcesResource) {
+		if r.InString("resourceProviderNamespace") != "Microsoft.DBforPostgreSQL" || r.InString("resourceType") != "flexibleServers" {
+			continue
+		}
+		gib, _ := r.InNumber("properties.storage.storageSizeGB")
+		price(r, r.InString("sku.tier")+"/"+r.InString("sku.name"), gib, r.InString("properties.highAvailability.mode") == "ZoneRedundant", "flexible server")
 	}
 }
 

@@ -464,3 +464,39 @@ func TestUnversioned(t *testing.T) {
 		}
 	}
 }
+
+// TestDatabaseCost prices managed PostgreSQL from the catalogue: the
+// class and its storage, both doubled by a standby. db.m6g.large is
+// $0.159/h and RDS storage $0.115/GiB-month; the flexible server's
+// Burstable B1ms is $0.017/h and its storage $0.12/GiB-month.
+func TestDatabaseCost(t *testing.T) {
+	rds := res("aws:rds/instance:Instance", "prod-mlflow", map[string]interface{}{
+		"instanceClass": "db.m6g.large", "allocatedStorage": 20.0, "multiAz": true,
+	})
+	c := EstimateCost(catalog.AWS, []*plan.Resource{rds}, catalog.Default())
+	want := ComponentCost{
+		Component: "database prod-mlflow", Kind: "database", URNs: []string{rds.URN},
+		Detail: "RDS db.m6g.large (with a standby) at $0.159/h, 20 GiB at $0.115/GiB-month; backups beyond the storage's size not included",
+		// 2 × (0.159 + 20 × 0.115 / 730)
+		Hourly: fixed(0.3243), Monthly: fixed(236.74),
+	}
+	if len(c.Components) != 1 || !reflect.DeepEqual(c.Components[0], want) {
+		t.Errorf("RDS line\n got %+v\nwant %+v", c.Components, want)
+	}
+	flex := res("azure-native:resources:Resource", "dev-mlflow", map[string]interface{}{
+		"resourceProviderNamespace": "Microsoft.DBforPostgreSQL", "resourceType": "flexibleServers",
+		"sku":        map[string]interface{}{"tier": "Burstable", "name": "Standard_B1ms"},
+		"properties": map[string]interface{}{"storage": map[string]interface{}{"storageSizeGB": 32.0}, "highAvailability": map[string]interface{}{"mode": "Disabled"}},
+	})
+	monitor := res("azure-native:resources:Resource", "dev-metrics", map[string]interface{}{"resourceProviderNamespace": "Microsoft.Monitor", "resourceType": "accounts"})
+	c = EstimateCost(catalog.Azure, []*plan.Resource{flex, monitor}, catalog.Default())
+	want = ComponentCost{
+		Component: "database dev-mlflow", Kind: "database", URNs: []string{flex.URN},
+		Detail: "flexible server Burstable/Standard_B1ms (single) at $0.017/h, 32 GiB at $0.12/GiB-month; backups beyond the storage's size not included",
+		// 0.017 + 32 × 0.12 / 730
+		Hourly: fixed(0.0223), Monthly: fixed(16.25),
+	}
+	if len(c.Components) != 1 || !reflect.DeepEqual(c.Components[0], want) {
+		t.Errorf("flexible server line\n got %+v\nwant %+v", c.Components, want)
+	}
+}

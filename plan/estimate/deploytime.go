@@ -183,11 +183,15 @@ func durationOf(r *plan.Resource, cat *catalog.Catalog) (int, string) {
 		return 0, "provider"
 	}
 	chart := ""
-	if r.Type == tokens.K8sHelmV3Release {
+	switch r.Type {
+	case tokens.K8sHelmV3Release:
 		chart = r.InString("chart")
 		if i := strings.LastIndex(chart, "/"); i >= 0 {
 			chart = chart[i+1:]
 		}
+	case tokens.AzureResourcesResource:
+		// A generic ARM resource is timed by its kind.
+		chart = r.InString("resourceProviderNamespace") + "/" + r.InString("resourceType")
 	}
 	secs, src, listed := cat.DurationOf(r.Type, chart, startsNodes(r) || keepsStandby(r))
 	if !listed {

@@ -20,12 +20,14 @@ func tagKeys() []string {
 
 // taggable reports whether a resource type takes tags, by the toolkit's
 // explicit lists (attachments, associations and sub-configurations do not).
-func taggable(typ string) bool {
+func taggable(r *Resource) bool {
 	switch {
-	case strings.HasPrefix(typ, "aws:"):
-		return tags.AWSTaggability(typ) == tags.Taggable
-	case strings.HasPrefix(typ, "azure-native:"):
-		return tags.AzureTaggability(typ) == tags.Taggable
+	case strings.HasPrefix(r.Type, "aws:"):
+		return tags.AWSTaggability(r.Type) == tags.Taggable
+	case strings.HasPrefix(r.Type, "azure-native:"):
+		parent, _ := r.Get("parentResourcePath")
+		p, _ := parent.(string)
+		return tags.AzureResourceTaggability(r.Type, p) == tags.Taggable
 	}
 	return false
 }
@@ -70,7 +72,7 @@ var requiredTags = Rule{ID: "required-tags", Category: Tagging, Kind: Fixed,
 func checkRequiredTags(s *Stack) []Finding {
 	var out []Finding
 	for _, r := range s.Resources {
-		if !taggable(r.Type) {
+		if !taggable(r) {
 			continue
 		}
 		t, unknown := effectiveTags(r)
@@ -100,7 +102,7 @@ var tagValues = Rule{ID: "tag-values", Category: Tagging, Kind: Fixed,
 func checkTagValues(s *Stack) []Finding {
 	var out []Finding
 	for _, r := range s.Resources {
-		if !taggable(r.Type) {
+		if !taggable(r) {
 			continue
 		}
 		t, _ := effectiveTags(r)
@@ -131,7 +133,7 @@ func checkEphemeralExpiry(s *Stack) []Finding {
 	}
 	var out []Finding
 	for _, r := range s.Resources {
-		if !taggable(r.Type) {
+		if !taggable(r) {
 			continue
 		}
 		t, unknown := effectiveTags(r)

@@ -63,6 +63,11 @@ type Vault struct {
 	// ClusterAccess and StorageAccess are the role assignments the cluster and
 	// the storage account must wait for.
 	ClusterAccess, StorageAccess []pulumi.Resource
+	// VaultName is the vault's name; DeployerAccess is the deployer's
+	// administrator role, which whatever else creates keys or secrets in
+	// the vault must wait for.
+	VaultName      pulumi.StringOutput `pulumi:"vaultName"`
+	DeployerAccess []pulumi.Resource
 }
 
 // NewVault creates the vault, its private endpoint, access and keys.
@@ -160,6 +165,7 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 		keys[k.name] = key
 	}
 	comp.VaultID, comp.VaultURI = vault.ID().ToStringOutput(), vault.Properties.VaultUri()
+	comp.VaultName, comp.DeployerAccess = vault.Name, []pulumi.Resource{deployer}
 	comp.KMSKeyID, comp.StorageKeyName = keys[KeyKMS].KeyUriWithVersion, keys[KeyStorage].Name
 	return comp, ctx.RegisterResourceOutputs(comp, pulumi.Map{
 		"vaultId": comp.VaultID, "vaultUri": comp.VaultURI, "kmsKeyId": comp.KMSKeyID, "storageKeyName": comp.StorageKeyName,

@@ -18,6 +18,10 @@ const NetworkType = "mlplatform:azure:Network"
 const (
 	ZoneKeyVault = "privatelink.vaultcore.azure.net"
 	ZoneBlob     = "privatelink.blob.core.windows.net"
+	// ZonePostgres is where flexible servers with private access register:
+	// its name must end in .postgres.database.azure.com ("Networking with
+	// private access (VNET integration)", Azure Database for PostgreSQL).
+	ZonePostgres = "mlflow.private.postgres.database.azure.com"
 )
 
 // Subnet names inside the virtual network.
@@ -26,7 +30,12 @@ const (
 	SubnetUser      = "snet-user"
 	SubnetEndpoints = "snet-endpoints"
 	SubnetAPIServer = "snet-apiserver"
+	SubnetDatabase  = "snet-database"
 )
+
+// PostgresDelegation is the service a flexible server's subnet is
+// delegated to.
+const PostgresDelegation = "Microsoft.DBforPostgreSQL/flexibleServers"
 
 // NetworkArgs configure a Network.
 type NetworkArgs struct {
@@ -39,6 +48,9 @@ type NetworkArgs struct {
 	// Required unless Existing.
 	CIDR                                                                      string
 	SystemSubnetCIDR, UserSubnetCIDR, EndpointSubnetCIDR, APIServerSubnetCIDR string
+	// DatabaseSubnetCIDR, when set, adds a subnet delegated to PostgreSQL
+	// flexible servers.
+	DatabaseSubnetCIDR string
 	// PrivateDNSZones are created and linked to the network; unset means the
 	// Key Vault and blob zones.
 	PrivateDNSZones []string
@@ -51,6 +63,9 @@ type NetworkArgs struct {
 // Existing names brought subnets by resource id.
 type Existing struct {
 	SystemSubnetID, UserSubnetID, EndpointSubnetID, APIServerSubnetID string
+	// DatabaseSubnetID is a subnet already delegated to PostgreSQL
+	// flexible servers; empty when none is needed.
+	DatabaseSubnetID string
 }
 
 // Network is a virtual network with the platform's subnets and DNS zones.
@@ -62,6 +77,9 @@ type Network struct {
 	UserSubnetID      pulumi.StringOutput `pulumi:"userSubnetId"`
 	EndpointSubnetID  pulumi.StringOutput `pulumi:"endpointSubnetId"`
 	APIServerSubnetID pulumi.StringOutput `pulumi:"apiServerSubnetId"`
+	// DatabaseSubnetID is the subnet delegated to PostgreSQL flexible
+	// servers; empty when there is none.
+	DatabaseSubnetID pulumi.StringOutput `pulumi:"databaseSubnetId"`
 	// PrivateDNSZoneIDs maps each zone name to its id.
 	PrivateDNSZoneIDs map[string]pulumi.StringOutput
 }
@@ -82,6 +100,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 		comp.UserSubnetID = pulumi.String(e.UserSubnetID).ToStringOutput()
 		comp.EndpointSubnetID = pulumi.String(e.EndpointSubnetID).ToStringOutput()
 		comp.APIServerSubnetID = pulumi.String(e.APIServerSubnetID).ToStringOutput()
+		comp.DatabaseSubnetID = pulumi.String(e.DatabaseSubnetID).ToStringOutput()
 		comp.VNetID = pulumi.String(vnetOf(e.SystemSubnetID)).ToStringOutput()
 	} else if err := comp.createNetwork(ctx, name, args, parent); err != nil {
 		return nil, fmt.Errorf("creating network %q: %w", name, err)
@@ -92,6 +111,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	return comp, ctx.RegisterResourceOutputs(comp, pulumi.Map{
 		"vnetId": comp.VNetID, "systemSubnetId": comp.SystemSubnetID, "userSubnetId": comp.UserSubnetID,
 		"endpointSubnetId": comp.EndpointSubnetID, "apiServerSubnetId": comp.APIServerSubnetID,
+		"databaseSubnetId": comp.DatabaseSubnetID,
 	})
 }
 
@@ -142,19 +162,26 @@ func (n *Network) createNetwork(ctx *pulumi.Context, name string, a *NetworkArgs
 		return err
 	}
 	n.VNetID = vnet.ID().ToStringOutput()
+	n.DatabaseSubnetID = pulumi.String("").ToStringOutput()
 	var previous pulumi.Resource = vnet
-	for _, s := range []struct {
+	type subnetSpec struct {
 		subnet, cidr string
 		out          *pulumi.StringOutput
 		denyInternet bool
-		delegateAKS  bool
+		delegation   string // name/service, or ""
 		endpoints    bool
-	}{
-		{SubnetSystem, a.SystemSubnetCIDR, &n.SystemSubnetID, true, false, false},
-		{SubnetUser, a.UserSubnetCIDR, &n.UserSubnetID, true, false, false},
-		{SubnetEndpoints, a.EndpointSubnetCIDR, &n.EndpointSubnetID, true, false, true},
-		{SubnetAPIServer, a.APIServerSubnetCIDR, &n.APIServerSubnetID, false, true, false},
-	} {
+	}
+	specs := []subnetSpec{
+		{SubnetSystem, a.SystemSubnetCIDR, &n.SystemSubnetID, true, "", false},
+		{SubnetUser, a.UserSubnetCIDR, &n.UserSubnetID, true, "", false},
+		{SubnetEndpoints, a.EndpointSubnetCIDR, &n.EndpointSubnetID, true, "", true},
+		{SubnetAPIServer, a.APIServerSubnetCIDR, &n.APIServerSubnetID, false, "aks/Microsoft.ContainerService/managedClusters", false},
+	}
+	if a.DatabaseSubnetCIDR != "" {
+		// The database answers only inside the network: no internet in.
+		specs = append(specs, subnetSpec{SubnetDatabase, a.DatabaseSubnetCIDR, &n.DatabaseSubnetID, true, "postgres/" + PostgresDelegation, false})
+	}
+	for _, s := range specs {
 		resName := name + "-" + strings.TrimPrefix(s.subnet, "snet-")
 		nsg, err := network.NewNetworkSecurityGroup(ctx, resName, &network.NetworkSecurityGroupArgs{
 			ResourceGroupName:        a.ResourceGroupName,
@@ -173,10 +200,8 @@ func (n *Network) createNetwork(ctx *pulumi.Context, name string, a *NetworkArgs
 			AddressPrefix:        pulumi.String(s.cidr),
 			NetworkSecurityGroup: network.NetworkSecurityGroupTypeArgs{Id: nsg.ID().ToStringOutput().ToStringPtrOutput()},
 		}
-		if s.delegateAKS {
-			args.Delegations = network.DelegationArray{network.DelegationArgs{
-				Name: pulumi.String("aks"), ServiceName: pulumi.String("Microsoft.ContainerService/managedClusters"),
-			}}
+		if name, service, ok := strings.Cut(s.delegation, "/"); ok {
+			args.Delegations = network.DelegationArray{network.DelegationArgs{Name: pulumi.String(name), ServiceName: pulumi.String(service)}}
 		}
 		if s.endpoints {
 			// Network policies on private endpoints let the NSG apply to them.

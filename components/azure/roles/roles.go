@@ -20,12 +20,14 @@ const (
 	KeyVaultContributor                 Role = "f25e0fa2-a7c8-4377-a976-54943a77a395"
 	KeyVaultCryptoUser                  Role = "12338af0-0e69-4776-bea7-57ae8d297424"
 	KeyVaultCryptoServiceEncryptionUser Role = "e147488a-f6f5-4113-8e2d-b22465e65bf6"
-	StorageBlobDataReader               Role = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"
-	StorageBlobDataContributor          Role = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
-	AcrPull                             Role = "7f951dda-4ed3-4680-a7ca-43fe172d538d"
-	AcrPush                             Role = "8311e382-0749-4cb8-b61a-304f252e45ec"
-	NetworkContributor                  Role = "4d97b98b-1d4f-4787-a291-c67834d212e7"
-	ManagedIdentityOperator             Role = "f1a07417-d97a-45cb-824c-7a7467783830"
+	// KeyVaultSecretsUser reads secret contents.
+	KeyVaultSecretsUser        Role = "4633458b-17de-408a-b874-0445c86b69e6"
+	StorageBlobDataReader      Role = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"
+	StorageBlobDataContributor Role = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
+	AcrPull                    Role = "7f951dda-4ed3-4680-a7ca-43fe172d538d"
+	AcrPush                    Role = "8311e382-0749-4cb8-b61a-304f252e45ec"
+	NetworkContributor         Role = "4d97b98b-1d4f-4787-a291-c67834d212e7"
+	ManagedIdentityOperator    Role = "f1a07417-d97a-45cb-824c-7a7467783830"
 	// MonitoringMetricsPublisher may write metrics through a data collection rule.
 	MonitoringMetricsPublisher Role = "3913510d-42f4-4e42-8a64-420c390055eb"
 )

@@ -302,7 +302,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("creating MLflow %q: %w", name, err)
 	}
 	if a.Metrics {
-		if err := podMonitor(ctx, name, a, meta, parent, pulumi.DependsOn(append(append([]pulumi.Resource{auth}, a.WaitFor...), a.MetricsAfter...))); err != nil {
+		if err := podMonitor(ctx, name, a, meta, parent); err != nil {
 			return nil, fmt.Errorf("creating MLflow %q: %w", name, err)
 		}
 	}
@@ -510,7 +510,7 @@ func policies(ctx *pulumi.Context, name string, a Args, opts ...pulumi.ResourceO
 
 // podMonitor scrapes /metrics with the metrics user's credentials, which
 // the PodMonitor reads from a Secret in its own namespace.
-func podMonitor(ctx *pulumi.Context, name string, a Args, meta func(string) metav1.ObjectMetaArgs, opts ...pulumi.ResourceOption) error {
+func podMonitor(ctx *pulumi.Context, name string, a Args, meta func(string) metav1.ObjectMetaArgs, parent pulumi.ResourceOption) error {
 	creds, err := corev1.NewSecret(ctx, name+"-metrics", &corev1.SecretArgs{
 		Metadata: meta(Name + "-metrics"),
 		Type:     pulumi.String("kubernetes.io/basic-auth"),
@@ -518,7 +518,7 @@ func podMonitor(ctx *pulumi.Context, name string, a Args, meta func(string) meta
 			"username": pulumi.String(MetricsUsername),
 			"password": pulumi.ToSecret(a.FlaskSecretKey.ToStringOutput().ApplyT(metricsPasswordOf)).(pulumi.StringOutput),
 		},
-	}, opts...)
+	}, parent, pulumi.DependsOn(a.WaitFor))
 	if err != nil {
 		return err
 	}
@@ -536,7 +536,7 @@ func podMonitor(ctx *pulumi.Context, name string, a Args, meta func(string) meta
 				},
 			}},
 		}},
-	}, append(opts, pulumi.DependsOn([]pulumi.Resource{creds}))...)
+	}, parent, pulumi.DependsOn(append(append([]pulumi.Resource{creds}, a.WaitFor...), a.MetricsAfter...)))
 	return err
 }
 
