@@ -46,6 +46,8 @@ func encryptionRules() []Rule {
 		storageCMK,
 		storageTLS,
 		keyvaultRecoverable,
+		databaseEncryption,
+		databaseTLS,
 	}
 }
 

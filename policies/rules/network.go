@@ -59,6 +59,7 @@ func networkRules() []Rule {
 		aksIdentity,
 		aksNetworkPolicy,
 		azureDataPlanePrivate,
+		databasePrivate,
 	}
 }
 

@@ -32,6 +32,7 @@ func reliabilityRules() []Rule {
 		secretsNotPlaintext,
 		k8sVersionSupport,
 		nodeScalingInvariants,
+		databaseBackups,
 	}
 }
 

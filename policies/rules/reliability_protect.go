@@ -1,9 +1,11 @@
 package rules
 
+import "github.com/pangea-ai/mlplatform/components/tokens"
+
 // protectStateful is rule protect-stateful.
 var protectStateful = Rule{ID: "protect-stateful", Category: Reliability, Kind: ProdOnly,
-	Description: "Checks whether a prod stack protects its stateful resources (buckets, KMS keys, registries, Key Vaults and their keys, storage accounts, clusters) with the protect option, so that no update deletes or replaces them.",
-	Resources:   "S3 buckets, KMS keys, ECR repositories, EKS clusters, Key Vaults and keys, storage accounts, container registries, AKS clusters",
+	Description: "Checks whether a prod stack protects its stateful resources (buckets, KMS keys, registries, Key Vaults and their keys, storage accounts, clusters, databases) with the protect option, so that no update deletes or replaces them.",
+	Resources:   "S3 buckets, KMS keys, ECR repositories, EKS clusters, RDS instances, Key Vaults and keys, storage accounts, container registries, AKS clusters, PostgreSQL flexible servers",
 	Mirrors:     "Pulumi protect semantics",
 	Check:       relCheckProtect}
 
@@ -11,7 +13,7 @@ var protectStateful = Rule{ID: "protect-stateful", Category: Reliability, Kind: 
 // that a redeploy cannot recreate.
 func relStateful(typ string) bool {
 	switch typ {
-	case relS3Bucket, relS3BucketV1, relKMSKey, relECRRepository, relEKSCluster:
+	case relS3Bucket, relS3BucketV1, relKMSKey, relECRRepository, relEKSCluster, tokens.AWSRDSInstance:
 		return true
 	}
 	return relAzure(typ, "keyvault", "Vault") || relAzure(typ, "keyvault", "Key") ||
@@ -25,7 +27,7 @@ func relCheckProtect(s *Stack) []Finding {
 	}
 	var out []Finding
 	for _, r := range s.Resources {
-		if relStateful(r.Type) && !r.Protect {
+		if (relStateful(r.Type) || isFlexibleServer(r)) && !r.Protect {
 			out = append(out, Violation(r, "%s must be protected (protect: true) in prod, so that no update deletes or replaces it", Subject(r)))
 		}
 	}

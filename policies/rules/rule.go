@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/pangea-ai/mlplatform/components/tokens"
 )
 
 // Level is how a finding is enforced.
@@ -114,6 +116,10 @@ func shortType(r *Resource) string {
 		return "Stack"
 	}
 	t := r.Type
+	if t == tokens.AzureResourcesResource && r.Str("resourceType") != "" {
+		// A generic ARM resource reads as its kind: flexibleServers.
+		return r.Str("resourceType")
+	}
 	if i := strings.LastIndex(t, ":"); i >= 0 {
 		t = t[i+1:]
 	}
