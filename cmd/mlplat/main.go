@@ -32,6 +32,11 @@ Commands:
         Print the model cards of the stack's models as Markdown (a PR comment).
   preview up|destroy|list|reap [--pr <N>] [--scope namespace|full] [--cloud aws|azure] [--ttl 48h]
         Pull-request preview stacks (deploying needs the pulumi CLI).
+  promote --env <name> --model <name> (--version <n> | --alias <name>) [--from mlflow]
+        Point the model's storageUri in environments/<env>.yaml at a version
+        in the MLflow registry ($MLFLOW_TRACKING_URI, with the user in
+        $MLFLOW_TRACKING_USERNAME and $MLFLOW_TRACKING_PASSWORD); the pull
+        request with the change is the deploy.
   affected --changed <file>
         Print the JSON list of stacks the changed paths (one per line) affect.
 
@@ -54,6 +59,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runPreview(args[1:], stdout, stderr)
 	case "affected":
 		return runAffected(args[1:], stdout, stderr)
+	case "promote":
+		return runPromote(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
