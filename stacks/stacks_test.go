@@ -215,7 +215,7 @@ func TestProdPlatformIsComplete(t *testing.T) {
 		"kubernetes:cert-manager.io/v1:Certificate": 2, "kubernetes:cert-manager.io/v1:Issuer": 2, "kubernetes:batch/v1:Job": 1,
 		"kubernetes:serving.kserve.io/v1beta1:InferenceService": 2, "kubernetes:policy/v1:PodDisruptionBudget": 6, "aws:rds/instance:Instance": 1,
 		"aws:amp/workspace:Workspace": 1, "kubernetes:helm.sh/v3:Release": 11,
-		"kubernetes:gateway.networking.k8s.io/v1:Gateway": 1, "kubernetes:monitoring.coreos.com/v1:PrometheusRule": 7,
+		"kubernetes:gateway.networking.k8s.io/v1:Gateway": 1, "kubernetes:monitoring.coreos.com/v1:PrometheusRule": 8,
 	} {
 		if got := len(rec.ByType(typ)); got != want {
 			t.Errorf("%s: %d, want %d", typ, got, want)

@@ -122,6 +122,16 @@ func alertCases(t monitoring.Thresholds, m environments.Model) []interface{} {
 	ksm := map[string]string{"namespace": baseline.NamespaceServing, "deployment": m.Name + "-predictor", "job": "kube-state-metrics"}
 	listener := map[string]string{"name": "cpu-runners-x7k2p", "namespace": "runners", "organization": "pangea-ai", "repository": "", "enterprise": "", "job": "arc-system/arc-listeners"}
 	n := t.RunnerBacklog
+	// MLflow's exporter: method and status labels (prometheus_flask_exporter
+	// 0.23.2), plus the PodMonitor's target labels.
+	mlflowKSM := map[string]string{"namespace": baseline.NamespaceMLflow, "deployment": "mlflow", "job": "kube-state-metrics"}
+	mlflowRequests := func(okPerMin, errPerMin float64) []in {
+		pod := map[string]string{"namespace": baseline.NamespaceMLflow, "pod": "mlflow-0", "job": "mlflow/mlflow", "method": "POST"}
+		return []in{
+			{monitoring.MLflowRequestsMetric, with(pod, "status", "200"), fmt.Sprintf("0+%gx40", okPerMin)},
+			{monitoring.MLflowRequestsMetric, with(pod, "status", "500"), fmt.Sprintf("0+%gx40", errPerMin)},
+		}
+	}
 
 	return []interface{}{
 		group("XID error fires", []in{{"DCGM_FI_DEV_XID_ERRORS", gpu, "0 0 0 48x10"}}, "GPUXidError", "5m", alertLabels("GPUXidError", "critical", gpu)),
@@ -139,6 +149,11 @@ func alertCases(t monitoring.Thresholds, m environments.Model) []interface{} {
 		group("no available replica fires", []in{{"kube_deployment_status_replicas_available", ksm, "0x10"}, {"kube_deployment_spec_replicas", ksm, "1x10"}}, "ModelUnavailable", "10m",
 			alertLabels("ModelUnavailable", "critical", ksm)),
 		group("an available replica stays silent", []in{{"kube_deployment_status_replicas_available", ksm, "1x10"}, {"kube_deployment_spec_replicas", ksm, "1x10"}}, "ModelUnavailable", "10m"),
+		group("MLflow with no server fires", []in{{"kube_deployment_status_replicas_available", mlflowKSM, "0x10"}, {"kube_deployment_spec_replicas", mlflowKSM, "2x10"}}, "MLflowUnavailable", "10m",
+			alertLabels("MLflowUnavailable", "critical", mlflowKSM)),
+		group("MLflow with a server stays silent", []in{{"kube_deployment_status_replicas_available", mlflowKSM, "1x10"}, {"kube_deployment_spec_replicas", mlflowKSM, "2x10"}}, "MLflowUnavailable", "10m"),
+		group("MLflow failing 10% fires", mlflowRequests(90, 10), "MLflowServerErrors", "20m", alertLabels("MLflowServerErrors", "warning", nil)),
+		group("MLflow failing 4% stays silent", mlflowRequests(96, 4), "MLflowServerErrors", "20m"),
 		group("backlog over the threshold fires", []in{{"gha_assigned_jobs", listener, fmt.Sprintf("%dx20", n+3)}, {"gha_running_jobs", listener, "1x20"}}, "RunnerBacklogHigh", "20m",
 			alertLabels("RunnerBacklogHigh", "warning", map[string]string{"name": listener["name"]})),
 		group("backlog at the threshold stays silent", []in{{"gha_assigned_jobs", listener, fmt.Sprintf("%dx20", n)}, {"gha_running_jobs", listener, "0x20"}}, "RunnerBacklogHigh", "20m"),

@@ -66,14 +66,6 @@ const (
 	Workers = 4
 )
 
-// Metric names the server exports under --expose-prometheus
-// (prometheus_flask_exporter 0.23.2 export_defaults, with MLflow's
-// defaults_prefix "mlflow", mlflow/server/prometheus_exporter.py).
-const (
-	MetricRequestDuration = "mlflow_http_request_duration_seconds"
-	MetricRequests        = "mlflow_http_request_total"
-)
-
 // SecretStore names where start.py reads the database credentials.
 type SecretStore string
 

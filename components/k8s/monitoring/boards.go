@@ -112,5 +112,24 @@ func Dashboards() []Dashboard {
 				{Title: "Jobs completed per hour by result", Unit: "short", Targets: []Target{
 					{Expr: `sum by (job_result) (increase(gha_completed_jobs_total[1h]))`, Legend: "{{job_result}}"}}},
 			}},
+		// MLflow's exporter labels requests by method and status only (its
+		// group_by is the MLflow version, not the path).
+		{UID: "mlplatform-mlflow", Title: "mlplatform / MLflow",
+			Panels: []Panel{
+				{Title: "Requests per second by status", Unit: "reqps", Targets: []Target{
+					{Expr: `sum by (status) (rate(` + MLflowRequestsMetric + `{namespace="mlflow"}[5m]))`, Legend: "{{status}}"}}},
+				{Title: "Server errors (5xx, % of requests)", Unit: "percent", Targets: []Target{
+					{Expr: `100 * sum(rate(` + MLflowRequestsMetric + `{namespace="mlflow", status=~"5.."}[5m])) / sum(rate(` + MLflowRequestsMetric + `{namespace="mlflow"}[5m]))`, Legend: "5xx"}}},
+				{Title: "Latency p95 and p50 by method", Unit: "s", Targets: []Target{
+					{Expr: `histogram_quantile(0.95, sum by (method, le) (rate(` + MLflowDurationMetric + `_bucket{namespace="mlflow"}[5m])))`, Legend: "{{method}} p95"},
+					{Expr: `histogram_quantile(0.5, sum by (method, le) (rate(` + MLflowDurationMetric + `_bucket{namespace="mlflow"}[5m])))`, Legend: "{{method}} p50"}}},
+				{Title: "Available servers", Unit: "short", Targets: []Target{
+					{Expr: `kube_deployment_status_replicas_available{namespace="mlflow", deployment="mlflow"}`, Legend: "available"},
+					{Expr: `kube_deployment_spec_replicas{namespace="mlflow", deployment="mlflow"}`, Legend: "desired"}}},
+				{Title: "Restarts (a rotated database password restarts the server)", Unit: "short", Targets: []Target{
+					{Expr: `sum by (pod) (increase(kube_pod_container_status_restarts_total{namespace="mlflow", container="mlflow"}[1h]))`, Legend: "{{pod}}"}}},
+				{Title: "Memory per server", Unit: "bytes", Targets: []Target{
+					{Expr: `sum by (pod) (container_memory_working_set_bytes{namespace="mlflow", container="mlflow"})`, Legend: "{{pod}}"}}},
+			}},
 	}
 }

@@ -17,6 +17,13 @@ type Metric struct {
 	Proof string
 }
 
+// MLflow's request metrics. The mlflow package cites the same names for
+// its own use; monitoring does not import it (components stay independent).
+const (
+	MLflowRequestsMetric = "mlflow_http_request_total"
+	MLflowDurationMetric = "mlflow_http_request_duration_seconds"
+)
+
 // Catalogue is every metric the dashboards and rules read.
 var Catalogue = []Metric{
 	// NVIDIA DCGM exporter: the default counters file it loads
@@ -71,6 +78,11 @@ var Catalogue = []Metric{
 	{DIRMetric, "gauge", "trustyai-service", "v0.28.0", "trustyai-explainability/trustyai-explainability@v0.28.0 explainability-service/.../prometheus/PrometheusPublisher.java; endpoints/metrics/fairness/group/DisparateImpactRatioEndpoint.java (metric DIR)"},
 	{DriftMetric, "gauge", "trustyai-service", "v0.28.0", "trustyai-explainability/trustyai-explainability@v0.28.0 explainability-service/.../prometheus/PrometheusPublisher.java (named values, label subcategory); endpoints/metrics/drift/MeanshiftEndpoint.java (metric MEANSHIFT, p-value per column)"},
 	{ObservationsMetric, "gauge", "trustyai-service", "v0.28.0", "trustyai-explainability/trustyai-explainability@v0.28.0 explainability-service/.../prometheus/PrometheusScheduler.java (MODEL_OBSERVATIONS_TOTAL, label model)"},
+	// MLflow's tracking server with --expose-prometheus: prometheus_flask_exporter
+	// 0.23.2 export_defaults with MLflow's defaults_prefix "mlflow"
+	// (mlflow/server/prometheus_exporter.py).
+	{MLflowRequestsMetric, "counter", "mlflow", "3.17.0", "rycus86/prometheus_flask_exporter@0.23.2 prometheus_flask_exporter/__init__.py export_defaults (<prefix>_http_request_total, labels method, status); mlflow/mlflow mlflow/server/prometheus_exporter.py (defaults_prefix mlflow)"},
+	{MLflowDurationMetric, "histogram", "mlflow", "3.17.0", "rycus86/prometheus_flask_exporter@0.23.2 prometheus_flask_exporter/__init__.py export_defaults (<prefix>_http_request_duration_seconds); mlflow/mlflow mlflow/server/prometheus_exporter.py"},
 	// This project's payload filter.
 	{ForwardedMetric, "counter", "payload-filter", "0.1.0", "this repository: cmd/payload-filter/trustyai.go (forwarder.metrics)"},
 	{RecordsMetric, "counter", "payload-filter", "0.1.0", "this repository: cmd/payload-filter/main.go (server.metrics)"},

@@ -151,7 +151,7 @@ func TestDashboardsAreProvisionedAsConfigMaps(t *testing.T) {
 			}
 		}
 	}
-	want := []string{"dashboard-mlplatform-explainers", "dashboard-mlplatform-gpu", "dashboard-mlplatform-model-quality", "dashboard-mlplatform-node-groups", "dashboard-mlplatform-runners", "dashboard-mlplatform-serving"}
+	want := []string{"dashboard-mlplatform-explainers", "dashboard-mlplatform-gpu", "dashboard-mlplatform-mlflow", "dashboard-mlplatform-model-quality", "dashboard-mlplatform-node-groups", "dashboard-mlplatform-runners", "dashboard-mlplatform-serving"}
 	slices.Sort(names)
 	if !reflect.DeepEqual(names, want) {
 		t.Errorf("dashboards = %v, want %v", names, want)
@@ -182,6 +182,8 @@ func TestRulesCarryTheThresholds(t *testing.T) {
 		"ModelErrorRateHigh":  `100 * sum by (model_name, component) (mlplatform:model_requests:rate5m{envoy_response_code_class="5"}) / sum by (model_name, component) (mlplatform:model_requests:rate5m) > 1.5`,
 		"ModelUnavailable":    `kube_deployment_status_replicas_available{namespace="serving"} == 0 and kube_deployment_spec_replicas{namespace="serving"} > 0`,
 		"RunnerBacklogHigh":   `mlplatform:runner_backlog > 10`,
+		"MLflowUnavailable":   `kube_deployment_status_replicas_available{namespace="mlflow", deployment="mlflow"} == 0 and kube_deployment_spec_replicas{namespace="mlflow", deployment="mlflow"} > 0`,
+		"MLflowServerErrors":  `100 * sum(rate(mlflow_http_request_total{namespace="mlflow", status=~"5.."}[5m])) / sum(rate(mlflow_http_request_total{namespace="mlflow"}[5m])) > 5`,
 	}
 	if !reflect.DeepEqual(exprs, want) {
 		t.Errorf("alerts:\n%v\nwant:\n%v", exprs, want)

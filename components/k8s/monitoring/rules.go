@@ -160,6 +160,18 @@ func Rules(t Thresholds) []RuleGroup {
 				Summary:     fmt.Sprintf("More than %d CI jobs are waiting for a runner", t.RunnerBacklog),
 				Description: "Runner scale set {{ $labels.name }} has had {{ $value }} jobs waiting for a runner for 15 minutes: raise maxRunners, or check the node group can scale."},
 		}},
+		// MLflow: the registry the serving side promotes from, and every
+		// notebook's tracking server.
+		{Name: "mlflow", Rules: []Rule{
+			{Alert: "MLflowUnavailable", Severity: "critical", For: "5m",
+				Expr:        `kube_deployment_status_replicas_available{namespace="mlflow", deployment="mlflow"} == 0 and kube_deployment_spec_replicas{namespace="mlflow", deployment="mlflow"} > 0`,
+				Summary:     "MLflow has no ready tracking server",
+				Description: "mlflow/mlflow has had no available replica for 5 minutes: runs cannot be logged and versions cannot be registered or promoted. A pod that restarts in a loop often means its database password could not be read (kubectl -n mlflow logs deploy/mlflow)."},
+			{Alert: "MLflowServerErrors", Severity: "warning", For: "10m",
+				Expr:        `100 * sum(rate(` + MLflowRequestsMetric + `{namespace="mlflow", status=~"5.."}[5m])) / sum(rate(` + MLflowRequestsMetric + `{namespace="mlflow"}[5m])) > 5`,
+				Summary:     "MLflow answers more than 5% of requests with a server error",
+				Description: "{{ $value | humanize }}% of MLflow's requests have failed with 5xx for 10 minutes; the database or the artifact store is the usual cause."},
+		}},
 		{Name: "nodes", Rules: []Rule{
 			{Record: "mlplatform:node_group_nodes:count",
 				Expr: `count by (` + NodeGroupLabel + `) (kube_node_labels{` + NodeGroupLabel + `!=""})`},
