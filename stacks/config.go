@@ -159,11 +159,13 @@ func ProjectRoot(dir string) (string, error) {
 // ConfigKeys are the keys of this project's namespace that the program
 // reads; any other mlplatform: key in a stack file is a mistake.
 var ConfigKeys = []string{"environment", "cloud", "expiresAt", "environmentFile", "deployerPrincipalType", "scope", "pullRequest",
-	"baseStack", "previewModels", "grafanaAdminPassword", "githubAppId", "githubAppInstallationId", "githubAppPrivateKey"}
+	"baseStack", "previewModels", "grafanaAdminPassword", "githubAppId", "githubAppInstallationId", "githubAppPrivateKey",
+	"mlflowAdminPassword", "mlflowFlaskSecretKey", "mlflowDatabasePassword"}
 
 // mustBeSecret keys must be set with --secret: in plain text they would sit in
 // the repository and in state unencrypted.
-var mustBeSecret = map[string]bool{"grafanaAdminPassword": true, "githubAppPrivateKey": true}
+var mustBeSecret = map[string]bool{"grafanaAdminPassword": true, "githubAppPrivateKey": true,
+	"mlflowAdminPassword": true, "mlflowFlaskSecretKey": true, "mlflowDatabasePassword": true}
 
 // CheckConfig reports, in a stack's config as the plan reads it from the
 // stack file (plan/stackfile), unknown keys, plaintext secrets, and a cloud

@@ -3,8 +3,10 @@ package stacks
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
+	"github.com/pangea-ai/mlplatform/environments"
 	"github.com/pangea-ai/mlplatform/plan/stackfile"
 )
 
@@ -22,7 +24,7 @@ func TestStackConfigIsCheckedLikeAnEnvironmentFile(t *testing.T) {
 		"a misspelt key, a plaintext secret and no namespace": {"aws-prod", "config:\n  mlplatform:environment: prod\n  mlplatform:cloud: aws\n  enviroment: prod\n  mlplatform:grafanaAdminPassword: hunter2\n",
 			"stacks/Pulumi.aws-prod.yaml: 2 problems:\n - mlplatform:enviroment: unknown key; did you mean mlplatform:environment?\n - mlplatform:grafanaAdminPassword is in plain text: it must be a secret; fix: pulumi config rm mlplatform:grafanaAdminPassword --stack aws-prod, then pulumi config set --secret mlplatform:grafanaAdminPassword <value> --stack aws-prod"},
 		"a key nothing is close to": {"aws-dev", "config:\n  mlplatform:environment: dev\n  mlplatform:cloud: aws\n  mlplatform:replicas: 3\n",
-			"stacks/Pulumi.aws-dev.yaml: 1 problems:\n - mlplatform:replicas: unknown key; the project reads environment, cloud, expiresAt, environmentFile, deployerPrincipalType, scope, pullRequest, baseStack, previewModels, grafanaAdminPassword, githubAppId, githubAppInstallationId, githubAppPrivateKey"},
+			"stacks/Pulumi.aws-dev.yaml: 1 problems:\n - mlplatform:replicas: unknown key; the project reads environment, cloud, expiresAt, environmentFile, deployerPrincipalType, scope, pullRequest, baseStack, previewModels, grafanaAdminPassword, githubAppId, githubAppInstallationId, githubAppPrivateKey, mlflowAdminPassword, mlflowFlaskSecretKey, mlflowDatabasePassword"},
 		"a path instead of a stack name": {"x/../../../evil", "",
 			"--stack: 1 problems:\n - \"x/../../../evil\" is not a stack name (lowercase letters, digits and '-', as the files under stacks/ are named); stacks here: aws-dev"},
 		"a preview stack runs dev on purpose": {"aws-pr-42", "config:\n  mlplatform:environment: dev\n  mlplatform:cloud: aws\n  mlplatform:pullRequest: 42\n", ""},
@@ -56,5 +58,23 @@ func TestStackConfigIsCheckedLikeAnEnvironmentFile(t *testing.T) {
 				t.Errorf("readStack() =\n%s\nwant\n%s", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestServiceSecretsAreKnownAndSecure: every value ServiceSecrets asks an
+// operator for is a key the stack file may hold, and each secret one must
+// be set with --secret.
+func TestServiceSecretsAreKnownAndSecure(t *testing.T) {
+	env, err := environments.Load(root, "prod", environments.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range ServiceSecrets(env) {
+		if !slices.Contains(ConfigKeys, s.Key) {
+			t.Errorf("%s is asked for but is not in ConfigKeys: a stack file holding it would be refused", s.Key)
+		}
+		if s.Secret != mustBeSecret[s.Key] {
+			t.Errorf("%s: Secret = %v but mustBeSecret = %v", s.Key, s.Secret, mustBeSecret[s.Key])
+		}
 	}
 }

@@ -165,7 +165,7 @@ func verifyStack(t *testing.T, bin, mlplat, stack string) {
 	}
 
 	// Each workload namespace keeps its default-deny policy.
-	for _, ns := range []string{"serving", "runners", "monitoring", "gpu"} {
+	for _, ns := range []string{"serving", "runners", "monitoring", "gpu", "mlflow"} {
 		if _, err := k8s.RunKubectlAndGetOutputE(t, k8s.NewKubectlOptions("", cp.Kubeconfig, ns), "get", "networkpolicy", "default-deny", "-o", "name"); err != nil {
 			t.Errorf("namespace %s has no default-deny NetworkPolicy: %v", ns, err)
 		}
