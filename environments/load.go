@@ -95,6 +95,7 @@ func Parse(path string, data []byte, opts Options) (*Environment, error) {
 // for which no built-in explainer works (the validator asks for one).
 func (e *Environment) applyDefaults() {
 	e.applyMLflowDefaults()
+	e.applyJupyterHubDefaults()
 	for i := range e.Models {
 		if e.Models[i].Explainer == nil && !e.Models[i].ServedOverV2Only() {
 			e.Models[i].Explainer = DefaultExplainer()

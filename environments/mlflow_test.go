@@ -100,3 +100,32 @@ func TestValidateRejectsMLflow(t *testing.T) {
 		},
 	})
 }
+
+// TestValidateRejectsJupyterHub breaks one notebooks rule per case.
+func TestValidateRejectsJupyterHub(t *testing.T) {
+	runRejectCases(t, map[string]rejectCase{
+		"two identity providers": {
+			mutate: func(e *Environment) {
+				e.JupyterHub.Auth.Entra = &EntraAuth{TenantID: "3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", ClientID: "7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d", AllowedGroups: []string{"6f1c2a4e-3b5d-4e7f-9a1b-2c3d4e5f6a7b"}}
+			},
+			want: `jupyterhub.auth = a mapping: must name exactly one identity provider: github or entra; fix: keep one of github: and entra:`,
+		},
+		"an Entra login nobody may use": {
+			file:   "prod.yaml",
+			mutate: func(e *Environment) { e.JupyterHub.Auth.Entra.AllowedGroups = nil },
+			want:   `jupyterhub.auth.entra.allowedGroups = <missing>: names nobody: OAuthenticator admits no one unless a rule allows them; fix: list the object ids of the groups whose members may sign in`,
+		},
+		"a callback over plain HTTP": {
+			mutate: func(e *Environment) { e.JupyterHub.CallbackURL = "http://jupyter.dev.pangea.ai/hub/oauth_callback" },
+			want:   `jupyterhub.callbackUrl = "http://jupyter.dev.pangea.ai/hub/oauth_callback": must be https://<host>/hub/oauth_callback: the hub's OAuth callback, over TLS; fix: write it as the app registers it, e.g. "https://jupyter.dev.example.com/hub/oauth_callback"`,
+		},
+		"a day-long idle timeout and more": {
+			mutate: func(e *Environment) { e.JupyterHub.IdleTimeoutMinutes = 2000 },
+			want:   `jupyterhub.idleTimeoutMinutes = 2000: must be 10 to 1440: an idle GPU notebook holds its GPU until it is stopped; fix: use 60`,
+		},
+		"notebooks without MLflow": {
+			mutate: func(e *Environment) { off := false; e.MLflow = &MLflow{Enabled: &off} },
+			want:   `jupyterhub = a mapping: notebooks track experiments in MLflow, which is off; fix: remove mlflow.enabled: false, or remove jupyterhub:`,
+		},
+	})
+}

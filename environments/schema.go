@@ -37,6 +37,8 @@ type Environment struct {
 	Runners []RunnerSet `yaml:"runners,omitempty"`
 	// MLflow is the tracking server and model registry; on unless turned off.
 	MLflow *MLflow `yaml:"mlflow,omitempty"`
+	// JupyterHub is the data scientists' notebooks; off unless present.
+	JupyterHub *JupyterHub `yaml:"jupyterhub,omitempty"`
 	// Policies set policy levels for this environment and waive single
 	// resources from single rules.
 	Policies *Policies `yaml:"policies,omitempty"`

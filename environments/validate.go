@@ -65,6 +65,7 @@ func Validate(path string, env *Environment, opts Options) error {
 	v.models()
 	v.runners()
 	v.mlflow()
+	v.jupyterhub()
 	v.policies()
 	if len(v.ps) == 0 {
 		return nil

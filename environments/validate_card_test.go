@@ -111,7 +111,7 @@ func TestValidateRejectsModelMonitoring(t *testing.T) {
 			want:   `models[0].monitoring.reference = "../datasets/ref.json": must be a file's path inside the model's storageUri folder: the reference is read with the model's own read-only identity; fix: write it relative to storageUri, e.g. "reference.json"`,
 		},
 		"drift and fairness without monitoring": {
-			mutate: func(e *Environment) { e.Monitoring = nil },
+			mutate: func(e *Environment) { e.Monitoring, e.JupyterHub = nil, nil },
 			want:   `models[0].monitoring.reference = set: drift and fairness need the monitoring section: TrustyAI keeps its data on the encrypted storage class it creates, and the alerts run in its Prometheus; fix: add a monitoring section (see docs/environments.md), or remove reference and fairness`,
 		},
 		"a Triton model without an explainer": {

@@ -317,7 +317,7 @@ func TestDecodeRejects(t *testing.T) {
 		"unknown section": {
 			old:  "\naws:\n",
 			new:  "\ngcp:\n  region: x\naws:\n",
-			want: []string{`gcp (line 59) = a mapping: unknown key; fix: remove it; known keys here: aws, azure, cluster, description, ephemeral, mlflow, models, monitoring, name, nodeGroups, policies, runners, tags`},
+			want: []string{`gcp (line 59) = a mapping: unknown key; fix: remove it; known keys here: aws, azure, cluster, description, ephemeral, jupyterhub, mlflow, models, monitoring, name, nodeGroups, policies, runners, tags`},
 		},
 		"string where a number belongs": {
 			old:  "    maxSize: 2\n",

@@ -75,11 +75,12 @@ func TestConfig(t *testing.T) {
 	}
 	env := map[string]string{"MLPLAT_GRAFANA_ADMIN_PASSWORD": "pw", "MLPLAT_GITHUB_APP_ID": "1"}
 	_, err = Config(Request{PR: 42, Scope: Full, Cloud: "azure", TTL: time.Hour}, preview, "acme", now, func(k string) string { return env[k] })
-	if want := "a full preview needs the values only operators hold; set these environment variables: MLPLAT_MLFLOW_ADMIN_PASSWORD (MLflow's bootstrap administrator password (at least 12 characters)), MLPLAT_MLFLOW_FLASK_SECRET_KEY (the key MLflow signs its CSRF tokens with, shared by every replica), MLPLAT_MLFLOW_DATABASE_PASSWORD (the MLflow database administrator's password (16 or more characters, three of upper, lower, digit, symbol), kept in Key Vault), MLPLAT_GITHUB_APP_INSTALLATION_ID (the GitHub App's installation on the organisation), MLPLAT_GITHUB_APP_PRIVATE_KEY (the GitHub App's private key (PEM))"; err == nil || err.Error() != want {
+	if want := "a full preview needs the values only operators hold; set these environment variables: MLPLAT_MLFLOW_ADMIN_PASSWORD (MLflow's bootstrap administrator password (at least 12 characters)), MLPLAT_MLFLOW_FLASK_SECRET_KEY (the key MLflow signs its CSRF tokens with, shared by every replica), MLPLAT_MLFLOW_DATABASE_PASSWORD (the MLflow database administrator's password (16 or more characters, three of upper, lower, digit, symbol), kept in Key Vault), MLPLAT_JUPYTERHUB_CLIENT_SECRET (the JupyterHub GitHub OAuth app's client secret), MLPLAT_GITHUB_APP_INSTALLATION_ID (the GitHub App's installation on the organisation), MLPLAT_GITHUB_APP_PRIVATE_KEY (the GitHub App's private key (PEM))"; err == nil || err.Error() != want {
 		t.Errorf("error %v\nwant %s", err, want)
 	}
 	env["MLPLAT_GITHUB_APP_INSTALLATION_ID"], env["MLPLAT_GITHUB_APP_PRIVATE_KEY"] = "2", "pem"
 	env["MLPLAT_MLFLOW_ADMIN_PASSWORD"], env["MLPLAT_MLFLOW_FLASK_SECRET_KEY"], env["MLPLAT_MLFLOW_DATABASE_PASSWORD"] = "admin-password", "flask", "Db-password-0123456"
+	env["MLPLAT_JUPYTERHUB_CLIENT_SECRET"] = "oauth-secret"
 	cfg, err = Config(Request{PR: 42, Scope: Full, Cloud: "azure", TTL: time.Hour}, preview, "acme", now, func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)

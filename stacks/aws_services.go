@@ -13,6 +13,7 @@ import (
 	"github.com/pangea-ai/mlplatform/components/aws/policydoc"
 	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
 	"github.com/pangea-ai/mlplatform/components/k8s/mlflow"
+	"github.com/pangea-ai/mlplatform/components/k8s/notebooks"
 	"github.com/pangea-ai/mlplatform/components/k8s/monitoring"
 	"github.com/pangea-ai/mlplatform/components/k8s/runners"
 	"github.com/pangea-ai/mlplatform/components/k8s/serving"
@@ -62,6 +63,17 @@ func awsServices(ctx *pulumi.Context, env *environments.Environment, accountID s
 			}
 			return runners.Identity{ServiceAccountAnnotations: pulumi.StringMap{"eks.amazonaws.com/role-arn": r.ARN}}, nil
 		},
+	}
+	cs.NotebookIdentity = func() (notebooks.Identity, []pulumi.Resource, error) {
+		r, err := role(base+"-notebooks", baseline.NamespaceNotebooks, notebooks.ServiceAccount, &irsa.RoleArgs{
+			InlinePolicy: pulumi.All(art.BucketARN, dataKeyARN).ApplyT(func(v []interface{}) string {
+				return NotebookPolicy(v[0].(string), v[1].(string), a.Artifacts.ModelPrefix).JSON()
+			}).(pulumi.StringOutput),
+		})
+		if err != nil {
+			return notebooks.Identity{}, nil, err
+		}
+		return notebooks.Identity{ServiceAccountAnnotations: pulumi.StringMap{"eks.amazonaws.com/role-arn": r.ARN}}, r.Ready, nil
 	}
 	if env.Monitoring != nil && env.Monitoring.RemoteWrite {
 		ws, err := amp.NewWorkspace(ctx, base+"-metrics", &amp.WorkspaceArgs{Alias: pulumi.String(names.PrometheusAlias.Fit("mlplatform-" + base))}, opts...)
@@ -126,6 +138,28 @@ func awsMLflow(ctx *pulumi.Context, env *environments.Environment, cluster *eks.
 		},
 		Ready: append([]pulumi.Resource{db.Instance}, r.Ready...),
 	}, nil
+}
+
+// ExperimentsPrefix is where notebooks keep their own files in the
+// artifact store, read and write.
+const ExperimentsPrefix = "experiments"
+
+// NotebookPolicy lets notebooks read what MLflow keeps (registered and
+// tracked models) and read and write the experiments prefix, with the data
+// key; nothing else in the bucket (models placed by hand, payload archives).
+func NotebookPolicy(bucketARN, keyARN, modelPrefix string) policydoc.Document {
+	read := modelPrefix + MLflowPrefix + "/"
+	rw := ExperimentsPrefix + "/"
+	return policydoc.New(
+		policydoc.Statement{Sid: "ListTheirPrefixes", Effect: policydoc.Allow, Action: []string{"s3:ListBucket"}, Resource: []string{bucketARN},
+			Condition: map[string]map[string]string{"StringLike": {"s3:prefix": read + "*"}}},
+		policydoc.Statement{Sid: "ListExperiments", Effect: policydoc.Allow, Action: []string{"s3:ListBucket"}, Resource: []string{bucketARN},
+			Condition: map[string]map[string]string{"StringLike": {"s3:prefix": rw + "*"}}},
+		policydoc.Statement{Sid: "ReadMLflowModels", Effect: policydoc.Allow, Action: []string{"s3:GetObject", "s3:GetObjectVersion"}, Resource: []string{bucketARN + "/" + read + "*"}},
+		policydoc.Statement{Sid: "ReadWriteExperiments", Effect: policydoc.Allow,
+			Action: []string{"s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"}, Resource: []string{bucketARN + "/" + rw + "*"}},
+		policydoc.Statement{Sid: "TheBucketKey", Effect: policydoc.Allow, Action: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resource: []string{keyARN}},
+	)
 }
 
 // awsPayloadExpiry are the artifact bucket's lifecycle rules for the

@@ -15,6 +15,7 @@ import (
 	"github.com/pangea-ai/mlplatform/components/azure/roles"
 	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
 	"github.com/pangea-ai/mlplatform/components/k8s/mlflow"
+	"github.com/pangea-ai/mlplatform/components/k8s/notebooks"
 	"github.com/pangea-ai/mlplatform/components/k8s/monitoring"
 	"github.com/pangea-ai/mlplatform/components/k8s/runners"
 	"github.com/pangea-ai/mlplatform/components/k8s/serving"
@@ -63,6 +64,9 @@ func azureServices(ctx *pulumi.Context, env *environments.Environment, names Azu
 				URL:         pulumi.String(fmt.Sprintf("abfs://%s@%s.dfs.core.windows.net/%s", container, names.StorageAccount, serving.PayloadRoot)),
 				Credentials: azurePayloadCredentials(id, scope.TenantID, names.StorageAccount),
 			}
+		},
+		NotebookIdentity: func() (notebooks.Identity, []pulumi.Resource, error) {
+			return azureNotebookIdentity(ctx, env, scope, opts...)
 		},
 		RunnerIdentity: func(s environments.RunnerSet) (runners.Identity, error) {
 			id, err := identity(base+"-runner-"+s.Name, baseline.NamespaceRunners, s.Name+"-runner")
@@ -216,6 +220,39 @@ func azureMLflow(ctx *pulumi.Context, env *environments.Environment, names Azure
 		},
 		Ready: ready,
 	}, nil
+}
+
+// azureNotebookIdentity gives the notebooks a workload identity that reads
+// and lists what MLflow keeps (mlflow/ of the models container) and reads,
+// lists and writes experiments/.
+func azureNotebookIdentity(ctx *pulumi.Context, env *environments.Environment, scope azureIdentityScope, opts ...pulumi.ResourceOption) (notebooks.Identity, []pulumi.Resource, error) {
+	name := ctx.Stack() + "-notebooks"
+	id, err := azureWorkloadIdentity(ctx, name, baseline.NamespaceNotebooks, notebooks.ServiceAccount, env.Azure.Location, scope, opts...)
+	if err != nil {
+		return notebooks.Identity{}, nil, err
+	}
+	var deps []pulumi.Resource
+	for _, g := range []struct {
+		suffix    string
+		role      roles.Role
+		condition string
+	}{
+		{"models-read", roles.StorageBlobDataReader, roles.BlobPathCondition(MLflowPrefix + "/")},
+		{"experiments-read", roles.StorageBlobDataReader, roles.BlobPathCondition(ExperimentsPrefix + "/")},
+		{"experiments-write", roles.StorageBlobDataContributor, roles.BlobWritePathCondition(ExperimentsPrefix + "/")},
+	} {
+		ra, err := roles.Assign(ctx, name+"-"+g.suffix, scope.SubscriptionID, roles.Assignment{
+			PrincipalID: id.PrincipalId, PrincipalType: roles.ServicePrincipal, Role: g.role, Scope: scope.ModelsContainerID, Condition: g.condition,
+		}, append(opts, pulumi.Parent(id))...)
+		if err != nil {
+			return notebooks.Identity{}, nil, err
+		}
+		deps = append(deps, ra)
+	}
+	return notebooks.Identity{
+		ServiceAccountAnnotations: pulumi.StringMap{"azure.workload.identity/client-id": id.ClientId},
+		PodLabels:                 workloadIdentityLabels,
+	}, deps, nil
 }
 
 // workloadIdentityLabels put a pod under AKS workload identity.

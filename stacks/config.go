@@ -160,12 +160,12 @@ func ProjectRoot(dir string) (string, error) {
 // reads; any other mlplatform: key in a stack file is a mistake.
 var ConfigKeys = []string{"environment", "cloud", "expiresAt", "environmentFile", "deployerPrincipalType", "scope", "pullRequest",
 	"baseStack", "previewModels", "grafanaAdminPassword", "githubAppId", "githubAppInstallationId", "githubAppPrivateKey",
-	"mlflowAdminPassword", "mlflowFlaskSecretKey", "mlflowDatabasePassword"}
+	"mlflowAdminPassword", "mlflowFlaskSecretKey", "mlflowDatabasePassword", "jupyterhubClientSecret"}
 
 // mustBeSecret keys must be set with --secret: in plain text they would sit in
 // the repository and in state unencrypted.
 var mustBeSecret = map[string]bool{"grafanaAdminPassword": true, "githubAppPrivateKey": true,
-	"mlflowAdminPassword": true, "mlflowFlaskSecretKey": true, "mlflowDatabasePassword": true}
+	"mlflowAdminPassword": true, "mlflowFlaskSecretKey": true, "mlflowDatabasePassword": true, "jupyterhubClientSecret": true}
 
 // CheckConfig reports, in a stack's config as the plan reads it from the
 // stack file (plan/stackfile), unknown keys, plaintext secrets, and a cloud

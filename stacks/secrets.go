@@ -46,6 +46,13 @@ func ServiceSecrets(env *environments.Environment) []ServiceSecret {
 				Why: "the MLflow database administrator's password (16 or more characters, three of upper, lower, digit, symbol), kept in Key Vault"})
 		}
 	}
+	if j := env.JupyterHub; j != nil {
+		provider := "GitHub OAuth app's"
+		if j.Auth.Entra != nil {
+			provider = "Entra app registration's"
+		}
+		out = append(out, ServiceSecret{Key: "jupyterhubClientSecret", Secret: true, Why: "the JupyterHub " + provider + " client secret"})
+	}
 	if len(env.Runners) > 0 {
 		out = append(out,
 			ServiceSecret{Key: "githubAppId", Why: "the GitHub App the runner scale sets authenticate as"},

@@ -11,6 +11,7 @@ import (
 	"github.com/pangea-ai/mlplatform/components/k8s/gpu"
 	"github.com/pangea-ai/mlplatform/components/k8s/mlflow"
 	"github.com/pangea-ai/mlplatform/components/k8s/monitoring"
+	"github.com/pangea-ai/mlplatform/components/k8s/notebooks"
 	"github.com/pangea-ai/mlplatform/components/k8s/runners"
 	"github.com/pangea-ai/mlplatform/components/k8s/serving"
 	"github.com/pangea-ai/mlplatform/components/nodes"
@@ -47,6 +48,9 @@ type cloudServices struct {
 	// MLflow is the tracking server's database, artifact store and
 	// identity; nil when the environment runs no MLflow.
 	MLflow *mlflowCloud
+	// NotebookIdentity is the notebooks' identity: read the models MLflow
+	// keeps, read and write the experiments prefix.
+	NotebookIdentity func() (notebooks.Identity, []pulumi.Resource, error)
 }
 
 // mlflowCloud is what a cloud gives MLflow's server.
@@ -177,10 +181,27 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 			Namespace: baseline.NamespaceMLflow, Replicas: m.Replicas, DefaultPermission: m.DefaultPermission,
 			Database: cloud.MLflow.Database, ArtifactsDestination: cloud.MLflow.ArtifactsDestination, Identity: cloud.MLflow.Identity,
 			AdminPassword: secrets["mlflowAdminPassword"], FlaskSecretKey: secrets["mlflowFlaskSecretKey"],
-			ClientNamespaces: []string{baseline.NamespaceRunners, baseline.NamespaceServing},
-			WaitFor:          ns(baseline.NamespaceMLflow, b.Namespaces[baseline.NamespaceRunners], b.Namespaces[baseline.NamespaceServing]),
+			ClientNamespaces: mlflowClients(env),
+			WaitFor:          ns(baseline.NamespaceMLflow, clientNamespaces(b, mlflowClients(env))...),
 			BackendReady:     cloud.MLflow.Ready,
 			Metrics:          len(mon) > 0, MetricsAfter: mon,
+		}, withK8s); err != nil {
+			return err
+		}
+	}
+	if j := env.JupyterHub; j != nil && cloud.NotebookIdentity != nil {
+		id, deps, err := cloud.NotebookIdentity()
+		if err != nil {
+			return err
+		}
+		if _, err := notebooks.New(ctx, base+"-notebooks", &notebooks.Args{
+			Namespace: baseline.NamespaceNotebooks, Auth: notebookAuth(j), CallbackURL: j.CallbackURL,
+			ClientSecret: secrets["jupyterhubClientSecret"],
+			HomeGiB:      j.HomeGiB, StorageClass: monitoring.StorageClassName, IdleTimeoutMinutes: j.IdleTimeoutMinutes,
+			Profiles: notebookProfiles(env, taints), Identity: id,
+			MLflowURL: mlflow.URL(baseline.NamespaceMLflow), MLflowNamespace: baseline.NamespaceMLflow, MLflowPort: mlflow.Port,
+			WaitFor: append(append(ns(baseline.NamespaceNotebooks), storage...), deps...),
+			Metrics: len(mon) > 0, MetricsAfter: mon,
 		}, withK8s); err != nil {
 			return err
 		}
@@ -208,6 +229,33 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 		}
 	}
 	return nil
+}
+
+// clientNamespaces are the baseline's namespaces of the given names.
+func clientNamespaces(b *baseline.Baseline, names []string) []pulumi.Resource {
+	var out []pulumi.Resource
+	for _, n := range names {
+		out = append(out, b.Namespaces[n])
+	}
+	return out
+}
+
+// mlflowClients are the namespaces whose pods may call MLflow.
+func mlflowClients(env *environments.Environment) []string {
+	out := []string{baseline.NamespaceRunners, baseline.NamespaceServing}
+	if env.JupyterHub != nil {
+		out = append(out, baseline.NamespaceNotebooks)
+	}
+	return out
+}
+
+// notebookAuth is the hub's sign-in from the environment's.
+func notebookAuth(j *environments.JupyterHub) notebooks.Auth {
+	if g := j.Auth.GitHub; g != nil {
+		return notebooks.Auth{GitHub: &notebooks.GitHub{Organization: g.Organization, ClientID: g.ClientID}}
+	}
+	e := j.Auth.Entra
+	return notebooks.Auth{Entra: &notebooks.Entra{TenantID: e.TenantID, ClientID: e.ClientID, AllowedGroups: e.AllowedGroups}}
 }
 
 // modelArgs are model m's ModelServiceArgs apart from where it runs: its

@@ -45,12 +45,12 @@ func withServiceSecrets(cfg *stackfile.Config) {
 	for key, v := range map[string]string{
 		"grafanaAdminPassword": "test-grafana-password", "githubAppId": "123456",
 		"githubAppInstallationId": "654321", "githubAppPrivateKey": "test-private-key",
-		"mlflowAdminPassword": "test-mlflow-admin", "mlflowFlaskSecretKey": "test-flask-key", "mlflowDatabasePassword": "Test-db-password-0123",
+		"mlflowAdminPassword": "test-mlflow-admin", "mlflowFlaskSecretKey": "test-flask-key", "mlflowDatabasePassword": "Test-db-password-0123", "jupyterhubClientSecret": "test-oauth-secret",
 	} {
 		cfg.Values[Project+":"+key] = v
 	}
 	cfg.SecretKeys = append(cfg.SecretKeys, Project+":grafanaAdminPassword", Project+":githubAppPrivateKey",
-		Project+":mlflowAdminPassword", Project+":mlflowFlaskSecretKey", Project+":mlflowDatabasePassword")
+		Project+":mlflowAdminPassword", Project+":mlflowFlaskSecretKey", Project+":mlflowDatabasePassword", Project+":jupyterhubClientSecret")
 }
 
 // readStack reads a stack's file as mlplat plan does.
@@ -214,7 +214,7 @@ func TestProdPlatformIsComplete(t *testing.T) {
 		// budget, on a Multi-AZ RDS instance.
 		"kubernetes:cert-manager.io/v1:Certificate": 2, "kubernetes:cert-manager.io/v1:Issuer": 2, "kubernetes:batch/v1:Job": 1,
 		"kubernetes:serving.kserve.io/v1beta1:InferenceService": 2, "kubernetes:policy/v1:PodDisruptionBudget": 6, "aws:rds/instance:Instance": 1,
-		"aws:amp/workspace:Workspace": 1, "kubernetes:helm.sh/v3:Release": 11,
+		"aws:amp/workspace:Workspace": 1, "kubernetes:helm.sh/v3:Release": 12,
 		"kubernetes:gateway.networking.k8s.io/v1:Gateway": 1, "kubernetes:monitoring.coreos.com/v1:PrometheusRule": 8,
 	} {
 		if got := len(rec.ByType(typ)); got != want {

@@ -6,9 +6,11 @@ import (
 	"time"
 
 	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
+	"github.com/pangea-ai/mlplatform/components/k8s/notebooks"
 	"github.com/pangea-ai/mlplatform/components/k8s/runners"
 	"github.com/pangea-ai/mlplatform/components/k8s/serving"
 	"github.com/pangea-ai/mlplatform/components/modelcard"
+	"github.com/pangea-ai/mlplatform/components/nodes"
 	"github.com/pangea-ai/mlplatform/components/tags"
 	"github.com/pangea-ai/mlplatform/environments"
 )
@@ -67,6 +69,9 @@ func concernsFor(env *environments.Environment) ([]baseline.Concern, error) {
 	out := baseline.PlatformConcerns(serving, runners, privileged)
 	if env.MLflowOn() {
 		out = append(out, baseline.MLflowConcern())
+	}
+	if env.JupyterHub != nil {
+		out = append(out, baseline.NotebooksConcern())
 	}
 	return out, nil
 }
@@ -269,4 +274,32 @@ func runnerSets(in []environments.RunnerSet) []runners.ScaleSet {
 		})
 	}
 	return out
+}
+
+// Notebook sizes: small enough for every node type the catalogue holds
+// (the smallest CPU and GPU nodes have 4 vCPU and 16 GiB).
+const (
+	notebookCPU, notebookMemory       = "1", "4G"
+	notebookGPUCPU, notebookGPUMemory = "2", "8G"
+	sharedGPUCPU, sharedGPUMemory     = "1", "4G"
+)
+
+// notebookProfiles offer a notebook on each CPU and GPU group, CPU first:
+// a GPU group that time-slices its GPUs offers a slice of one.
+func notebookProfiles(env *environments.Environment, taints nodes.GroupTaints) []notebooks.Profile {
+	var cpu, gpu []notebooks.Profile
+	for _, name := range sortedNames(env.NodeGroups) {
+		g := env.NodeGroups[name]
+		switch g.Kind {
+		case nodes.KindCPU:
+			cpu = append(cpu, notebooks.Profile{Group: name, CPU: notebookCPU, Memory: notebookMemory, Taints: taints[name]})
+		case nodes.KindGPU:
+			p := notebooks.Profile{Group: name, GPU: true, CPU: notebookGPUCPU, Memory: notebookGPUMemory, Taints: taints[name]}
+			if g.GPUSharing != nil {
+				p.Shared, p.CPU, p.Memory = true, sharedGPUCPU, sharedGPUMemory
+			}
+			gpu = append(gpu, p)
+		}
+	}
+	return append(cpu, gpu...)
 }

@@ -53,7 +53,7 @@ func TestPreviewUpWithoutTheCLIShowsThePlanAndStops(t *testing.T) {
 		"Preview stack aws-pr-42 (pull request 42, namespace scope, expires ",
 		"Plan for stack aws-pr-42 (environment dev, aws us-east-1): 33 resources",
 		"kubernetes:serving.kserve.io/v1beta1:InferenceService  aws-pr-42-model-fraud-xgb",
-		"Policies: 45 rules, 0 mandatory violations",
+		"Policies: 46 rules, 0 mandatory violations",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stdout lacks %q", want)

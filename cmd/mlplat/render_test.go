@@ -78,8 +78,8 @@ func TestRenderOrderAndContent(t *testing.T) {
 	slices.Sort(names)
 	// Namespaces come first, so every namespaced object finds its namespace.
 	for i, want := range []string{"001-namespace-arc-system.yaml", "002-namespace-cert-manager.yaml", "003-namespace-envoy-gateway-system.yaml",
-		"004-namespace-gpu.yaml", "005-namespace-kserve.yaml", "006-namespace-mlflow.yaml", "007-namespace-monitoring.yaml", "008-namespace-runners.yaml",
-		"009-namespace-serving.yaml"} {
+		"004-namespace-gpu.yaml", "005-namespace-kserve.yaml", "006-namespace-mlflow.yaml", "007-namespace-monitoring.yaml", "008-namespace-notebooks.yaml",
+		"009-namespace-runners.yaml", "010-namespace-serving.yaml"} {
 		if names[i] != want {
 			t.Errorf("file %d = %s, want %s", i, names[i], want)
 		}

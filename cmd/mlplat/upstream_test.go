@@ -152,6 +152,10 @@ func TestChartWorkloadsArePlacedExplicitly(t *testing.T) {
 		"nvidia-device-plugin":            {"nodeSelector": map[string]interface{}{"nvidia.com/gpu.present": "true"}, "priorityClassName": "system-node-critical"},
 		"dcgm-exporter":                   {"nodeSelector": map[string]interface{}{"nvidia.com/gpu.present": "true"}, "priorityClassName": "system-node-critical"},
 		"kserve-crd":                      {}, // CRDs only: no pods
+		// The hub and proxy; users' notebooks are placed by their profiles,
+		// and the user scheduler and pre-pullers are off.
+		"jupyterhub": merge(on("hub.", false), on("proxy.chp.", false), map[string]interface{}{
+			"scheduling.userScheduler.enabled": false, "prePuller.continuous.enabled": false, "prePuller.hook.enabled": false}),
 	}
 	for stack, r := range renderedStacks(t) {
 		for _, rel := range r.Releases {

@@ -72,7 +72,7 @@ func TestCommittedStackPassesThePack(t *testing.T) {
 		t.Fatal(err)
 	}
 	for k, v := range map[string]string{"grafanaAdminPassword": "p", "githubAppId": "1", "githubAppInstallationId": "2", "githubAppPrivateKey": "k",
-		"mlflowAdminPassword": "admin-password", "mlflowFlaskSecretKey": "flask"} {
+		"mlflowAdminPassword": "admin-password", "mlflowFlaskSecretKey": "flask", "jupyterhubClientSecret": "oauth"} {
 		cfg.Values[stacks.Project+":"+k] = v
 	}
 	rec, err := recorder.Run(stacks.Program, recorder.Options{Project: stacks.Project, Stack: "aws-prod", Config: cfg.Values, SecretKeys: cfg.SecretKeys})

@@ -75,6 +75,7 @@ func workloadRules() []Rule {
 		saRBACHygiene,
 		networkExposure,
 		ciRunnerIsolation,
+		notebookSecurity,
 	}
 }
 

@@ -19,6 +19,7 @@ var componentPages = map[string]string{
 	"k8s-baseline.md": "components/k8s/baseline", "k8s-gpu.md": "components/k8s/gpu", "k8s-monitoring.md": "components/k8s/monitoring",
 	"k8s-runners.md": "components/k8s/runners", "k8s-serving.md": "components/k8s/serving", "tags.md": "components/tags",
 	"aws-database.md": "components/aws/database", "azure-database.md": "components/azure/database", "k8s-mlflow.md": "components/k8s/mlflow",
+	"k8s-notebooks.md": "components/k8s/notebooks",
 }
 
 // TestComponentReferencesAreCurrent: each page's reference block (type

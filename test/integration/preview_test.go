@@ -45,7 +45,8 @@ func TestAccPreviewStack(t *testing.T) {
 	t.Setenv("PULUMI_BACKEND_URL", "file://"+filepath.Join(workDir, "state"))
 	t.Setenv("PULUMI_CONFIG_PASSPHRASE", random.UniqueId())
 	// Operator-held passwords a throwaway preview can make up.
-	for _, v := range []string{"MLPLAT_GRAFANA_ADMIN_PASSWORD", "MLPLAT_MLFLOW_ADMIN_PASSWORD", "MLPLAT_MLFLOW_FLASK_SECRET_KEY"} {
+	for _, v := range []string{"MLPLAT_GRAFANA_ADMIN_PASSWORD", "MLPLAT_MLFLOW_ADMIN_PASSWORD", "MLPLAT_MLFLOW_FLASK_SECRET_KEY",
+		"MLPLAT_MLFLOW_DATABASE_PASSWORD", "MLPLAT_JUPYTERHUB_CLIENT_SECRET"} {
 		if os.Getenv(v) == "" {
 			t.Setenv(v, random.UniqueId()+random.UniqueId())
 		}

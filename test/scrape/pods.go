@@ -65,5 +65,15 @@ func ChartWorkloads(r Releases, servingNamespace string) ([]Pod, []Service) {
 			Ports:  []Port{{"metrics", 9400}},
 		})
 	}
+	if ns, ok := r["jupyterhub"]; ok {
+		services = append(services, Service{
+			Source:    "jupyterhub/zero-to-jupyterhub-k8s@4.4.0 jupyterhub/templates/hub/service.yaml (port \"hub\" 8081; labels from _helpers.tpl jupyterhub.labels: legacy component, app, release and the app.kubernetes.io ones, release jupyterhub)",
+			Namespace: ns, Name: "hub",
+			Labels: map[string]string{"component": "hub", "app": "jupyterhub", "release": "jupyterhub", "heritage": "Helm", "chart": "jupyterhub-4.4.0",
+				"app.kubernetes.io/component": "hub", "app.kubernetes.io/name": "jupyterhub", "app.kubernetes.io/instance": "jupyterhub",
+				"app.kubernetes.io/managed-by": "Helm", "helm.sh/chart": "jupyterhub-4.4.0"},
+			Ports: []Port{{"hub", 8081}},
+		})
+	}
 	return pods, services
 }

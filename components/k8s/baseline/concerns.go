@@ -15,7 +15,17 @@ const (
 	NamespaceGateway = "envoy-gateway-system"
 	// NamespaceMLflow holds the tracking server and model registry.
 	NamespaceMLflow = "mlflow"
+	// NamespaceNotebooks holds JupyterHub and the users' notebooks.
+	NamespaceNotebooks = "notebooks"
 )
+
+// NotebooksConcern is JupyterHub's namespace: restricted (the hub, proxy
+// and notebooks all run non-root with every capability dropped), scraped
+// by monitoring, HTTPS out; the chart's own policies narrow each pod's
+// traffic further.
+func NotebooksConcern() Concern {
+	return Concern{Namespace: NamespaceNotebooks, PodSecurity: Restricted, IngressFrom: []string{NamespaceMonitoring}, EgressHTTPS: true}
+}
 
 // MLflowConcern is the tracking server's namespace: restricted, scraped by
 // monitoring, HTTPS out (the secret store, the artifact store, the cloud's

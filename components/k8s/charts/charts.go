@@ -55,13 +55,17 @@ var (
 	// scale set charts: tag gha-runner-scale-set-0.14.2 (charts/).
 	ARCController = Chart{Name: "oci://ghcr.io/actions/actions-runner-controller-charts/gha-runner-scale-set-controller", Version: "0.14.2"}
 	ARCScaleSet   = Chart{Name: "oci://ghcr.io/actions/actions-runner-controller-charts/gha-runner-scale-set", Version: "0.14.2"}
+	// JupyterHub is zero-to-jupyterhub-k8s tag 4.4.0 (jupyterhub 5.5.0,
+	// kubespawner 7.0.0 and oauthenticator 17.4.0 in its hub image,
+	// images/hub/requirements.txt), from its chart repository.
+	JupyterHub = Chart{Repo: "https://hub.jupyter.org/helm-chart/", Name: "jupyterhub", Version: "4.4.0"}
 )
 
 // All lists every pinned chart, for checks and the render output. Only
 // charts a component installs are pinned: a pin nothing installs is never
 // exercised, so nobody notices when it goes stale.
 func All() []Chart {
-	return []Chart{KubePrometheusStack, NVIDIADevicePlugin, DCGMExporter, KServeCRD, KServe, KServeRuntimes, CertManager, EnvoyGateway, ARCController, ARCScaleSet}
+	return []Chart{KubePrometheusStack, NVIDIADevicePlugin, DCGMExporter, KServeCRD, KServe, KServeRuntimes, CertManager, EnvoyGateway, ARCController, ARCScaleSet, JupyterHub}
 }
 
 // ShortName is the chart's own name, without repository or OCI path: the
