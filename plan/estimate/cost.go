@@ -424,6 +424,12 @@ func (c *coster) excluded() []string {
 		}
 		parts = append(parts, fmt.Sprintf("object storage and images by usage (%s %s/GiB-month)", store, usd(v)))
 	}
+	for _, r := range c.byURN {
+		if unversioned(r.Type) == typeHelmRelease && strings.HasSuffix(r.InString("chart"), "jupyterhub") {
+			parts = append(parts, fmt.Sprintf("notebook home volumes (%s per user who starts a notebook) and the notebooks' own nodes beyond the groups' sizes", r.InString("values.singleuser.storage.capacity")))
+			break
+		}
+	}
 	if c.cloud == catalog.Azure {
 		parts = append(parts, "request and operation charges (Key Vault keys, storage)",
 			"logs and metrics (Log Analytics, Azure Monitor workspace)")

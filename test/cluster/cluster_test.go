@@ -40,11 +40,12 @@ type summary struct {
 	// field validation; customResources those of them that are custom
 	// resources, by kind; crds the definitions installed from upstream.
 	applied, crds int
-	// logging counts InferenceServices whose predictor logs payloads.
-	logging         int
-	customResources map[string]int
-	notVerifiable   map[string]int // reason → count
-	placed          map[string]int // node group → pods
+	// logging counts InferenceServices whose predictor logs payloads;
+	// notebooks the JupyterHub profiles admitted and placed.
+	logging, notebooks int
+	customResources    map[string]int
+	notVerifiable      map[string]int // reason → count
+	placed             map[string]int // node group → pods
 }
 
 // builtinKinds are the Kubernetes API's own kinds the toolkit renders;
@@ -165,7 +166,7 @@ func verifyStack(t *testing.T, bin, mlplat, stack string) {
 	}
 
 	// Each workload namespace keeps its default-deny policy.
-	for _, ns := range []string{"serving", "runners", "monitoring", "gpu", "mlflow"} {
+	for _, ns := range []string{"serving", "runners", "monitoring", "gpu", "mlflow", "notebooks"} {
 		if _, err := k8s.RunKubectlAndGetOutputE(t, k8s.NewKubectlOptions("", cp.Kubeconfig, ns), "get", "networkpolicy", "default-deny", "-o", "name"); err != nil {
 			t.Errorf("namespace %s has no default-deny NetworkPolicy: %v", ns, err)
 		}
@@ -198,6 +199,18 @@ func verifyStack(t *testing.T, bin, mlplat, stack string) {
 	// The toolkit's own workloads (the payload filter, TrustyAI) run as
 	// rendered.
 	for _, d := range deployments {
+		checkPlacement(t, cp, groups, d, &sum)
+	}
+	// Each notebook profile, as KubeSpawner would spawn it from the hub's
+	// values, is admitted in the notebooks namespace (restricted) and lands
+	// on its group: a GPU profile on a GPU node.
+	for _, d := range notebookStandins(t, filepath.Join(out, "helm-releases.yaml")) {
+		f := writeManifest(t, work, name(d)+".yaml", d)
+		if err := applyE(t, opts, f); err != nil {
+			t.Errorf("the API server rejected notebook profile %s: %v", name(d), err)
+			continue
+		}
+		sum.notebooks++
 		checkPlacement(t, cp, groups, d, &sum)
 	}
 	// So do its jobs (a model's reference upload): their pods are admitted
@@ -344,6 +357,7 @@ func report(t *testing.T, stack string, groups []Group, s summary) {
 		fmt.Fprintf(&b, "    of which %-24s %d\n", k, s.customResources[k])
 	}
 	fmt.Fprintf(&b, "  models logging payloads, their predictor pods running KServe's agent: %d\n", s.logging)
+	fmt.Fprintf(&b, "  notebook profiles admitted and placed on their groups: %d\n", s.notebooks)
 	for _, r := range sortedKeys(s.notVerifiable) {
 		fmt.Fprintf(&b, "  not verifiable: %-70s %d\n", r, s.notVerifiable[r])
 	}

@@ -131,5 +131,23 @@ func Dashboards() []Dashboard {
 				{Title: "Memory per server", Unit: "bytes", Targets: []Target{
 					{Expr: `sum by (pod) (container_memory_working_set_bytes{namespace="mlflow", container="mlflow"})`, Legend: "{{pod}}"}}},
 			}},
+		// JupyterHub's hub metrics (jupyterhub 5.5.0 jupyterhub/metrics.py)
+		// and the GPUs notebooks hold (DCGM with pod attribution).
+		{UID: "mlplatform-notebooks", Title: "mlplatform / Notebooks",
+			Panels: []Panel{
+				{Title: "Running notebooks", Unit: "short", Targets: []Target{
+					{Expr: `sum(jupyterhub_running_servers{namespace="notebooks"})`, Legend: "running"}}},
+				{Title: "Active users", Unit: "short", Targets: []Target{
+					{Expr: `max by (period) (jupyterhub_active_users{namespace="notebooks"})`, Legend: "{{period}}"},
+					{Expr: `max(jupyterhub_total_users{namespace="notebooks"})`, Legend: "all users"}}},
+				{Title: "Notebook start time p95 (successful starts)", Unit: "s", Targets: []Target{
+					{Expr: `histogram_quantile(0.95, sum by (le) (rate(jupyterhub_server_spawn_duration_seconds_bucket{namespace="notebooks", status="success"}[30m])))`, Legend: "p95"}}},
+				{Title: "Failed notebook starts per hour", Unit: "short", Targets: []Target{
+					{Expr: `sum(increase(jupyterhub_server_spawn_duration_seconds_count{namespace="notebooks", status="failure"}[1h]))`, Legend: "failures"}}},
+				{Title: "GPU utilisation per notebook", Unit: "percent", Targets: []Target{
+					{Expr: `avg by (pod) (DCGM_FI_DEV_GPU_UTIL{namespace="notebooks", pod!=""})`, Legend: "{{pod}}"}}},
+				{Title: "GPU memory per notebook", Unit: "decmbytes", Targets: []Target{
+					{Expr: `sum by (pod) (DCGM_FI_DEV_FB_USED{namespace="notebooks", pod!=""})`, Legend: "{{pod}}"}}},
+			}},
 	}
 }

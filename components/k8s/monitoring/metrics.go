@@ -83,6 +83,11 @@ var Catalogue = []Metric{
 	// (mlflow/server/prometheus_exporter.py).
 	{MLflowRequestsMetric, "counter", "mlflow", "3.17.0", "rycus86/prometheus_flask_exporter@0.23.2 prometheus_flask_exporter/__init__.py export_defaults (<prefix>_http_request_total, labels method, status); mlflow/mlflow mlflow/server/prometheus_exporter.py (defaults_prefix mlflow)"},
 	{MLflowDurationMetric, "histogram", "mlflow", "3.17.0", "rycus86/prometheus_flask_exporter@0.23.2 prometheus_flask_exporter/__init__.py export_defaults (<prefix>_http_request_duration_seconds); mlflow/mlflow mlflow/server/prometheus_exporter.py"},
+	// JupyterHub's hub (prometheus_client metrics, prefix jupyterhub_).
+	{"jupyterhub_running_servers", "gauge", "jupyterhub", "5.5.0", "jupyterhub/jupyterhub@5.5.0 jupyterhub/metrics.py (RUNNING_SERVERS)"},
+	{"jupyterhub_active_users", "gauge", "jupyterhub", "5.5.0", "jupyterhub/jupyterhub@5.5.0 jupyterhub/metrics.py (ACTIVE_USERS, label period 24h/7d/30d)"},
+	{"jupyterhub_total_users", "gauge", "jupyterhub", "5.5.0", "jupyterhub/jupyterhub@5.5.0 jupyterhub/metrics.py (TOTAL_USERS)"},
+	{"jupyterhub_server_spawn_duration_seconds", "histogram", "jupyterhub", "5.5.0", "jupyterhub/jupyterhub@5.5.0 jupyterhub/metrics.py (SERVER_SPAWN_DURATION_SECONDS, label status)"},
 	// This project's payload filter.
 	{ForwardedMetric, "counter", "payload-filter", "0.1.0", "this repository: cmd/payload-filter/trustyai.go (forwarder.metrics)"},
 	{RecordsMetric, "counter", "payload-filter", "0.1.0", "this repository: cmd/payload-filter/main.go (server.metrics)"},

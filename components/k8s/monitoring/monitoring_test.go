@@ -151,7 +151,7 @@ func TestDashboardsAreProvisionedAsConfigMaps(t *testing.T) {
 			}
 		}
 	}
-	want := []string{"dashboard-mlplatform-explainers", "dashboard-mlplatform-gpu", "dashboard-mlplatform-mlflow", "dashboard-mlplatform-model-quality", "dashboard-mlplatform-node-groups", "dashboard-mlplatform-runners", "dashboard-mlplatform-serving"}
+	want := []string{"dashboard-mlplatform-explainers", "dashboard-mlplatform-gpu", "dashboard-mlplatform-mlflow", "dashboard-mlplatform-model-quality", "dashboard-mlplatform-node-groups", "dashboard-mlplatform-notebooks", "dashboard-mlplatform-runners", "dashboard-mlplatform-serving"}
 	slices.Sort(names)
 	if !reflect.DeepEqual(names, want) {
 		t.Errorf("dashboards = %v, want %v", names, want)
