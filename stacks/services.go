@@ -81,7 +81,7 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 	}
 	// mon is the monitoring release: only monitors and rules wait for it
 	// (its CRDs), so the other charts install beside it.
-	var mon, storage []pulumi.Resource
+	var mon, storage, gateway []pulumi.Resource
 	if m := env.Monitoring; m != nil {
 		stack, err := monitoring.NewMonitoring(ctx, base+"-monitoring", &monitoring.MonitoringArgs{
 			Namespace: baseline.NamespaceMonitoring, Cluster: base, Environment: env.Name,
@@ -130,6 +130,7 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 		if err != nil {
 			return err
 		}
+		gateway = []pulumi.Resource{ks.Gateway}
 		var filter []pulumi.Resource
 		if models := servingModels(env.Models); len(serving.LoggingModels(models)) > 0 {
 			f, err := serving.NewPayloadFilter(ctx, base+"-payload-filter", &serving.PayloadFilterArgs{
@@ -177,14 +178,23 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 		}
 	}
 	if m := env.MLflow; env.MLflowOn() && cloud.MLflow != nil {
+		clients := mlflowClients(env)
+		var route *mlflow.Route
+		if len(gateway) > 0 {
+			// In-cluster callers also reach MLflow through the model
+			// gateway, at a host on its platform listener.
+			route = &mlflow.Route{Gateway: serving.GatewayName, Namespace: baseline.NamespaceServing, Listener: serving.PlatformListener,
+				Hostname: MLflowHost, After: gateway}
+			clients = append(clients, baseline.NamespaceGateway)
+		}
 		if _, err := mlflow.New(ctx, base+"-mlflow", &mlflow.Args{
 			Namespace: baseline.NamespaceMLflow, Replicas: m.Replicas, DefaultPermission: m.DefaultPermission,
 			Database: cloud.MLflow.Database, ArtifactsDestination: cloud.MLflow.ArtifactsDestination, Identity: cloud.MLflow.Identity,
 			AdminPassword: secrets["mlflowAdminPassword"], FlaskSecretKey: secrets["mlflowFlaskSecretKey"],
-			ClientNamespaces: mlflowClients(env),
-			WaitFor:          ns(baseline.NamespaceMLflow, clientNamespaces(b, mlflowClients(env))...),
-			BackendReady:     cloud.MLflow.Ready,
-			Metrics:          len(mon) > 0, MetricsAfter: mon,
+			ClientNamespaces: clients, Route: route,
+			WaitFor:      ns(baseline.NamespaceMLflow, clientNamespaces(b, clients)...),
+			BackendReady: cloud.MLflow.Ready,
+			Metrics:      len(mon) > 0, MetricsAfter: mon,
 		}, withK8s); err != nil {
 			return err
 		}
@@ -230,6 +240,9 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 	}
 	return nil
 }
+
+// MLflowHost is the host MLflow answers for on the model gateway.
+const MLflowHost = "mlflow." + serving.PlatformDomain
 
 // clientNamespaces are the baseline's namespaces of the given names.
 func clientNamespaces(b *baseline.Baseline, names []string) []pulumi.Resource {

@@ -30,6 +30,9 @@ const (
 	// LabelModelNamespace marks namespaces whose models the model gateway
 	// routes to: the serving namespace and preview namespaces.
 	LabelModelNamespace = "mlplatform.pangea.ai/models"
+	// LabelPlatformService marks namespaces of platform services the model
+	// gateway also routes to, on its platform listener (MLflow).
+	LabelPlatformService = "mlplatform.pangea.ai/platform-service"
 )
 
 // PriorityClasses the baseline creates: platform services preempt serving,

@@ -32,7 +32,8 @@ func NotebooksConcern() Concern {
 // token endpoints). Who may call it, and its database port, are the MLflow
 // component's own policies.
 func MLflowConcern() Concern {
-	return Concern{Namespace: NamespaceMLflow, PodSecurity: Restricted, IngressFrom: []string{NamespaceMonitoring}, EgressHTTPS: true}
+	return Concern{Namespace: NamespaceMLflow, PodSecurity: Restricted, IngressFrom: []string{NamespaceMonitoring}, EgressHTTPS: true,
+		Labels: map[string]string{LabelPlatformService: "true"}}
 }
 
 // headroom scales quotas above the sum of the declared maximums, so rolling

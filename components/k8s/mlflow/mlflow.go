@@ -131,8 +131,11 @@ type Args struct {
 	// 12 characters, a Pulumi secret); FlaskSecretKey signs its CSRF
 	// tokens and must be the same on every replica. Required.
 	AdminPassword, FlaskSecretKey pulumi.StringInput
-	// ClientNamespaces may call the server (notebooks, runners, serving).
+	// ClientNamespaces may call the server (notebooks, runners, serving,
+	// and the gateway's when Route is set).
 	ClientNamespaces []string
+	// Route, when set, exposes the server through the platform's gateway.
+	Route *Route
 	// WaitFor must exist first (the namespaces).
 	WaitFor []pulumi.Resource
 	// BackendReady are the database and the identity's resources: only
@@ -141,6 +144,16 @@ type Args struct {
 	// Metrics adds a PodMonitor, after MetricsAfter (its CRD's release).
 	Metrics      bool
 	MetricsAfter []pulumi.Resource
+}
+
+// Route attaches the server to a Gateway listener under a host name.
+type Route struct {
+	// Gateway and Namespace name the Gateway; Listener its section.
+	Gateway, Namespace, Listener string
+	// Hostname is the host the route answers for.
+	Hostname string
+	// After is the Gateway resource (and its CRDs' release).
+	After []pulumi.Resource
 }
 
 // MLflow is the tracking server and what it needs on the cluster.
@@ -164,10 +177,14 @@ func URL(namespace string) string {
 // MLFLOW_SERVER_ALLOWED_HOSTS, mlflow/cli/__init__.py; charts/README.md).
 // Its default also admits the private ranges; that its wildcard matches
 // "10.*" as written here is read from that default, not run.
-func AllowedHosts(namespace string) []string {
+func AllowedHosts(namespace string, route *Route) []string {
 	svc := Name + "." + namespace + ".svc"
-	return []string{svc, fmt.Sprintf("%s:%d", svc, Port), svc + ".cluster.local", fmt.Sprintf("%s.cluster.local:%d", svc, Port),
+	out := []string{svc, fmt.Sprintf("%s:%d", svc, Port), svc + ".cluster.local", fmt.Sprintf("%s.cluster.local:%d", svc, Port),
 		"localhost", "localhost:*", "127.0.0.1:*", "10.*", "172.*", "192.168.*"}
+	if route != nil {
+		out = append(out, route.Hostname, route.Hostname+":*")
+	}
+	return out
 }
 
 //go:embed start.py
@@ -293,6 +310,24 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := policies(ctx, name, a, parent, after); err != nil {
 		return nil, fmt.Errorf("creating MLflow %q: %w", name, err)
 	}
+	if r := a.Route; r != nil {
+		// An HTTPRoute (gateway.networking.k8s.io/v1) on the gateway's
+		// platform listener; the basic-auth app still guards every call.
+		if _, err := apiextensions.NewCustomResource(ctx, name+"-route", &apiextensions.CustomResourceArgs{
+			ApiVersion: pulumi.String("gateway.networking.k8s.io/v1"),
+			Kind:       pulumi.String("HTTPRoute"),
+			Metadata:   meta(Name),
+			OtherFields: map[string]interface{}{"spec": map[string]interface{}{
+				"parentRefs": []interface{}{map[string]interface{}{"name": r.Gateway, "namespace": r.Namespace, "sectionName": r.Listener}},
+				"hostnames":  []interface{}{r.Hostname},
+				"rules": []interface{}{map[string]interface{}{
+					"backendRefs": []interface{}{map[string]interface{}{"name": Name, "port": Port}},
+				}},
+			}},
+		}, parent, pulumi.DependsOn(append(append([]pulumi.Resource{}, a.WaitFor...), r.After...))); err != nil {
+			return nil, fmt.Errorf("creating MLflow %q: %w", name, err)
+		}
+	}
 	if a.Metrics {
 		if err := podMonitor(ctx, name, a, meta, parent); err != nil {
 			return nil, fmt.Errorf("creating MLflow %q: %w", name, err)
@@ -361,7 +396,7 @@ func deploymentSpec(stack string, a Args) appsv1.DeploymentSpecArgs {
 	fromSecret("MLFLOW_AUTH_ADMIN_PASSWORD")
 	fromSecret("MLFLOW_FLASK_SERVER_SECRET_KEY")
 	add("MLFLOW_ARTIFACTS_DESTINATION", a.ArtifactsDestination)
-	add("MLFLOW_SERVER_ALLOWED_HOSTS", pulumi.String(strings.Join(AllowedHosts(a.Namespace), ",")))
+	add("MLFLOW_SERVER_ALLOWED_HOSTS", pulumi.String(strings.Join(AllowedHosts(a.Namespace, a.Route), ",")))
 	for _, k := range sortedKeys(a.Identity.Env) {
 		add(k, pulumi.String(a.Identity.Env[k]))
 	}

@@ -147,3 +147,36 @@ func TestRejectsBadArgs(t *testing.T) {
 		return err
 	}, `creating MLflow "m": Replicas 0 must be 1 to 5; DefaultPermission "WRITE" must be one of READ, USE, EDIT, MANAGE, NO_PERMISSIONS; Database.Username is required with Azure Key Vault: the secret holds only the password`)
 }
+
+// TestRouteThroughTheGateway: with a Route, the server answers for the
+// gateway's host too, an HTTPRoute attaches to the named listener only, and
+// the gateway's namespace is among the callers.
+func TestRouteThroughTheGateway(t *testing.T) {
+	rec, err := recorder.Run(func(ctx *pulumi.Context) error {
+		a := testArgs()
+		a.Route = &Route{Gateway: "models", Namespace: "serving", Listener: "platform", Hostname: "mlflow.platform.mlplatform.internal"}
+		a.ClientNamespaces = append(a.ClientNamespaces, "envoy-gateway-system")
+		_, err := New(ctx, "aws-dev-mlflow", a)
+		return err
+	}, recorder.Options{Project: "p", Stack: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	route, err := rec.Named("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "aws-dev-mlflow-route")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recorder.AssertInputs(t, route, map[string]interface{}{
+		"metadata.namespace":        "mlflow",
+		"spec.parentRefs":           []interface{}{map[string]interface{}{"name": "models", "namespace": "serving", "sectionName": "platform"}},
+		"spec.hostnames":            []interface{}{"mlflow.platform.mlplatform.internal"},
+		"spec.rules[0].backendRefs": []interface{}{map[string]interface{}{"name": "mlflow", "port": 5000.0}},
+	})
+	hosts := AllowedHosts("mlflow", &Route{Hostname: "mlflow.platform.mlplatform.internal"})
+	if got := strings.Join(hosts[len(hosts)-2:], ","); got != "mlflow.platform.mlplatform.internal,mlflow.platform.mlplatform.internal:*" {
+		t.Errorf("allowed hosts end %s", got)
+	}
+	if _, err := rec.Named("kubernetes:networking.k8s.io/v1:NetworkPolicy", "aws-dev-mlflow-from-envoy-gateway-system"); err != nil {
+		t.Error("the gateway's proxies may not reach MLflow:", err)
+	}
+}

@@ -40,6 +40,12 @@ const (
 	// Domain is the ingress domain of KServe's host names: a model answers
 	// for Host <model>-<namespace>.<Domain> (and -predictor/-explainer).
 	Domain = "mlplatform.internal"
+	// PlatformListener is the Gateway's listener for platform services
+	// (MLflow), for hosts *.<PlatformDomain>: more specific than the model
+	// listener's, so its routes never see a model's request, and admitting
+	// routes only from namespaces labelled baseline.LabelPlatformService.
+	PlatformListener = "platform"
+	PlatformDomain   = "platform." + Domain
 	// ReleaseEnvoyGateway is the Helm release of the gateway controller.
 	ReleaseEnvoyGateway = "envoy-gateway"
 )
@@ -95,11 +101,11 @@ func EnvoyProxySpec(replicas int) map[string]interface{} {
 // newGateway installs Envoy Gateway and creates the class, the Gateway, the
 // caller and proxy network policies and, with monitoring, the proxies'
 // PodMonitor. It returns the release, which brings the Gateway API CRDs.
-func newGateway(ctx *pulumi.Context, name string, a *KServeArgs, parent pulumi.ResourceOption) (pulumi.Resource, error) {
+func newGateway(ctx *pulumi.Context, name string, a *KServeArgs, parent pulumi.ResourceOption) (pulumi.Resource, pulumi.Resource, error) {
 	rel, err := charts.Install(ctx, name+"-envoy-gateway", charts.EnvoyGateway, ReleaseEnvoyGateway, NamespaceGateway,
 		GatewayValues(), parent, pulumi.DependsOn(a.WaitFor))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	after := pulumi.DependsOn([]pulumi.Resource{rel})
 	labels := baseline.CommonLabels()
@@ -110,7 +116,7 @@ func newGateway(ctx *pulumi.Context, name string, a *KServeArgs, parent pulumi.R
 		OtherFields: map[string]interface{}{"spec": EnvoyProxySpec(a.GatewayReplicas)},
 	}, parent, after)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	class, err := apiextensions.NewCustomResource(ctx, name+"-class", &apiextensions.CustomResourceArgs{
 		ApiVersion: pulumi.String("gateway.networking.k8s.io/v1"),
@@ -124,7 +130,7 @@ func newGateway(ctx *pulumi.Context, name string, a *KServeArgs, parent pulumi.R
 		}},
 	}, parent, pulumi.DependsOn([]pulumi.Resource{rel, proxy}))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	gw, err := apiextensions.NewCustomResource(ctx, name+"-gateway", &apiextensions.CustomResourceArgs{
 		ApiVersion: pulumi.String("gateway.networking.k8s.io/v1"),
@@ -132,22 +138,29 @@ func newGateway(ctx *pulumi.Context, name string, a *KServeArgs, parent pulumi.R
 		Metadata:   metav1.ObjectMetaArgs{Name: pulumi.String(GatewayName), Namespace: pulumi.String(a.ServingNamespace), Labels: labels},
 		OtherFields: map[string]interface{}{"spec": map[string]interface{}{
 			"gatewayClassName": GatewayClassName,
-			// Only routes (KServe's) in model namespaces attach: the
-			// serving namespace and pull-request previews.
+			// Only routes (KServe's) in model namespaces attach to the
+			// model listener: the serving namespace and pull-request
+			// previews; platform services' routes attach to their own.
 			"listeners": []interface{}{map[string]interface{}{
 				"name": "http", "protocol": "HTTP", "port": GatewayPort,
 				"allowedRoutes": map[string]interface{}{"namespaces": map[string]interface{}{
 					"from":     "Selector",
 					"selector": map[string]interface{}{"matchLabels": map[string]interface{}{baseline.LabelModelNamespace: "true"}},
 				}},
+			}, map[string]interface{}{
+				"name": PlatformListener, "protocol": "HTTP", "port": GatewayPort, "hostname": "*." + PlatformDomain,
+				"allowedRoutes": map[string]interface{}{"namespaces": map[string]interface{}{
+					"from":     "Selector",
+					"selector": map[string]interface{}{"matchLabels": map[string]interface{}{baseline.LabelPlatformService: "true"}},
+				}},
 			}},
 		}},
 	}, parent, pulumi.DependsOn([]pulumi.Resource{class}))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := gatewayPolicies(ctx, name, a.ServingNamespace, parent, pulumi.DependsOn(a.WaitFor)); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if a.Metrics {
 		sel := map[string]interface{}{}
@@ -165,10 +178,10 @@ func newGateway(ctx *pulumi.Context, name string, a *KServeArgs, parent pulumi.R
 				}},
 			}},
 		}, parent, pulumi.DependsOn(append([]pulumi.Resource{gw}, a.MetricsAfter...))); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return rel, nil
+	return rel, gw, nil
 }
 
 // gatewayPolicies open the two paths the baseline's default-deny closes:

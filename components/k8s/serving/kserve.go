@@ -54,6 +54,9 @@ type KServe struct {
 	// CertManager is cert-manager's release (with its CRDs), which other
 	// certificates wait for.
 	CertManager *helmv3.Release
+	// Gateway is the model gateway's Gateway, which platform services'
+	// routes attach to.
+	Gateway pulumi.Resource
 }
 
 // NewKServe installs cert-manager, then KServe's CRDs and controller.
@@ -85,7 +88,7 @@ func NewKServe(ctx *pulumi.Context, name string, args *KServeArgs, opts ...pulum
 	}
 	// The controller watches HTTPRoutes, so the Gateway API CRDs (from the
 	// Envoy Gateway chart) must exist before it starts.
-	gw, err := newGateway(ctx, name, args, parent)
+	gw, gateway, err := newGateway(ctx, name, args, parent)
 	if err != nil {
 		return nil, fmt.Errorf("creating KServe %q: %w", name, err)
 	}
@@ -101,7 +104,7 @@ func NewKServe(ctx *pulumi.Context, name string, args *KServeArgs, opts ...pulum
 	if err != nil {
 		return nil, fmt.Errorf("creating KServe %q: %w", name, err)
 	}
-	comp.Controller, comp.RuntimeConfigs, comp.CertManager = ctrl, rt, cm
+	comp.Controller, comp.RuntimeConfigs, comp.CertManager, comp.Gateway = ctrl, rt, cm, gateway
 	return comp, ctx.RegisterResourceOutputs(comp, pulumi.Map{})
 }
 

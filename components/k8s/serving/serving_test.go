@@ -315,7 +315,10 @@ func TestModelGateway(t *testing.T) {
 		"metadata.name": "models", "metadata.namespace": "serving", "spec.gatewayClassName": "mlplatform",
 		"spec.listeners": []interface{}{map[string]interface{}{"name": "http", "protocol": "HTTP", "port": 80.0,
 			"allowedRoutes": map[string]interface{}{"namespaces": map[string]interface{}{"from": "Selector",
-				"selector": map[string]interface{}{"matchLabels": map[string]interface{}{"mlplatform.pangea.ai/models": "true"}}}}}},
+				"selector": map[string]interface{}{"matchLabels": map[string]interface{}{"mlplatform.pangea.ai/models": "true"}}}}},
+			map[string]interface{}{"name": "platform", "protocol": "HTTP", "port": 80.0, "hostname": "*.platform.mlplatform.internal",
+				"allowedRoutes": map[string]interface{}{"namespaces": map[string]interface{}{"from": "Selector",
+					"selector": map[string]interface{}{"matchLabels": map[string]interface{}{"mlplatform.pangea.ai/platform-service": "true"}}}}}},
 	})
 	callers, _ := rec.Named("kubernetes:networking.k8s.io/v1:NetworkPolicy", "ks-gateway-callers")
 	recorder.AssertInputs(t, callers, map[string]interface{}{
