@@ -5,7 +5,6 @@ import (
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
-	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -97,7 +96,7 @@ type Monitoring struct {
 	// Release is the kube-prometheus-stack release. It brings the
 	// ServiceMonitor, PodMonitor and PrometheusRule CRDs: components that
 	// create those wait for it.
-	Release *helmv3.Release
+	Release *charts.Release
 	// StorageClass is the encrypted storage class Prometheus, Grafana and
 	// the runners' work volumes use.
 	StorageClass *storagev1.StorageClass

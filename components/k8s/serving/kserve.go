@@ -3,7 +3,6 @@ package serving
 import (
 	"fmt"
 
-	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/pangea-ai/mlplatform/components/k8s/baseline"
@@ -49,11 +48,11 @@ type KServe struct {
 	// Controller is the KServe release and RuntimeConfigs the runtimes';
 	// InferenceServices wait for both (the controller's webhooks admit them,
 	// and the controller picks a runtime when they appear).
-	Controller     *helmv3.Release
-	RuntimeConfigs *helmv3.Release
+	Controller     *charts.Release
+	RuntimeConfigs *charts.Release
 	// CertManager is cert-manager's release (with its CRDs), which other
 	// certificates wait for.
-	CertManager *helmv3.Release
+	CertManager *charts.Release
 	// Gateway is the model gateway's Gateway, which platform services'
 	// routes attach to.
 	Gateway pulumi.Resource

@@ -27,12 +27,13 @@ import (
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
-	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	policyv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
 	rbacv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/rbac/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/pangea-ai/mlplatform/components/k8s/charts"
 )
 
 // Names the program and its test share.
@@ -673,22 +674,17 @@ func kubernetesResources(ctx *pulumi.Context) error {
 	// pss-restricted, resources-and-gpu, sa-rbac-hygiene: the runner pod
 	// template has no security context, resources or service account.
 	// network-exposure: the default namespace has no default-deny policy.
-	if _, err := helmv3.NewRelease(ctx, "arc-runners", &helmv3.ReleaseArgs{
-		Name:      pulumi.String("arc-runners"),
-		Chart:     pulumi.String(RunnersChart),
-		Version:   pulumi.String("0.10.1"),
-		Namespace: pulumi.String("default"),
-		Values: pulumi.Map{
-			"githubConfigUrl":    pulumi.String("https://github.com/pangea-ai"),
-			"githubConfigSecret": pulumi.Map{"github_token": pulumi.String("ghp_notARealTokenButPlainText")},
-			"containerMode":      pulumi.Map{"type": pulumi.String("dind")},
-			"template": pulumi.Map{"spec": pulumi.Map{"containers": pulumi.Array{pulumi.Map{
-				"name":    pulumi.String("runner"),
-				"image":   pulumi.String("ghcr.io/actions/actions-runner:latest"),
-				"command": pulumi.Array{pulumi.String("/home/runner/run.sh")},
+	if _, err := charts.Install(ctx, "arc-runners", charts.Chart{Name: RunnersChart, Version: "0.10.1"}, "arc-runners", "default",
+		map[string]interface{}{
+			"githubConfigUrl":    "https://github.com/pangea-ai",
+			"githubConfigSecret": map[string]interface{}{"github_token": "ghp_notARealTokenButPlainText"},
+			"containerMode":      map[string]interface{}{"type": "dind"},
+			"template": map[string]interface{}{"spec": map[string]interface{}{"containers": []interface{}{map[string]interface{}{
+				"name":    "runner",
+				"image":   "ghcr.io/actions/actions-runner:latest",
+				"command": []interface{}{"/home/runner/run.sh"},
 			}}}},
-		},
-	}, opts); err != nil {
+		}, opts); err != nil {
 		return err
 	}
 

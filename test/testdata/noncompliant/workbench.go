@@ -3,8 +3,9 @@ package noncompliant
 import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
 	"github.com/pulumi/pulumi-azure-native-sdk/resources/v2"
-	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/pangea-ai/mlplatform/components/k8s/charts"
 )
 
 // The workbench's resources: MLflow's databases and JupyterHub, each
@@ -62,14 +63,10 @@ func azureDatabase(ctx *pulumi.Context, rg *resources.ResourceGroup) error {
 func notebooks(ctx *pulumi.Context, opts pulumi.ResourceOption) error {
 	// notebook-security: the chart's defaults (the privileged iptables
 	// init container, no storage class), the OAuth secret in the values.
-	if _, err := helmv3.NewRelease(ctx, "jupyterhub", &helmv3.ReleaseArgs{
-		Name: pulumi.String("jupyterhub"), Chart: pulumi.String("jupyterhub"), Version: pulumi.String("4.4.0"),
-		RepositoryOpts: helmv3.RepositoryOptsArgs{Repo: pulumi.String("https://hub.jupyter.org/helm-chart/")},
-		Namespace:      pulumi.String(Namespace),
-		Values: pulumi.Map{"hub": pulumi.Map{"config": pulumi.Map{"GitHubOAuthenticator": pulumi.Map{
-			"client_id": pulumi.String("Iv23liNoncompliant"), "client_secret": pulumi.String("not-a-real-secret"),
-		}}}},
-	}, opts); err != nil {
+	if _, err := charts.Install(ctx, "jupyterhub", charts.Chart{Name: "jupyterhub", Version: "4.4.0", Repo: "https://hub.jupyter.org/helm-chart/"},
+		"jupyterhub", Namespace, map[string]interface{}{"hub": map[string]interface{}{"config": map[string]interface{}{"GitHubOAuthenticator": map[string]interface{}{
+			"client_id": "Iv23liNoncompliant", "client_secret": "not-a-real-secret",
+		}}}}, opts); err != nil {
 		return err
 	}
 	return nil
