@@ -31,6 +31,18 @@ const (
 	// storageIPRules: "Maximum number of IP address rules per storage
 	// account: 400" (https://learn.microsoft.com/azure/storage/common/scalability-targets-standard-account).
 	storageIPRules = 400
+	// s3LifecycleRules: a bucket's lifecycle configuration "You can add as
+	// many as 1000 rules" (docs.aws.amazon.com/AmazonS3/latest/API/
+	// API_LifecycleConfiguration.html); the artifact bucket keeps 2 of its
+	// own (expire-noncurrent-versions, abort-incomplete-uploads,
+	// components/aws/artifacts/bucket.go).
+	s3LifecycleRules   = 1000
+	s3ArtifactOwnRules = 2
+	// azureLifecycleRules: "You can define up to 100 rules in a policy"
+	// (learn.microsoft.com/training/modules/manage-azure-blob-storage-lifecycle/
+	// 3-blob-storage-lifecycle-policies); the models container's policy
+	// holds only the payload rules (components/azure/artifacts).
+	azureLifecycleRules = 100
 )
 
 // eksQuota is an EKS quota: the default, or the account's raised value
@@ -84,6 +96,32 @@ func (v *validator) cloudLimits() {
 			v.ps.add("nodeGroups", fmt.Sprintf("%d groups", len(groups)),
 				fmt.Sprintf("AKS allows %d node pools per cluster", aksPoolsPerCluster), "merge groups")
 		}
+	}
+}
+
+// payloadRuleLimits refuses more monitored models than the storage's
+// lifecycle policy can hold a rule for: each model whose payloads are
+// archived gets a rule deleting them after payloadRetentionDays, and S3 or
+// Azure Storage would refuse the policy half-way through an update.
+func (v *validator) payloadRuleLimits() {
+	monitored := 0
+	for _, m := range v.env.Models {
+		if m.Monitoring != nil {
+			monitored++
+		}
+	}
+	check := func(limit int, whose string) {
+		if monitored > limit {
+			v.ps.add("models", fmt.Sprintf("%d models with monitoring", monitored),
+				fmt.Sprintf("each archives payloads under a lifecycle rule, and %s holds at most %d such rules", whose, limit),
+				"monitor fewer models in this environment, or split them across environments")
+		}
+	}
+	if v.env.AWS != nil {
+		check(s3LifecycleRules-s3ArtifactOwnRules, "the artifact bucket's lifecycle configuration (1000 rules, 2 of them its own)")
+	}
+	if v.env.Azure != nil {
+		check(azureLifecycleRules, "the storage account's management policy")
 	}
 }
 

@@ -23,6 +23,18 @@ func copies(e *Environment, from string, n, maxSize int) {
 	}
 }
 
+// monitoredModels replaces the models with n copies of the first, which
+// has monitoring, named m0001 on, each with its own storage path.
+func monitoredModels(e *Environment, n int) {
+	first := e.Models[0]
+	e.Models = nil
+	for i := 1; i <= n; i++ {
+		m := first
+		m.Name, m.StorageURI = fmt.Sprintf("m%04d", i), fmt.Sprintf("bench/m%04d", i)
+		e.Models = append(e.Models, m)
+	}
+}
+
 // TestCloudLimits breaks one documented cloud limit per case (limits.go
 // cites each) and asserts the whole message. dev.yaml has both an aws and
 // an azure section; cases for one cloud remove the other.
@@ -84,6 +96,14 @@ func TestCloudLimits(t *testing.T) {
 		"401 storage rules": {
 			mutate: func(e *Environment) { e.Azure.Artifacts.AllowedCIDRs = cidrs(401) },
 			want:   `azure.artifacts.allowedCidrs = 401 entries: Azure Storage (IP address rules) allows at most 400; fix: merge adjacent ranges into wider ones`,
+		},
+		"101 monitored models on Azure": {
+			mutate: func(e *Environment) { azureOnly(e); monitoredModels(e, 101) },
+			want:   `models = 101 models with monitoring: each archives payloads under a lifecycle rule, and the storage account's management policy holds at most 100 such rules; fix: monitor fewer models in this environment, or split them across environments`,
+		},
+		"999 monitored models on AWS": {
+			mutate: func(e *Environment) { awsOnly(e); monitoredModels(e, 999) },
+			want:   `models = 999 models with monitoring: each archives payloads under a lifecycle rule, and the artifact bucket's lifecycle configuration (1000 rules, 2 of them its own) holds at most 998 such rules; fix: monitor fewer models in this environment, or split them across environments`,
 		},
 		"a private range admits nobody": {
 			mutate: func(e *Environment) { e.Cluster.PublicAccessCIDRs = []string{"10.20.0.0/16"} },

@@ -55,6 +55,7 @@ func Validate(path string, env *Environment, opts Options) error {
 	v.cluster()
 	v.nodeGroups()
 	v.cloudLimits()
+	v.payloadRuleLimits()
 	if env.AWS != nil {
 		v.aws()
 	}

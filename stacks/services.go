@@ -142,7 +142,7 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 			}
 			filter = []pulumi.Resource{f.Deployment}
 		}
-		var served []pulumi.Resource
+		served := map[string]pulumi.Resource{}
 		ids, refs := map[string]serving.Identity{}, map[string]pulumi.StringInput{}
 		for _, m := range env.Models {
 			args, deps, err := modelArgs(cloud, taints, m)
@@ -158,7 +158,7 @@ func platformServices(ctx *pulumi.Context, env *environments.Environment, k8s *k
 			if err != nil {
 				return err
 			}
-			served = append(served, svc.ServiceAccount)
+			served[m.Name] = svc.ServiceAccount
 			ids[m.Name] = args.Identity
 			if m.Monitoring != nil && m.Monitoring.Reference != "" {
 				refs[m.Name] = cloud.ModelStorage(m.StorageURI + "/" + m.Monitoring.Reference)

@@ -13,7 +13,6 @@
 package props
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -137,7 +136,34 @@ func toValue(v any) property.Value {
 	return property.Value{}
 }
 
-var segment = regexp.MustCompile(`^([^\[]*)((?:\[[0-9]+\])*)$`)
+// splitSegment splits one dotted-path segment, a name and any [i] indexes
+// after it ("containers[0]"), into its keys ("containers", "[0"); valid is
+// false for anything else. Lookup runs for every rule on every resource, so
+// this is hand-written rather than a regular expression.
+func splitSegment(seg string) (keys []string, valid bool) {
+	name, rest, indexed := strings.Cut(seg, "[")
+	if name != "" {
+		keys = append(keys, name)
+	}
+	if !indexed {
+		return keys, true
+	}
+	rest = "[" + rest
+	for rest != "" {
+		end := strings.IndexByte(rest, ']')
+		if rest[0] != '[' || end < 2 {
+			return nil, false
+		}
+		for _, c := range rest[1:end] {
+			if c < '0' || c > '9' {
+				return nil, false
+			}
+		}
+		keys = append(keys, rest[:end])
+		rest = rest[end+1:]
+	}
+	return keys, true
+}
 
 // Lookup reads a dotted path with [i] indexes ("a.b[0].c"); ok is false
 // when the path does not exist. A value read from inside a secret is
@@ -156,16 +182,9 @@ func Lookup(v any, path string) (out any, ok bool) {
 	}
 	step(v)
 	for _, seg := range strings.Split(path, ".") {
-		m := segment.FindStringSubmatch(seg)
-		if m == nil {
+		keys, valid := splitSegment(seg)
+		if !valid {
 			return nil, false
-		}
-		keys := []string{}
-		if m[1] != "" {
-			keys = append(keys, m[1])
-		}
-		for _, idx := range strings.FieldsFunc(m[2], func(r rune) bool { return r == '[' || r == ']' }) {
-			keys = append(keys, "["+idx)
 		}
 		for _, key := range keys {
 			if _, unknown := v.(Unknown); unknown {

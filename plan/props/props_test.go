@@ -3,6 +3,7 @@ package props
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -138,5 +139,33 @@ func TestReaders(t *testing.T) {
 	}
 	if got := Unwrap(Secret{Value: Secret{Value: "s"}}); got != "s" {
 		t.Errorf("Unwrap = %v", got)
+	}
+}
+
+// TestSplitSegment pins the path segments Lookup accepts: a name, [i]
+// indexes after it, or both; anything else is no path.
+func TestSplitSegment(t *testing.T) {
+	cases := map[string]struct {
+		keys  []string
+		valid bool
+	}{
+		"name":               {[]string{"name"}, true},
+		"containers[0]":      {[]string{"containers", "[0"}, true},
+		"matrix[1][23]":      {[]string{"matrix", "[1", "[23"}, true},
+		"[2]":                {[]string{"[2"}, true},
+		"":                   {nil, true},
+		"a[":                 {nil, false},
+		"a[]":                {nil, false},
+		"a[x]":               {nil, false},
+		"a[1]b":              {nil, false},
+		"a[1]]":              {nil, false},
+		"a[-1]":              {nil, false},
+		"mlplatform.io/x[0]": {[]string{"mlplatform.io/x", "[0"}, true},
+	}
+	for seg, want := range cases {
+		keys, valid := splitSegment(seg)
+		if valid != want.valid || !slices.Equal(keys, want.keys) {
+			t.Errorf("splitSegment(%q) = %q, %v; want %q, %v", seg, keys, valid, want.keys, want.valid)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/pangea-ai/mlplatform/plan"
@@ -98,6 +99,46 @@ type Stack struct {
 	Resources         []*Resource
 	// Context holds the evaluation time and the environment's limits.
 	Context StackContext
+
+	// idx indexes Resources by type and URN; rules ask for both once per
+	// model or per finding, so a scan each time made a plan quadratic in
+	// its models. Built on first use, rebuilt when Resources grows.
+	idx *stackIndex
+}
+
+type stackIndex struct {
+	n      int
+	byType map[string][]int
+	byURN  map[string]*Resource
+	memo   map[string]any
+}
+
+func (s *Stack) index() *stackIndex {
+	if s.idx != nil && s.idx.n == len(s.Resources) {
+		return s.idx
+	}
+	idx := &stackIndex{n: len(s.Resources), byType: map[string][]int{}, byURN: map[string]*Resource{}, memo: map[string]any{}}
+	for i, r := range s.Resources {
+		idx.byType[r.Type] = append(idx.byType[r.Type], i)
+		if _, dup := idx.byURN[r.URN]; !dup {
+			idx.byURN[r.URN] = r
+		}
+	}
+	s.idx = idx
+	return idx
+}
+
+// memo returns what build returns for key, computed once per stack (and
+// again if Resources grows). For values derived from the whole stack that
+// a rule needs once per model.
+func (s *Stack) memo(key string, build func() any) any {
+	idx := s.index()
+	if v, ok := idx.memo[key]; ok {
+		return v
+	}
+	v := build()
+	idx.memo[key] = v
+	return v
 }
 
 // IsProd reports whether the stack is a production stack.
@@ -105,25 +146,27 @@ func (s *Stack) IsProd() bool { return s.Environment == "prod" }
 
 // ByType returns the stack's resources of one type, in order.
 func (s *Stack) ByType(types ...string) []*Resource {
-	var out []*Resource
-	for _, r := range s.Resources {
-		for _, t := range types {
-			if r.Type == t {
-				out = append(out, r)
-			}
+	idx := s.index()
+	var at []int
+	for i, t := range types {
+		if slices.Contains(types[:i], t) {
+			continue
 		}
+		at = append(at, idx.byType[t]...)
+	}
+	if len(types) > 1 {
+		sort.Ints(at)
+	}
+	var out []*Resource
+	for _, i := range at {
+		out = append(out, s.Resources[i])
 	}
 	return out
 }
 
 // ByURN returns the resource with a URN, or nil.
 func (s *Stack) ByURN(urn string) *Resource {
-	for _, r := range s.Resources {
-		if r.URN == urn {
-			return r
-		}
-	}
-	return nil
+	return s.index().byURN[urn]
 }
 
 // Get reads an input by a dotted path ("encryptionConfig.resources",

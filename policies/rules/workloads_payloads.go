@@ -92,7 +92,17 @@ func namespaceOf(r *Resource) string {
 // <container>/<prefix> that deletes base blobs after some days.
 func wlCheckPayloadRetention(s *Stack) []Finding {
 	var out []Finding
-	lifecycles := append(s.ByType(wlS3Lifecycle), s.ByType(wlAzureMgmtPolicy)...)
+	// Each lifecycle resource is read once: with a rule per model, reading
+	// it again for every model made this check quadratic in the models.
+	var expiries []map[string]int
+	lifecycleUnknown := false
+	for _, l := range append(s.ByType(wlS3Lifecycle), s.ByType(wlAzureMgmtPolicy)...) {
+		if lifecycleRulesUnknown(l) {
+			lifecycleUnknown = true
+			continue
+		}
+		expiries = append(expiries, LifecycleExpiry(l.Type, l.Inputs))
+	}
 	for _, r := range s.ByType(wlInferenceService) {
 		v, ok := r.Get(payloadLoggerPaths)
 		if !ok || v == nil || props.HasUnknown(v) {
@@ -110,14 +120,15 @@ func wlCheckPayloadRetention(s *Stack) []Finding {
 		if u.Scheme == "abfs" && u.User != nil {
 			want = u.User.Username() + "/" + prefix
 		}
-		found, unknown := false, false
-		for _, l := range lifecycles {
-			ok, unk := expiresPrefix(l, want)
-			found, unknown = found || ok, unknown || unk
+		found := false
+		for _, e := range expiries {
+			if _, ok := e[want]; ok {
+				found = true
+			}
 		}
 		switch {
 		case found:
-		case unknown:
+		case lifecycleUnknown:
 			out = append(out, CannotVerify(r, "the lifecycle configuration of its archive"))
 		default:
 			out = append(out, Violation(r, "%s logs payloads under %s, but no lifecycle rule deletes them there: they would be kept forever; fix: set models[].monitoring.payloadRetentionDays (the stack then adds the rule)", Subject(r), want))
@@ -126,18 +137,15 @@ func wlCheckPayloadRetention(s *Stack) []Finding {
 	return out
 }
 
-// expiresPrefix says whether lifecycle resource l deletes objects under
-// prefix after a number of days, or cannot tell yet.
-func expiresPrefix(l *Resource, prefix string) (found, unknown bool) {
+// lifecycleRulesUnknown says whether the rules of lifecycle resource l are
+// not known yet (a preview), so what it deletes cannot be told.
+func lifecycleRulesUnknown(l *Resource) bool {
 	path := "rules"
 	if l.Type == wlAzureMgmtPolicy {
 		path = "policy.rules"
 	}
-	if v, _ := l.Get(path); props.HasUnknown(v) {
-		return false, true
-	}
-	_, found = LifecycleExpiry(l.Type, l.Inputs)[prefix]
-	return found, false
+	v, _ := l.Get(path)
+	return props.HasUnknown(v)
 }
 
 // LifecycleExpiry reads, from the inputs of an S3 bucket lifecycle

@@ -74,26 +74,71 @@ func wlPDBFor(s *Stack, p *wlPod) (*Resource, *Finding) {
 	labels["serving.kserve.io/inferenceservice"] = isvc
 	labels["component"] = p.component
 	labels["app"] = "isvc." + isvc + "-" + p.component
+	idx := wlPDBs(s)
 	var unknown *Finding
-	for _, pdb := range s.ByType(wlPDB) {
-		ns, known := wlNamespaceOf(pdb, "metadata.namespace")
-		sel, hasSel := pdb.Get("spec.selector")
-		u := wlFirstUnknown(sel, "spec.selector")
-		if !known {
-			u = "metadata.namespace"
-		}
-		if u != "" {
-			if unknown == nil {
-				f := CannotVerify(pdb, u)
-				unknown = &f
+	if len(idx.unknown) > 0 {
+		f := CannotVerify(idx.unknown[0].r, idx.unknown[0].unknown)
+		unknown = &f
+	}
+	// The budgets that select this InferenceService by name, then those
+	// that do not name one, in the stack's order within each.
+	for _, group := range [][]wlParsedPDB{idx.byModel[p.namespace+"/"+isvc], idx.anyModel[p.namespace]} {
+		for _, pdb := range group {
+			if pdb.hasSelector && wlSelects(pdb.selector, labels) {
+				return pdb.r, nil
 			}
-			continue
-		}
-		if ns == p.namespace && hasSel && wlSelects(wlMap(sel), labels) {
-			return pdb, nil
 		}
 	}
 	return nil, unknown
+}
+
+// wlPDBIndex holds the stack's PodDisruptionBudgets as wlPDBFor reads them:
+// those not known yet, and the known ones by namespace, split by whether
+// their selector names an InferenceService (matchLabels
+// serving.kserve.io/inferenceservice), so finding a model's budget does not
+// read every other model's.
+type wlPDBIndex struct {
+	unknown  []wlParsedPDB
+	byModel  map[string][]wlParsedPDB // by "<namespace>/<isvc>"
+	anyModel map[string][]wlParsedPDB // by namespace
+}
+
+// wlParsedPDB is a PodDisruptionBudget as wlPDBFor reads it.
+type wlParsedPDB struct {
+	r           *Resource
+	namespace   string
+	selector    map[string]interface{}
+	hasSelector bool
+	// unknown is the first path not known yet ("" when all are).
+	unknown string
+}
+
+// wlPDBs reads the stack's PodDisruptionBudgets once: wlPDBFor runs for
+// every model, and reading each budget again each time made a plan
+// quadratic in its models.
+func wlPDBs(s *Stack) *wlPDBIndex {
+	return s.memo("pdbs", func() any {
+		idx := &wlPDBIndex{byModel: map[string][]wlParsedPDB{}, anyModel: map[string][]wlParsedPDB{}}
+		for _, pdb := range s.ByType(wlPDB) {
+			ns, known := wlNamespaceOf(pdb, "metadata.namespace")
+			sel, hasSel := pdb.Get("spec.selector")
+			u := wlFirstUnknown(sel, "spec.selector")
+			if !known {
+				u = "metadata.namespace"
+			}
+			parsed := wlParsedPDB{r: pdb, namespace: ns, selector: wlMap(sel), hasSelector: hasSel, unknown: u}
+			match, _ := props.StringMap(parsed.selector["matchLabels"])
+			switch isvc, named := match["serving.kserve.io/inferenceservice"]; {
+			case u != "":
+				idx.unknown = append(idx.unknown, parsed)
+			case named:
+				idx.byModel[ns+"/"+isvc] = append(idx.byModel[ns+"/"+isvc], parsed)
+			default:
+				idx.anyModel[ns] = append(idx.anyModel[ns], parsed)
+			}
+		}
+		return idx
+	}).(*wlPDBIndex)
 }
 
 // wlSelects evaluates a label selector (an empty one selects everything).

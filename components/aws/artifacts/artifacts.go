@@ -135,6 +135,12 @@ func (a *ArtifactsArgs) withDefaults() (ArtifactsArgs, error) {
 	if out.UntaggedImageDays == 0 {
 		out.UntaggedImageDays = 7
 	}
+	// A lifecycle configuration holds at most 1000 rules
+	// (docs.aws.amazon.com/AmazonS3/latest/API/API_LifecycleConfiguration.html);
+	// the bucket keeps 2 of its own.
+	if len(out.ExpiringPrefixes) > 998 {
+		return out, fmt.Errorf("ExpiringPrefixes: %d rules, the bucket's lifecycle configuration holds at most 998 besides its own 2", len(out.ExpiringPrefixes))
+	}
 	for _, e := range out.ExpiringPrefixes {
 		if e.ID == "" || len(e.ID) > 255 || !strings.HasSuffix(e.Prefix, "/") || strings.HasPrefix(e.Prefix, "/") || strings.HasPrefix(e.Prefix, out.ModelPrefix) || e.Days < 1 {
 			return out, fmt.Errorf("ExpiringPrefixes: %+v needs an ID of 1 to 255 characters, a relative prefix ending in / outside ModelPrefix, and at least 1 day", e)

@@ -199,9 +199,12 @@ type QualityArgs struct {
 	StorageClass string
 	StorageGiB   int
 	// WaitFor are resources to create after (the namespace, cert-manager's
-	// release with its CRDs); ModelsReady are the models' service
-	// accounts, which the reference jobs run as.
-	WaitFor, ModelsReady []pulumi.Resource
+	// release with its CRDs).
+	WaitFor []pulumi.Resource
+	// ModelsReady are the models' service accounts, by model name: a
+	// model's reference job runs as its model's account and waits for it
+	// alone (waiting for every model's made the plan quadratic in them).
+	ModelsReady map[string]pulumi.Resource
 	// Metrics adds the PodMonitor and the alerting rules, after
 	// MetricsAfter (their CRDs' release).
 	Metrics      bool
@@ -373,7 +376,7 @@ func NewModelQuality(ctx *pulumi.Context, name string, args *QualityArgs, opts .
 			continue
 		}
 		if _, err := referenceJob(ctx, name+"-reference-"+m.Name, ns, m, args.References[m.Name], args.Identities[m.Name],
-			parent, pulumi.DependsOn(append([]pulumi.Resource{d, cert}, args.ModelsReady...))); err != nil {
+			parent, pulumi.DependsOn(jobAfter(args.ModelsReady[m.Name], d, cert))); err != nil {
 			return nil, err
 		}
 	}
@@ -648,4 +651,13 @@ func QualityRules(namespace string, models []Model) monitoring.RuleGroup {
 			Description: "The payload filter could not hand {{ $value | humanize }} records of model {{ $labels.model }} to TrustyAI in 15 minutes: its metrics read a sample. The archive has every record. Check TrustyAI's pod and its certificate."},
 	)
 	return g
+}
+
+// jobAfter is what a reference job waits for: TrustyAI's deployment and
+// certificate, and its model's service account when there is one.
+func jobAfter(account pulumi.Resource, rest ...pulumi.Resource) []pulumi.Resource {
+	if account == nil {
+		return rest
+	}
+	return append(rest, account)
 }

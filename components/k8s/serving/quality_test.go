@@ -1,9 +1,11 @@
 package serving
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/pangea-ai/mlplatform/components/k8s/monitoring"
@@ -190,5 +192,46 @@ func TestQualityArgsErrors(t *testing.T) {
 	want := `creating model quality "q": [Namespace is required StorageClass is required (TrustyAI's data volume) model fraud-xgb has a reference but References has no URI for it]`
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("error = %v, want %s", err, want)
+	}
+}
+
+// TestReferenceJobWaitsForItsModelOnly: a model's reference job runs as its
+// model's service account, so it waits for that account and no other (each
+// job once waited for every model's, which made a plan quadratic in them).
+func TestReferenceJobWaitsForItsModelOnly(t *testing.T) {
+	second := measuredModel()
+	second.Name = "churn-xgb"
+	args := qualityArgs()
+	args.Models = []Model{measuredModel(), second}
+	args.References["churn-xgb"] = pulumi.String("s3://bucket/models/churn/v1/reference.json")
+	rec, err := recorder.Run(func(ctx *pulumi.Context) error {
+		args.ModelsReady = map[string]pulumi.Resource{}
+		for _, m := range args.Models {
+			sa, err := corev1.NewServiceAccount(ctx, "sa-"+m.Name, &corev1.ServiceAccountArgs{})
+			if err != nil {
+				return err
+			}
+			args.ModelsReady[m.Name] = sa
+		}
+		_, err := NewModelQuality(ctx, "q", args)
+		return err
+	}, recorder.Options{Project: "p", Stack: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range args.Models {
+		job, err := rec.Named("kubernetes:batch/v1:Job", "q-reference-"+m.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var accounts []string
+		for _, urn := range job.DependsOn {
+			if strings.HasSuffix(urn, "::sa-fraud-xgb") || strings.HasSuffix(urn, "::sa-churn-xgb") {
+				accounts = append(accounts, urn[strings.LastIndex(urn, "::")+2:])
+			}
+		}
+		if want := []string{"sa-" + m.Name}; !slices.Equal(accounts, want) {
+			t.Errorf("%s's reference job waits for the accounts %v, want %v", m.Name, accounts, want)
+		}
 	}
 }
