@@ -16,6 +16,8 @@ FUZZ_MUTATE_TIME ?= $(or $(FUZZTIME),4000x)
 FUZZ_FILTER_TIME ?= $(or $(FUZZTIME),200000x)
 GO ?= go
 BIN := bin
+# The Pulumi program's prebuilt binary, named in Pulumi.yaml (see `program`).
+PROGRAM := $(BIN)/mlplatform
 
 PULUMI_MISSING := the pulumi CLI is not installed: install it (https://www.pulumi.com/docs/install/), run 'pulumi login', then retry. Offline, 'make plan STACK=$(STACK)' shows the same stack without it.
 
@@ -38,12 +40,29 @@ render: $(BIN)/mlplat ## Write STACK's Kubernetes objects and Helm releases as Y
 	@$(BIN)/mlplat render --stack $(STACK) --out $(or $(OUT),out/$(STACK))
 
 .PHONY: build
-build: $(BIN)/mlplat ## Build bin/mlplat and check that the Pulumi program compiles.
-	$(GO) build -o /dev/null .
+build: $(BIN)/mlplat $(PROGRAM) ## Build bin/mlplat and the Pulumi program's binary.
+
+# -ldflags=-w leaves out the DWARF debug information: a smaller binary and a
+# shorter link (docs/build-and-plan-cost.md); panics still print a stack
+# trace with function names and lines.
+LDFLAGS ?= -w
 
 $(BIN)/mlplat: FORCE
 	@mkdir -p $(BIN)
-	@$(GO) build -o $@ ./cmd/mlplat
+	@$(GO) build -ldflags='$(LDFLAGS)' -o $@ ./cmd/mlplat
+
+# The Pulumi program, prebuilt: Pulumi.yaml's runtime.options.binary names
+# this file, so pulumi preview and up run it instead of compiling the
+# program each time. Every target that runs pulumi rebuilds it first (a
+# no-op when nothing changed, from the build cache); run `make program`
+# before calling pulumi yourself (docs/build-and-plan-cost.md).
+
+.PHONY: program
+program: $(PROGRAM) ## Build the Pulumi program's binary, bin/mlplatform, that Pulumi.yaml runs.
+
+$(PROGRAM): FORCE
+	@mkdir -p $(BIN)
+	@$(GO) build -ldflags='$(LDFLAGS)' -o $@ .
 
 .PHONY: FORCE
 FORCE:
@@ -164,17 +183,17 @@ golden-update: ## Rewrite test/golden (resource lists, rendered manifests) after
 	$(GO) test ./cmd/mlplat -run Rendered -update
 
 .PHONY: test-integration
-test-integration: ## Deploy, check and destroy a real stack (needs pulumi, aws CLI, credentials, MLPLAT_IT_PUBLIC_CIDR).
+test-integration: $(PROGRAM) ## Deploy, check and destroy a real stack (needs pulumi, aws CLI, credentials, MLPLAT_IT_PUBLIC_CIDR).
 	$(GO) test -tags integration -count=1 -timeout 150m -v ./test/integration/...
 
 ##@ Real deployments (pulumi CLI and cloud credentials)
 
 .PHONY: preview
-preview: require-pulumi ## pulumi preview of STACK (shows the diff).
+preview: require-pulumi $(PROGRAM) ## pulumi preview of STACK (shows the diff).
 	pulumi preview --stack $(STACK) --diff
 
 .PHONY: up
-up: require-pulumi ## pulumi up of STACK.
+up: require-pulumi $(PROGRAM) ## pulumi up of STACK.
 	pulumi up --stack $(STACK)
 
 .PHONY: destroy

@@ -36,6 +36,9 @@ func NewAutomation(root, org string) (*Automation, error) {
 // Up creates or selects the stack, sets its config and deploys it.
 func (a *Automation) Up(ctx context.Context, stack string, cfg map[string]Value, progress io.Writer) (map[string]interface{}, error) {
 	fq := FullyQualified(a.Org, stack)
+	if err := a.buildProgram(ctx); err != nil {
+		return nil, err
+	}
 	s, err := auto.UpsertStackLocalSource(ctx, fq, a.Root)
 	if err != nil {
 		return nil, fmt.Errorf("creating preview stack %s: %w", fq, err)
@@ -60,6 +63,23 @@ func (a *Automation) Up(ctx context.Context, stack string, cfg map[string]Value,
 		out[k] = v.Value
 	}
 	return out, nil
+}
+
+// ProgramBinary is the Pulumi program's prebuilt binary, relative to the
+// project root, as Pulumi.yaml's runtime.options.binary names it.
+const ProgramBinary = "bin/mlplatform"
+
+// buildProgram builds the program's binary from the checkout before a
+// deployment, as make program does: Pulumi.yaml runs the binary, so a
+// stale one would deploy an older program. A no-op build takes seconds,
+// from the build cache.
+func (a *Automation) buildProgram(ctx context.Context) error {
+	cmd := exec.CommandContext(ctx, "go", "build", "-ldflags=-w", "-o", ProgramBinary, ".")
+	cmd.Dir = a.Root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("building the Pulumi program (%s) in %s: %w\n%s", ProgramBinary, a.Root, err, out)
+	}
+	return nil
 }
 
 // Destroy destroys the stack's resources, then removes the stack.
