@@ -15,6 +15,12 @@ FUZZ_PARSE_TIME ?= $(or $(FUZZTIME),30000x)
 FUZZ_MUTATE_TIME ?= $(or $(FUZZTIME),4000x)
 FUZZ_FILTER_TIME ?= $(or $(FUZZTIME),200000x)
 GO ?= go
+# No DWARF debug information, compiled or linked: every binary make builds
+# links with -w (it is dropped anyway), so the compiler need not write it,
+# which saves about a tenth of a cold build's CPU (docs/build-and-plan-cost.md).
+# Every go command make runs shares these flags and so one build cache; a
+# plain `go test` outside make builds its own (with DWARF) once.
+export GOFLAGS := $(strip $(shell $(GO) env GOFLAGS) -gcflags=all=-dwarf=false -ldflags=-w)
 BIN := bin
 # The Pulumi program's prebuilt binary, named in Pulumi.yaml (see `program`).
 PROGRAM := $(BIN)/mlplatform
