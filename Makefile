@@ -111,7 +111,7 @@ PROMETHEUS_KEY := $(shell cat test/tools/prometheus/go.mod test/tools/prometheus
 PROMETHEUS_TOOLS := $(CURDIR)/.cache/tools/prometheus-$(PROMETHEUS_KEY)
 
 .PHONY: prometheus-tools
-prometheus-tools: $(PROMETHEUS_TOOLS)/.complete ## Build promtool and promql-names once (about 4 minutes cold on 2 cores).
+prometheus-tools: $(PROMETHEUS_TOOLS)/.complete ## Build promtool and promql-names once (about 3 minutes cold on 2 cores).
 
 $(PROMETHEUS_TOOLS)/.complete:
 	@mkdir -p $(PROMETHEUS_TOOLS)
@@ -126,7 +126,7 @@ CLUSTER_KEY := $(shell cat test/cluster/tools/kube/go.mod test/cluster/tools/kub
 CLUSTER_BIN := $(CURDIR)/.cache/cluster/$(CLUSTER_KEY)
 
 .PHONY: cluster-bins
-cluster-bins: $(CLUSTER_BIN)/.complete ## Build the control-plane binaries once (about 8 minutes cold on 2 cores).
+cluster-bins: $(CLUSTER_BIN)/.complete ## Build the control-plane binaries once (about 12 minutes cold on 2 cores).
 
 $(CLUSTER_BIN)/.complete:
 	@mkdir -p $(CLUSTER_BIN)
