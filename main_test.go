@@ -51,7 +51,10 @@ func TestMakeKeepsTheProgramCurrent(t *testing.T) {
 	build := regexp.MustCompile(`(?m)^go build -ldflags='[^']*' -o ` + regexp.QuoteMeta(programBinary) + ` \.$`)
 	for _, target := range []string{"program", "build", "preview", "up", "test-integration"} {
 		// require-pulumi fails without the CLI; -n prints, -k goes on.
-		out, _ := exec.Command("make", "-n", "-k", target, "GO=go").CombinedOutput()
+		cmd := exec.Command("make", "-n", "-k", target, "GO=go")
+		// Not the outer make's flags when make test runs this.
+		cmd.Env = append(os.Environ(), "MAKEFLAGS=", "MFLAGS=", "MAKELEVEL=")
+		out, _ := cmd.CombinedOutput()
 		if !build.Match(out) {
 			t.Errorf("make -n %s does not build %s from the program's directory:\n%s", target, programBinary, out)
 		}
