@@ -15,9 +15,9 @@ FUZZ_PARSE_TIME ?= $(or $(FUZZTIME),30000x)
 FUZZ_MUTATE_TIME ?= $(or $(FUZZTIME),4000x)
 FUZZ_FILTER_TIME ?= $(or $(FUZZTIME),200000x)
 GO ?= go
-# No DWARF debug information, compiled or linked: every binary make builds
-# links with -w (it is dropped anyway), so the compiler need not write it,
-# which saves about a tenth of a cold build's CPU (docs/build-and-plan-cost.md).
+# No DWARF debug information, compiled or linked: a smaller binary, a shorter
+# link, and about a tenth less compile CPU (docs/build-and-plan-cost.md);
+# panics still print a stack trace with function names and lines.
 # Every go command make runs shares these flags and so one build cache; a
 # plain `go test` outside make builds its own (with DWARF) once.
 export GOFLAGS := $(strip $(shell $(GO) env GOFLAGS) -gcflags=all=-dwarf=false -ldflags=-w)
@@ -48,14 +48,9 @@ render: $(BIN)/mlplat ## Write STACK's Kubernetes objects and Helm releases as Y
 .PHONY: build
 build: $(BIN)/mlplat $(PROGRAM) ## Build bin/mlplat and the Pulumi program's binary.
 
-# -ldflags=-w leaves out the DWARF debug information: a smaller binary and a
-# shorter link (docs/build-and-plan-cost.md); panics still print a stack
-# trace with function names and lines.
-LDFLAGS ?= -w
-
 $(BIN)/mlplat: FORCE
 	@mkdir -p $(BIN)
-	@$(GO) build -ldflags='$(LDFLAGS)' -o $@ ./cmd/mlplat
+	@$(GO) build -o $@ ./cmd/mlplat
 
 # The Pulumi program, prebuilt: Pulumi.yaml's runtime.options.binary names
 # this file, so pulumi preview and up run it instead of compiling the
@@ -68,7 +63,7 @@ program: $(PROGRAM) ## Build the Pulumi program's binary, bin/mlplatform, that P
 
 $(PROGRAM): FORCE
 	@mkdir -p $(BIN)
-	@$(GO) build -ldflags='$(LDFLAGS)' -o $@ .
+	@$(GO) build -o $@ .
 
 .PHONY: FORCE
 FORCE:
@@ -186,7 +181,7 @@ docs: ## Regenerate docs/policies.md, docs/components/names.md and the reference
 .PHONY: build-cost
 build-cost: ## Build bin/mlplat with an empty build cache and print where the time went, per module and package (about 10 min on 2 cores).
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	GOCACHE=$$tmp/cache $(GO) build -ldflags='$(LDFLAGS)' -debug-actiongraph=$$tmp/graph.json -o $$tmp/mlplat ./cmd/mlplat && \
+	GOCACHE=$$tmp/cache $(GO) build -debug-actiongraph=$$tmp/graph.json -o $$tmp/mlplat ./cmd/mlplat && \
 	$(GO) run ./test/buildcost --graph $$tmp/graph.json --binary $$tmp/mlplat
 
 .PHONY: golden-update

@@ -76,8 +76,8 @@ func wlPDBFor(s *Stack, p *wlPod) (*Resource, *Finding) {
 	labels["app"] = "isvc." + isvc + "-" + p.component
 	idx := wlPDBs(s)
 	var unknown *Finding
-	if len(idx.unknown) > 0 {
-		f := CannotVerify(idx.unknown[0].r, idx.unknown[0].unknown)
+	if idx.unknown != nil {
+		f := *idx.unknown
 		unknown = &f
 	}
 	// The budgets that select this InferenceService by name, then those
@@ -93,12 +93,13 @@ func wlPDBFor(s *Stack, p *wlPod) (*Resource, *Finding) {
 }
 
 // wlPDBIndex holds the stack's PodDisruptionBudgets as wlPDBFor reads them:
-// those not known yet, and the known ones by namespace, split by whether
+// the finding for the first one not known yet, and the known ones by
+// namespace, split by whether
 // their selector names an InferenceService (matchLabels
 // serving.kserve.io/inferenceservice), so finding a model's budget does not
 // read every other model's.
 type wlPDBIndex struct {
-	unknown  []wlParsedPDB
+	unknown  *Finding
 	byModel  map[string][]wlParsedPDB // by "<namespace>/<isvc>"
 	anyModel map[string][]wlParsedPDB // by namespace
 }
@@ -106,11 +107,8 @@ type wlPDBIndex struct {
 // wlParsedPDB is a PodDisruptionBudget as wlPDBFor reads it.
 type wlParsedPDB struct {
 	r           *Resource
-	namespace   string
 	selector    map[string]interface{}
 	hasSelector bool
-	// unknown is the first path not known yet ("" when all are).
-	unknown string
 }
 
 // wlPDBs reads the stack's PodDisruptionBudgets once: wlPDBFor runs for
@@ -126,11 +124,14 @@ func wlPDBs(s *Stack) *wlPDBIndex {
 			if !known {
 				u = "metadata.namespace"
 			}
-			parsed := wlParsedPDB{r: pdb, namespace: ns, selector: wlMap(sel), hasSelector: hasSel, unknown: u}
+			parsed := wlParsedPDB{r: pdb, selector: wlMap(sel), hasSelector: hasSel}
 			match, _ := props.StringMap(parsed.selector["matchLabels"])
 			switch isvc, named := match["serving.kserve.io/inferenceservice"]; {
 			case u != "":
-				idx.unknown = append(idx.unknown, parsed)
+				if idx.unknown == nil {
+					f := CannotVerify(pdb, u)
+					idx.unknown = &f
+				}
 			case named:
 				idx.byModel[ns+"/"+isvc] = append(idx.byModel[ns+"/"+isvc], parsed)
 			default:

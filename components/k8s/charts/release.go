@@ -1,7 +1,6 @@
 package charts
 
 import (
-	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -79,9 +78,6 @@ func (releaseArgs) ElementType() reflect.Type {
 func Install(ctx *pulumi.Context, name string, c Chart, releaseName, namespace string, values map[string]interface{}, opts ...pulumi.ResourceOption) (*Release, error) {
 	if err := c.Check(); err != nil {
 		return nil, err
-	}
-	if releaseName == "" || namespace == "" {
-		return nil, errors.New("installing a chart needs a release name and a namespace")
 	}
 	args := &releaseArgs{
 		Name:          pulumi.String(releaseName),
